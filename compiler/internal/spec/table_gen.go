@@ -25,6 +25,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 				{Name: "defaults", Node: &Node{Types: TAny}},
 				{Name: "list", Node: &Node{Types: TArray, Elem: &Node{Types: TObject,
 					Fields: []*Field{
+						{Name: "id", Required: true, Node: &Node{Types: TString, Doc: "Agent id, the target of bindings and the agent:<id>:... session keys."}},
 						{Name: "identity", Node: &Node{Types: TObject, Doc: "Agent identity; name and emoji are the fallback mention patterns and\nthe `responsePrefix: \"auto\"` prefix.",
 							Fields: []*Field{
 								{Name: "name", Node: &Node{Types: TString}},

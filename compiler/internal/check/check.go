@@ -1,0 +1,400 @@
+// Package check validates a parsed openclaw.json against the generated
+// schema table and OpenClaw 2026.3.24's rules for channels.imessage. It
+// reports every finding in one pass; it never stops at the first.
+package check
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+)
+
+// Check validates root and returns its findings, unsorted, with offsets
+// but no line/column (the caller owns the source).
+func Check(root *json5.Node) []diag.Diagnostic {
+	c := &checker{}
+	c.root(root)
+	return c.diags
+}
+
+type checker struct {
+	diags []diag.Diagnostic
+	path  []string
+	// quiet suppresses output while probing a value that OpenClaw ignores
+	// (an earlier duplicate); found counts what it would have reported.
+	quiet bool
+	found []diag.Diagnostic
+}
+
+func (c *checker) pathString() string { return strings.Join(c.path, ".") }
+
+func (c *checker) push(seg string) { c.path = append(c.path, seg) }
+func (c *checker) pop()            { c.path = c.path[:len(c.path)-1] }
+
+func (c *checker) add(d diag.Diagnostic) {
+	if c.quiet {
+		c.found = append(c.found, d)
+		return
+	}
+	c.diags = append(c.diags, d)
+}
+
+// errorAt reports an error about value n at the current path.
+func (c *checker) errorAt(n *json5.Node, code, msg string) *diag.Diagnostic {
+	c.add(diag.Diagnostic{Offset: n.Start, End: n.End, Path: c.pathString(), Severity: diag.Error, Code: code, Message: msg})
+	return c.last()
+}
+
+func (c *checker) last() *diag.Diagnostic {
+	if c.quiet {
+		return &c.found[len(c.found)-1]
+	}
+	return &c.diags[len(c.diags)-1]
+}
+
+var (
+	nodeChannels = spec.Root.Field("channels").Node
+	nodeIMessage = nodeChannels.Field("imessage").Node
+)
+
+func (c *checker) root(n *json5.Node) {
+	if n.Kind != json5.Object {
+		c.add(diag.Diagnostic{
+			Offset: n.Start, End: n.End, Severity: diag.Error, Code: diag.CodeRootType,
+			Message: "the config must be an object, got " + describe(n),
+			Fix:     "wrap the settings in { ... }, e.g. { channels: { imessage: { enabled: true } } }",
+		})
+		return
+	}
+	c.object(n, spec.Root)
+}
+
+// value checks n against s at the current path.
+func (c *checker) value(n *json5.Node, s *spec.Node) {
+	if s.IsAny() {
+		return
+	}
+	if !c.typeOK(n, s) {
+		return
+	}
+	switch n.Kind {
+	case json5.Number:
+		c.number(n, s)
+	case json5.String:
+		if s.Enum != nil && !contains(s.Enum, n.Str) {
+			c.enumError(n, s.Enum)
+			return
+		}
+	case json5.Object:
+		c.object(n, s)
+	case json5.Array:
+		if s.Elem != nil {
+			for i, e := range n.Elems {
+				c.push(strconv.Itoa(i))
+				if s.ElemCheck == "" || c.namedCheck(s.ElemCheck, e, s.Elem) {
+					c.value(e, s.Elem)
+				}
+				c.pop()
+			}
+		}
+	}
+	if s.Check != "" {
+		c.namedCheck(s.Check, n, s)
+	}
+}
+
+func (c *checker) typeOK(n *json5.Node, s *spec.Node) bool {
+	var t spec.Type
+	switch n.Kind {
+	case json5.Null:
+		t = spec.TNull
+	case json5.Bool:
+		t = spec.TBool
+	case json5.Number:
+		t = spec.TNumber
+	case json5.String:
+		t = spec.TString
+	case json5.Object:
+		t = spec.TObject
+	case json5.Array:
+		t = spec.TArray
+	}
+	if s.Types&t != 0 {
+		return true
+	}
+	d := c.errorAt(n, diag.CodeType, "must be "+expected(s)+", got "+describe(n))
+	if s.Enum != nil {
+		d.Allowed = quoteAll(s.Enum)
+	} else if s.Types == spec.TBool {
+		d.Allowed = []string{"true", "false"}
+		if n.Kind == json5.String && (n.Str == "true" || n.Str == "false") {
+			d.Fix = "write " + n.Str + " without quotes"
+		}
+	}
+	if s.Types&spec.TNumber != 0 && n.Kind == json5.String {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(n.Str), 64); err == nil {
+			d.Fix = "write the number without quotes"
+		}
+	}
+	return false
+}
+
+func (c *checker) number(n *json5.Node, s *spec.Node) {
+	v := n.Num
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		c.errorAt(n, diag.CodeType, "must be "+expected(s)+", got "+describe(n))
+		return
+	}
+	if s.Int {
+		if v != math.Trunc(v) {
+			c.errorAt(n, diag.CodeInteger, "must be "+expected(s)+", got "+describe(n))
+			return
+		}
+		if math.Abs(v) > maxSafeInteger {
+			c.errorAt(n, diag.CodeInteger, "must be a safe integer (at most 9007199254740991 in magnitude), got "+describe(n))
+			return
+		}
+	}
+	if (s.Min != nil && (v < s.Min.Value || s.Min.Exclusive && v == s.Min.Value)) ||
+		(s.Max != nil && (v > s.Max.Value || s.Max.Exclusive && v == s.Max.Value)) {
+		c.errorAt(n, diag.CodeRange, "must be "+expected(s)+", got "+describe(n))
+	}
+}
+
+const maxSafeInteger = 1<<53 - 1
+
+func (c *checker) enumError(n *json5.Node, allowed []string) {
+	d := c.errorAt(n, diag.CodeEnum, "must be one of "+strings.Join(quoteAll(allowed), ", ")+"; got "+describe(n))
+	d.Allowed = quoteAll(allowed)
+	if m := closest(n.Str, allowed); m != "" {
+		d.DidYouMean = m
+		d.Message += fmt.Sprintf(" (did you mean %q?)", m)
+	}
+}
+
+// object checks the members of n. Like JavaScript, the last of several
+// members with one key wins; earlier ones are reported as warnings.
+func (c *checker) object(n *json5.Node, s *spec.Node) {
+	last := lastIndex(n)
+	for i := range n.Members {
+		m := &n.Members[i]
+		if m.Key == "__proto__" {
+			c.protoKey(m)
+			continue
+		}
+		if last[m.Key] != i {
+			c.duplicate(n, m, s, last[m.Key])
+			continue
+		}
+		c.member(n, m, s)
+	}
+	for _, f := range s.Fields {
+		if f.Required && n.Lookup(f.Name) == nil {
+			d := c.errorAt(&json5.Node{Start: n.Start, End: n.Start + 1}, diag.CodeRequired, fmt.Sprintf("missing required key %q", f.Name))
+			d.Fix = fmt.Sprintf("add %s: ... (%s)", f.Name, firstLine(f.Node.Doc))
+		}
+	}
+	c.after(n, s)
+}
+
+// member checks one member of object n described by s.
+func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
+	c.push(m.Key)
+	defer c.pop()
+	if s == spec.Root {
+		if c.legacyRoot(m) {
+			return
+		}
+	}
+	if s == nodeChannels {
+		c.channelID(m)
+	}
+	if f := s.Field(m.Key); f != nil {
+		c.value(m.Value, f.Node)
+		return
+	}
+	if s.Values != nil {
+		if s.ValueCheck == "" || c.namedCheck(s.ValueCheck, m.Value, s.Values) {
+			c.value(m.Value, s.Values)
+		}
+		return
+	}
+	c.unknownKey(m, s)
+}
+
+// after runs the rules that need a whole object.
+func (c *checker) after(n *json5.Node, s *spec.Node) {
+	if s == nodeIMessage {
+		c.imessageRules(n)
+	}
+}
+
+func (c *checker) protoKey(m *json5.Member) {
+	c.push(m.Key)
+	defer c.pop()
+	c.add(diag.Diagnostic{
+		Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeProtoKey,
+		Message: `OpenClaw's JSON5 parser drops "__proto__" keys, so this value is ignored without a word`,
+		Fix:     "remove the key",
+	})
+}
+
+func (c *checker) duplicate(obj *json5.Node, m *json5.Member, s *spec.Node, winner int) {
+	// Probe the ignored value: a duplicate hiding an invalid block is the
+	// dangerous case, because the user may be reading the wrong one.
+	saved, savedFound := c.quiet, c.found
+	c.quiet, c.found = true, nil
+	c.member(obj, m, s)
+	hidden := c.found
+	c.quiet, c.found = saved, savedFound
+
+	c.push(m.Key)
+	defer c.pop()
+	w := obj.Members[winner]
+	msg := fmt.Sprintf("duplicate key %q: OpenClaw keeps only the last value (offset %d), so this one is ignored", m.Key, w.KeyStart)
+	if len(hidden) > 0 {
+		msg += "; it would also be invalid: " + hidden[0].Message
+	}
+	c.add(diag.Diagnostic{
+		Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeDuplicateKey,
+		Message: msg, Fix: "delete one of the two " + strconv.Quote(m.Key) + " keys",
+	})
+}
+
+func lastIndex(n *json5.Node) map[string]int {
+	last := make(map[string]int, len(n.Members))
+	for i, m := range n.Members {
+		last[m.Key] = i
+	}
+	return last
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// expected describes what s accepts, for "must be X" messages.
+func expected(s *spec.Node) string {
+	if s.Enum != nil {
+		return "one of " + strings.Join(quoteAll(s.Enum), ", ")
+	}
+	var parts []string
+	if s.Types&spec.TString != 0 {
+		parts = append(parts, "a string")
+	}
+	if s.Types&spec.TNumber != 0 {
+		if s.Int {
+			parts = append(parts, "an integer"+bounds(s))
+		} else {
+			parts = append(parts, "a number"+bounds(s))
+		}
+	}
+	if s.Types&spec.TBool != 0 {
+		parts = append(parts, "true or false")
+	}
+	if s.Types&spec.TObject != 0 {
+		parts = append(parts, "an object")
+	}
+	if s.Types&spec.TArray != 0 {
+		if s.Elem != nil && !s.Elem.IsAny() {
+			parts = append(parts, "a list of "+plural(expected(s.Elem)))
+		} else {
+			parts = append(parts, "a list")
+		}
+	}
+	if s.Types&spec.TNull != 0 {
+		parts = append(parts, "null")
+	}
+	return strings.Join(parts, " or ")
+}
+
+func plural(s string) string {
+	r := strings.NewReplacer("a string", "strings", "an integer", "integers", "a number", "numbers", "an object", "objects", "a list", "lists")
+	return r.Replace(s)
+}
+
+func bounds(s *spec.Node) string {
+	var b []string
+	if s.Min != nil {
+		op := ">="
+		if s.Min.Exclusive {
+			op = ">"
+		}
+		b = append(b, op+" "+fmtNum(s.Min.Value))
+	}
+	if s.Max != nil {
+		op := "<="
+		if s.Max.Exclusive {
+			op = "<"
+		}
+		b = append(b, op+" "+fmtNum(s.Max.Value))
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	return " " + strings.Join(b, " and ")
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// describe renders a value for "got ..." in messages.
+func describe(n *json5.Node) string {
+	switch n.Kind {
+	case json5.Null:
+		return "null"
+	case json5.Bool:
+		return strconv.FormatBool(n.Bool)
+	case json5.Number:
+		switch {
+		case math.IsNaN(n.Num):
+			return "NaN"
+		case math.IsInf(n.Num, 1):
+			return "Infinity"
+		case math.IsInf(n.Num, -1):
+			return "-Infinity"
+		}
+		return jsNumber(n.Num)
+	case json5.String:
+		s := n.Str
+		if len(s) > 60 {
+			s = s[:57] + "..."
+		}
+		return strconv.Quote(s)
+	case json5.Object:
+		return "an object"
+	default:
+		return "a list"
+	}
+}
+
+// jsNumber formats like JavaScript's String(number) for the common cases.
+func jsNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	return strings.Replace(s, "e+0", "e+", 1)
+}

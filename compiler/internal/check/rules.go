@@ -1,0 +1,317 @@
+package check
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+)
+
+// namedCheck runs the Go check the schema names for n. It returns false
+// when the generic schema walk must skip n.
+func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
+	switch name {
+	case "executable":
+		if n.Kind == json5.String {
+			if p := openclaw.ExecutableProblem(n.Str); p != "" {
+				d := c.errorAt(n, diag.CodeExecutable, "must be a safe executable name or path: "+describe(n)+" "+p)
+				d.Fix = "point cliPath at the imsg binary or at a wrapper script; put arguments and pipes inside the script"
+			}
+		}
+	case "remoteHost":
+		if n.Kind == json5.String {
+			if p := openclaw.RemoteHostProblem(n.Str); p != "" {
+				d := c.errorAt(n, diag.CodeRemoteHost, "must be an SSH host or user@host with no spaces or options: "+describe(n)+" "+p)
+				d.Fix = remoteHostFix(n.Str)
+			}
+		}
+	case "rootPattern":
+		if n.Kind == json5.String {
+			if p := openclaw.RootPatternProblem(n.Str); p != "" {
+				d := c.errorAt(n, diag.CodeAttachmentRoot, "must be an absolute path root: "+describe(n)+" "+p)
+				d.Fix = `use an absolute directory such as "/Users/*/Library/Messages/Attachments"`
+			}
+		}
+	case "toolPolicy":
+		if n.Kind == json5.Object && nonEmptyList(n.Lookup("allow")) && nonEmptyList(n.Lookup("alsoAllow")) {
+			d := c.errorAt(n, diag.CodeToolPolicy, "cannot set both allow and alsoAllow in the same scope")
+			d.Fix = "merge alsoAllow into allow, or remove allow and keep alsoAllow"
+		}
+	case "binding":
+		return c.binding(n)
+	default:
+		panic("check: the schema names an unknown check " + strconv.Quote(name))
+	}
+	return true
+}
+
+func remoteHostFix(v string) string {
+	t := openclaw.TrimJS(v)
+	if i := strings.LastIndexByte(t, ':'); i > 0 && !strings.HasPrefix(t, "[") {
+		return fmt.Sprintf("set remoteHost to %q and put the port in ~/.ssh/config (Host %s / Port %s)", t[:i], hostOnly(t[:i]), t[i+1:])
+	}
+	if strings.ContainsAny(t, " \t") {
+		return "keep only the host (or user@host); move SSH options into ~/.ssh/config"
+	}
+	return `write a plain host name, e.g. "mac-mini.local" or "bot@mac-mini.local"`
+}
+
+func hostOnly(s string) string {
+	if i := strings.IndexByte(s, '@'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func nonEmptyList(n *json5.Node) bool { return n != nil && n.Kind == json5.Array && len(n.Elems) > 0 }
+
+// binding gates bindings[]: only entries routed to imessage are ours.
+// OpenClaw rejects ACP bindings for every channel but discord, telegram
+// and feishu.
+func (c *checker) binding(n *json5.Node) bool {
+	if n.Kind != json5.Object {
+		return false
+	}
+	match := n.Lookup("match")
+	if match == nil || match.Kind != json5.Object {
+		return false
+	}
+	ch := match.Lookup("channel")
+	if ch == nil || ch.Kind != json5.String || strings.ToLower(openclaw.TrimJS(ch.Str)) != "imessage" {
+		return false
+	}
+	if t := n.Lookup("type"); t != nil && t.Kind == json5.String && t.Str == "acp" {
+		peer := match.Lookup("peer")
+		var id *json5.Node
+		if peer != nil && peer.Kind == json5.Object {
+			id = peer.Lookup("id")
+		}
+		if id == nil || id.Kind != json5.String || openclaw.TrimJS(id.Str) == "" {
+			c.push("match")
+			c.push("peer")
+			at := match
+			if peer != nil {
+				at = peer
+			}
+			d := c.errorAt(at, diag.CodeBinding, "ACP bindings need match.peer.id to name one conversation")
+			d.Fix = `add peer: { kind: "direct", id: "+15551234567" } or { kind: "group", id: "<chat_id>" }`
+			c.pop()
+			c.pop()
+		} else {
+			c.push("match")
+			c.push("channel")
+			d := c.errorAt(ch, diag.CodeBinding, `OpenClaw 2026.3.24 supports ACP bindings only for "discord", "telegram" and "feishu", not "imessage"`)
+			d.Fix = `drop type: "acp" to make this a route binding`
+			c.pop()
+			c.pop()
+		}
+	}
+	return true
+}
+
+// legacyRoot reports top-level keys that OpenClaw 2026.3.24 rejects as
+// moved (findLegacyConfigIssues); it returns true when m was one.
+func (c *checker) legacyRoot(m *json5.Member) bool {
+	var msg, fix string
+	switch m.Key {
+	case "imessage", "whatsapp", "telegram", "discord", "slack", "signal", "msteams":
+		msg = fmt.Sprintf("the top-level %q section moved to channels.%s; OpenClaw rejects the file until it is moved", m.Key, m.Key)
+		fix = fmt.Sprintf("move it: { channels: { %s: { ... } } }", m.Key)
+	case "agent":
+		msg = `the top-level "agent" section moved to agents.defaults (tool settings to tools.*)`
+		fix = "move its settings under agents.defaults"
+	case "identity":
+		msg = `the top-level "identity" section moved to agents.list[].identity`
+		fix = "move it into the agent's entry under agents.list"
+	case "heartbeat":
+		msg = `a top-level "heartbeat" is not valid: use agents.defaults.heartbeat (cadence, target) or channels.defaults.heartbeat (showOk, showAlerts, useIndicator)`
+	case "memorySearch":
+		msg = `the top-level "memorySearch" moved to agents.defaults.memorySearch`
+		fix = "move it under agents.defaults"
+	default:
+		return false
+	}
+	c.add(diag.Diagnostic{Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeLegacyKey, Message: msg, Fix: fix})
+	return true
+}
+
+// knownChannels are the channel ids OpenClaw 2026.3.24 accepts under
+// channels (core ids plus bundled plugin manifests).
+var knownChannels = map[string]bool{
+	"defaults": true, "modelByChannel": true, "telegram": true, "whatsapp": true, "discord": true,
+	"irc": true, "googlechat": true, "slack": true, "signal": true, "imessage": true, "line": true,
+	"bluebubbles": true, "feishu": true, "matrix": true, "mattermost": true, "msteams": true,
+	"nextcloud-talk": true, "nostr": true, "synology-chat": true, "tlon": true, "twitch": true,
+	"zalo": true, "zalouser": true,
+}
+
+// channelID warns about channel keys OpenClaw matches after trimming but
+// never validates or reads, such as " imessage".
+func (c *checker) channelID(m *json5.Member) {
+	t := openclaw.TrimJS(m.Key)
+	if t != m.Key && knownChannels[t] {
+		c.add(diag.Diagnostic{
+			Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeUnknownKey,
+			Message: fmt.Sprintf("channel key %q has surrounding spaces: OpenClaw accepts it but never validates or reads it", m.Key),
+			Fix:     fmt.Sprintf("rename it to %q", t),
+		})
+	}
+}
+
+func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
+	d := diag.Diagnostic{Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeUnknownKey}
+	parent := strings.Join(c.path[:len(c.path)-1], ".")
+	where := "here"
+	if parent != "" {
+		where = "in " + parent
+	}
+	if s == nodeChannels {
+		t := openclaw.TrimJS(m.Key)
+		if t == "" {
+			// OpenClaw skips channel keys that are blank after trimming.
+			return
+		}
+		d.Message = fmt.Sprintf("unknown channel id %q", m.Key)
+		if strings.EqualFold(t, "imessage") || t == "imsg" {
+			d.DidYouMean = "imessage"
+			d.Fix = `the iMessage channel is configured under channels.imessage (lower case; the "imsg" alias is not accepted in the config)`
+		}
+	} else {
+		d.Message = fmt.Sprintf("unknown key %q %s", m.Key, where)
+	}
+	names := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		names[i] = f.Name
+	}
+	if d.DidYouMean == "" {
+		d.DidYouMean = closest(m.Key, names)
+	}
+	if d.DidYouMean != "" {
+		d.Message += fmt.Sprintf("; did you mean %q?", d.DidYouMean)
+		if d.Fix == "" {
+			d.Fix = fmt.Sprintf("rename it to %q", d.DidYouMean)
+		}
+	} else if elsewhere := validUnder(m.Key); len(elsewhere) > 0 {
+		d.Message += "; it is valid under " + strings.Join(elsewhere, " and ")
+		d.Fix = "move it to " + elsewhere[0]
+	}
+	if d.DidYouMean == "" && d.Fix == "" && len(names) > 0 && len(names) <= 12 {
+		d.Allowed = names
+		d.Message += "; allowed keys: " + strings.Join(names, ", ")
+	}
+	c.add(d)
+}
+
+// imessageRules runs the cross-field refinements of IMessageConfigSchema
+// on the values OpenClaw sees (last duplicate wins).
+func (c *checker) imessageRules(n *json5.Node) {
+	topPolicy := policyOf(n.Lookup("dmPolicy"), "pairing")
+	topAllow := n.Lookup("allowFrom")
+	c.dmPolicyRule(topPolicy, n.Lookup("dmPolicy"), topAllow, "channels.imessage.allowFrom", "")
+
+	accounts := n.Lookup("accounts")
+	if accounts == nil || accounts.Kind != json5.Object {
+		return
+	}
+	last := lastIndex(accounts)
+	for i, m := range accounts.Members {
+		if last[m.Key] != i || m.Key == "__proto__" || m.Value.Kind != json5.Object {
+			continue
+		}
+		acct := m.Value
+		// OpenClaw 2026.3.24 writes dmPolicy="pairing" into every account
+		// before this refinement runs, so the account's effective policy is
+		// its own (the spec's `account.dmPolicy ?? top.dmPolicy` never
+		// reaches the top-level value); allowFrom does inherit.
+		policyNode := acct.Lookup("dmPolicy")
+		policy := policyOf(policyNode, "pairing")
+		allow := acct.Lookup("allowFrom")
+		inherited := ""
+		if allow == nil {
+			allow = topAllow
+			inherited = " (inherited from channels.imessage.allowFrom)"
+		}
+		c.dmPolicyRule(policy, policyNode, allow, "channels.imessage.accounts."+m.Key+".allowFrom", inherited)
+		c.shadowed(n, acct, m, "dmPolicy", "pairing")
+		c.shadowed(n, acct, m, "groupPolicy", "allowlist")
+	}
+}
+
+func policyOf(n *json5.Node, def string) string {
+	if n == nil {
+		return def
+	}
+	if n.Kind == json5.String {
+		return n.Str
+	}
+	return ""
+}
+
+func (c *checker) dmPolicyRule(policy string, policyNode, allow *json5.Node, path, inherited string) {
+	if policy != "open" && policy != "allowlist" {
+		return
+	}
+	entries := allowEntries(allow)
+	at := allow
+	if at == nil || inherited != "" {
+		at = policyNode
+	}
+	if at == nil {
+		return
+	}
+	d := diag.Diagnostic{Offset: at.Start, End: at.End, Path: path, Severity: diag.Error, Code: diag.CodeDMPolicy}
+	switch {
+	case policy == "open" && !contains(entries, "*"):
+		d.Message = `dmPolicy "open" requires allowFrom to include "*"` + inherited
+		d.Fix = `add "*" to allowFrom to admit everyone, or use dmPolicy "pairing" or "allowlist"`
+	case policy == "allowlist" && len(entries) == 0:
+		d.Message = `dmPolicy "allowlist" requires allowFrom to contain at least one sender` + inherited + "; as written every DM would be dropped"
+		d.Fix = `list the allowed handles, e.g. allowFrom: ["+15551234567", "me@icloud.com"]`
+	default:
+		return
+	}
+	c.add(d)
+}
+
+// allowEntries is OpenClaw's normalizeAllowFrom: String(v).trim(), empties
+// dropped.
+func allowEntries(n *json5.Node) []string {
+	if n == nil || n.Kind != json5.Array {
+		return nil
+	}
+	var out []string
+	for _, e := range n.Elems {
+		var s string
+		switch e.Kind {
+		case json5.String:
+			s = openclaw.TrimJS(e.Str)
+		case json5.Number:
+			s = describe(e)
+		default:
+			s = "?"
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// shadowed warns when a top-level policy does not reach an account because
+// OpenClaw materialises the schema default into every account.
+func (c *checker) shadowed(top, acct *json5.Node, m json5.Member, key, def string) {
+	tv := top.Lookup(key)
+	if tv == nil || tv.Kind != json5.String || tv.Str == def || acct.Lookup(key) != nil {
+		return
+	}
+	c.add(diag.Diagnostic{
+		Offset: m.KeyStart, End: m.KeyEnd, Path: "channels.imessage.accounts." + m.Key, Severity: diag.Warning, Code: diag.CodeShadowedPolicy,
+		Message: fmt.Sprintf("account %q does not inherit %s %q: OpenClaw 2026.3.24 writes %s=%q into every account that sets none, so this account uses %q",
+			m.Key, key, tv.Str, key, def, def),
+		Fix: fmt.Sprintf("set %s: %q in channels.imessage.accounts.%s if that is intended", key, tv.Str, m.Key),
+	})
+}

@@ -1,0 +1,96 @@
+package check
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+)
+
+// closest returns the candidate nearest to s when it is close enough to be
+// a plausible typo (case differences count as nearly nothing), or "".
+func closest(s string, candidates []string) string {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		d := distance(strings.ToLower(s), strings.ToLower(c))
+		if d == 0 && s != c {
+			return c
+		}
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := max(1, min(len(s), len(best))/3)
+	if bestD <= limit && bestD > 0 {
+		return best
+	}
+	return ""
+}
+
+// distance is the Levenshtein distance over bytes.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// keyIndex maps every declared key name to the schema paths that declare
+// it, for "valid under X, not here" hints. Built once, on the first
+// unknown key.
+var keyIndex = sync.OnceValue(func() map[string][]string {
+	idx := map[string][]string{}
+	var walk func(n *spec.Node, path string, depth int)
+	walk = func(n *spec.Node, path string, depth int) {
+		if n == nil || depth > 12 {
+			return
+		}
+		for _, f := range n.Fields {
+			if path != "" && !contains(idx[f.Name], path) {
+				idx[f.Name] = append(idx[f.Name], path)
+			}
+			walk(f.Node, join(path, f.Name), depth+1)
+		}
+		if n.Values != nil && n.Values != spec.Any {
+			walk(n.Values, join(path, "<id>"), depth+1)
+		}
+		if n.Elem != nil {
+			walk(n.Elem, path+"[]", depth+1)
+		}
+	}
+	walk(spec.Root, "", 0)
+	for _, v := range idx {
+		sort.SliceStable(v, func(i, j int) bool { return len(v[i]) < len(v[j]) })
+	}
+	return idx
+})
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+// validUnder lists up to three places where key is a declared field.
+func validUnder(key string) []string {
+	v := keyIndex()[key]
+	if len(v) > 3 {
+		v = v[:3]
+	}
+	return v
+}

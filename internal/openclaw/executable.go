@@ -1,0 +1,48 @@
+package openclaw
+
+import (
+	"regexp"
+	"strings"
+)
+
+var bareName = regexp.MustCompile(`^[A-Za-z0-9._+-]+$`)
+var driveAbs = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+
+// ExecutableProblem explains why OpenClaw's isSafeExecutableValue rejects
+// value (a cliPath), or returns "" when it is accepted.
+func ExecutableProblem(value string) string {
+	if value == "" {
+		return "is empty"
+	}
+	trimmed := TrimJS(value)
+	if trimmed == "" {
+		return "is blank"
+	}
+	if strings.Contains(trimmed, "\x00") {
+		return "contains a NUL byte"
+	}
+	if strings.ContainsAny(trimmed, "\r\n") {
+		return "contains a line break"
+	}
+	if i := strings.IndexAny(trimmed, ";&|`$<>"); i >= 0 {
+		return "contains the shell metacharacter " + quote(trimmed[i:i+1])
+	}
+	if strings.ContainsAny(trimmed, `"'`) {
+		return "contains a quote"
+	}
+	if looksLikePath(trimmed) {
+		return ""
+	}
+	if strings.HasPrefix(trimmed, "-") {
+		return "starts with '-', which would be read as an option"
+	}
+	if !bareName.MatchString(trimmed) {
+		return "is neither a path nor a bare command name (letters, digits, '.', '_', '+', '-')"
+	}
+	return ""
+}
+
+func looksLikePath(v string) bool {
+	return strings.HasPrefix(v, ".") || strings.HasPrefix(v, "~") ||
+		strings.ContainsAny(v, `/\`) || driveAbs.MatchString(v)
+}

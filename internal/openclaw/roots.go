@@ -1,0 +1,119 @@
+package openclaw
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// DefaultAttachmentRoots is always part of the effective root lists.
+var DefaultAttachmentRoots = []string{"/Users/*/Library/Messages/Attachments"}
+
+var (
+	windowsDriveAbs  = regexp.MustCompile(`^[A-Za-z]:/`)
+	windowsDriveRoot = regexp.MustCompile(`^[A-Za-z]:$`)
+)
+
+// NormalizeAbsolutePath is normalizePosixAbsolutePath: trim, backslashes to
+// slashes, lexical clean, absolute (or X:/), not "/", no trailing slash.
+func NormalizeAbsolutePath(value string) (string, bool) {
+	trimmed := TrimJS(value)
+	if trimmed == "" || strings.Contains(trimmed, "\x00") {
+		return "", false
+	}
+	normalized := path.Clean(strings.ReplaceAll(trimmed, `\`, "/"))
+	if !(strings.HasPrefix(normalized, "/") || windowsDriveAbs.MatchString(normalized+"/")) || normalized == "/" {
+		return "", false
+	}
+	normalized = strings.TrimSuffix(normalized, "/")
+	if windowsDriveRoot.MatchString(normalized) {
+		return "", false
+	}
+	return normalized, true
+}
+
+// RootPatternProblem explains why isValidInboundPathRootPattern rejects
+// value, or returns "" when it is a valid root.
+func RootPatternProblem(value string) string {
+	trimmed := TrimJS(value)
+	switch {
+	case trimmed == "":
+		return "is empty"
+	case strings.Contains(trimmed, "\x00"):
+		return "contains a NUL byte"
+	}
+	normalized, ok := NormalizeAbsolutePath(value)
+	if !ok {
+		clean := path.Clean(strings.ReplaceAll(trimmed, `\`, "/"))
+		if clean == "/" {
+			return "is the filesystem root, which would allow every file"
+		}
+		if windowsDriveRoot.MatchString(strings.TrimSuffix(clean, "/")) {
+			return "is a bare drive root, which would allow every file on it"
+		}
+		return "is not an absolute path"
+	}
+	for _, seg := range strings.Split(normalized, "/") {
+		if seg != "*" && strings.Contains(seg, "*") {
+			return "has " + quote(seg) + ": '*' must be a whole path segment (it matches exactly one segment; there is no '**')"
+		}
+	}
+	return ""
+}
+
+// NormalizeRoots keeps the valid roots of roots, normalised and
+// de-duplicated in order (normalizeInboundPathRoots).
+func NormalizeRoots(roots []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range roots {
+		if RootPatternProblem(r) != "" {
+			continue
+		}
+		n, _ := NormalizeAbsolutePath(r)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// PathAllowed reports whether filePath lies inside one of roots
+// (isInboundPathAllowed): lexical, case-sensitive, '*' matches one segment,
+// a root matches itself and everything below it.
+func PathAllowed(filePath string, roots []string) bool {
+	candidate, ok := NormalizeAbsolutePath(filePath)
+	if !ok {
+		return false
+	}
+	for _, root := range roots {
+		if matchesRoot(candidate, root) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchesRoot(candidate, root string) bool {
+	cs, rs := splitSegments(candidate), splitSegments(root)
+	if len(cs) < len(rs) {
+		return false
+	}
+	for i, r := range rs {
+		if r != "*" && r != cs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func splitSegments(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+)
+
+// Exit codes; documented in --help and README.md, never renumbered.
+const (
+	exitOK      = 0 // every input passed (warnings allowed unless --strict)
+	exitInvalid = 1 // some input has errors (syntax or validation)
+	exitUsage   = 2 // bad flags or arguments, or an input could not be read
+)
+
+const helpText = `Check and compile the iMessage channel configuration of OpenClaw ` + compiler.TargetOpenClaw + `.
+
+Exit codes: 0 no errors; 1 errors in some input (syntax or validation, or warnings with --strict);
+2 usage error or unreadable input.`
+
+type cli struct {
+	Version kong.VersionFlag `help:"Print the version and exit."`
+	Vet     vetCmd           `cmd:"" help:"Check configs exactly as OpenClaw reads them; silent when they pass."`
+}
+
+// env is what commands need from the outside world.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+type exitCode int
+
+// Main runs the CLI and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	var c cli
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(exitCode); ok {
+				code = int(e)
+				return
+			}
+			panic(r)
+		}
+	}()
+	parser, err := kong.New(&c,
+		kong.Name("openclawcfg"),
+		kong.Description(helpText),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(c int) { panic(exitCode(c)) }),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": version()},
+	)
+	if err != nil {
+		panic(err)
+	}
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		var pe *kong.ParseError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
+			fmt.Fprintf(stderr, "run 'openclawcfg %s --help' for usage\n", commandOf(pe))
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
+		return exitUsage
+	}
+	err = ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr})
+	var ec exitCode
+	if errors.As(err, &ec) {
+		return int(ec)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+func commandOf(pe *kong.ParseError) string {
+	if pe.Context == nil {
+		return ""
+	}
+	return pe.Context.Command()
+}
+
+// version is the module version when installed with `go install`, else
+// the VCS revision when built from a checkout.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += "+" + s.Value[:12]
+			}
+		}
+	}
+	return v + " (OpenClaw " + compiler.TargetOpenClaw + ")"
+}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
+)
+
+type vetCmd struct {
+	Paths         []string `arg:"" name:"path" help:"Config files, directories (their *.json5 and *.json files), or - for standard input."`
+	Format        string   `short:"f" enum:"text,json,sarif,github" default:"text" help:"Output format: text (compiler style, on stderr), json, sarif (SARIF 2.1.0 for code scanning) or github (workflow annotations); ${enum}."`
+	StdinFilename string   `name:"stdin-filename" placeholder:"NAME" help:"File name to use in messages for standard input."`
+	Strict        bool     `help:"Fail (exit 1) on warnings too."`
+	Verbose       bool     `short:"v" help:"List each file checked."`
+}
+
+func (c *vetCmd) Help() string {
+	return `Reads each config as OpenClaw ` + compiler.TargetOpenClaw + ` does (full JSON5) and checks
+channels.imessage and the keys around it. All findings are reported, sorted
+by position. Silent when every file passes.`
+}
+
+// input is one file to vet; err is set when it could not be read.
+type input struct {
+	name string
+	src  []byte
+	err  error
+}
+
+func (c *vetCmd) Run(e *env) error {
+	inputs, err := c.collect(e.stdin)
+	if err != nil {
+		return err
+	}
+	results := vetAll(inputs)
+
+	var all []diag.Diagnostic
+	sources := map[string]*diag.Source{}
+	report := diag.Report{}
+	unreadable := false
+	for i, in := range inputs {
+		if in.err != nil {
+			fmt.Fprintf(e.stderr, "openclawcfg: %v\n", in.err)
+			unreadable = true
+			continue
+		}
+		r := results[i]
+		sources[in.name] = r.Source
+		all = append(all, r.Diagnostics...)
+		report.Files = append(report.Files, diag.FileResult{File: in.name, OK: r.OK()})
+		if c.Verbose {
+			errs, warns := diag.Count(r.Diagnostics)
+			fmt.Fprintf(e.stderr, "%s: %s\n", in.name, summary(errs, warns))
+		}
+	}
+	report.Errors, report.Warnings = diag.Count(all)
+	report.Diagnostics = all
+
+	switch c.Format {
+	case "json":
+		if err := diag.WriteJSON(e.stdout, report); err != nil {
+			return err
+		}
+	case "sarif":
+		tool := diag.Tool{Name: "openclawcfg", Version: version(), InformationURI: "https://github.com/openclawcfg/openclawcfg"}
+		if err := diag.WriteSARIF(e.stdout, tool, all, sources); err != nil {
+			return err
+		}
+	case "github":
+		diag.WriteGitHub(e.stdout, all)
+	default:
+		diag.WriteText(e.stderr, all, sources)
+		if report.Errors > 0 || (c.Strict && report.Warnings > 0) {
+			bad := 0
+			for _, f := range report.Files {
+				if !f.OK {
+					bad++
+				}
+			}
+			fmt.Fprintf(e.stderr, "%s in %d of %d files\n", summary(report.Errors, report.Warnings), max(bad, 1), len(report.Files))
+		}
+	}
+	switch {
+	case unreadable:
+		return exitCode(exitUsage)
+	case report.Errors > 0, c.Strict && report.Warnings > 0:
+		return exitCode(exitInvalid)
+	}
+	return nil
+}
+
+func summary(errs, warns int) string {
+	if errs == 0 && warns == 0 {
+		return "ok"
+	}
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, plural(errs, "error"))
+	}
+	if warns > 0 {
+		parts = append(parts, plural(warns, "warning"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return "1 " + s
+	}
+	return fmt.Sprintf("%d %ss", n, s)
+}
+
+// collect expands the arguments into inputs, in argument order; files of a
+// directory are sorted by name.
+func (c *vetCmd) collect(stdin io.Reader) ([]input, error) {
+	var inputs []input
+	stdinUsed := false
+	for _, p := range c.Paths {
+		if p == "-" {
+			if stdinUsed {
+				return nil, fmt.Errorf("standard input (-) given twice")
+			}
+			stdinUsed = true
+			name := c.StdinFilename
+			if name == "" {
+				name = "<stdin>"
+			}
+			src, err := readLimited(stdin)
+			inputs = append(inputs, input{name: name, src: src, err: wrap(name, err)})
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			inputs = append(inputs, input{name: p, err: err})
+			continue
+		}
+		if !fi.IsDir() {
+			inputs = append(inputs, input{name: p})
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			inputs = append(inputs, input{name: p, err: err})
+			continue
+		}
+		n := len(inputs)
+		for _, de := range entries {
+			if ext := filepath.Ext(de.Name()); !de.IsDir() && (ext == ".json5" || ext == ".json") {
+				inputs = append(inputs, input{name: filepath.Join(p, de.Name())})
+			}
+		}
+		if len(inputs) == n {
+			inputs = append(inputs, input{name: p, err: fmt.Errorf("%s: no *.json5 or *.json files in directory", p)})
+		}
+	}
+	if c.StdinFilename != "" && !stdinUsed {
+		return nil, fmt.Errorf("--stdin-filename needs - among the paths")
+	}
+	return inputs, nil
+}
+
+func wrap(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// readLimited reads at most MaxFileBytes+1 bytes, so the parser reports an
+// oversized input instead of this process buffering all of it.
+func readLimited(r io.Reader) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, compiler.MaxFileBytes+1))
+}
+
+// vetAll reads and vets the inputs on every CPU; results keep input order.
+func vetAll(inputs []input) []*compiler.Result {
+	results := make([]*compiler.Result, len(inputs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(inputs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				in := &inputs[i]
+				if in.err == nil && in.src == nil {
+					in.src, in.err = readFile(in.name)
+				}
+				if in.err == nil {
+					results[i] = compiler.Vet(in.name, in.src)
+				}
+			}
+		}()
+	}
+	for i := range inputs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return results
+}
+
+func readFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := readLimited(f)
+	if err != nil {
+		return nil, wrap(name, err)
+	}
+	if src == nil {
+		src = []byte{}
+	}
+	return src, nil
+}
+

@@ -195,8 +195,10 @@ func (c *checker) object(n *json5.Node, s *spec.Node) {
 	}
 	for _, f := range s.Fields {
 		if f.Required && n.Lookup(f.Name) == nil {
+			c.push(f.Name)
 			d := c.errorAt(&json5.Node{Start: n.Start, End: n.Start + 1}, diag.CodeRequired, fmt.Sprintf("missing required key %q", f.Name))
 			d.Fix = fmt.Sprintf("add %s: ... (%s)", f.Name, firstLine(f.Node.Doc))
+			c.pop()
 		}
 	}
 	c.after(n, s)

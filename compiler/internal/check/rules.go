@@ -69,20 +69,20 @@ func hostOnly(s string) string {
 
 func nonEmptyList(n *json5.Node) bool { return n != nil && n.Kind == json5.Array && len(n.Elems) > 0 }
 
-// binding gates bindings[]: only entries routed to imessage are ours.
+// binding adds the imessage rule to the shape check of bindings[]:
 // OpenClaw rejects ACP bindings for every channel but discord, telegram
 // and feishu.
 func (c *checker) binding(n *json5.Node) bool {
 	if n.Kind != json5.Object {
-		return false
+		return true
 	}
 	match := n.Lookup("match")
 	if match == nil || match.Kind != json5.Object {
-		return false
+		return true
 	}
 	ch := match.Lookup("channel")
 	if ch == nil || ch.Kind != json5.String || strings.ToLower(openclaw.TrimJS(ch.Str)) != "imessage" {
-		return false
+		return true
 	}
 	if t := n.Lookup("type"); t != nil && t.Kind == json5.String && t.Str == "acp" {
 		peer := match.Lookup("peer")
@@ -171,8 +171,9 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	}
 	if s == nodeChannels {
 		t := openclaw.TrimJS(m.Key)
-		if t == "" {
-			// OpenClaw skips channel keys that are blank after trimming.
+		if t == "" || knownChannels[t] {
+			// OpenClaw skips channel keys that are blank after trimming,
+			// and accepts padded known ids (channelID warns about those).
 			return
 		}
 		d.Message = fmt.Sprintf("unknown channel id %q", m.Key)

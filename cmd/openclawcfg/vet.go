@@ -222,4 +222,3 @@ func readFile(name string) ([]byte, error) {
 	}
 	return src, nil
 }
-

@@ -198,7 +198,6 @@ func docOf(v cue.Value) string {
 	return strings.Join(lines, "\n")
 }
 
-
 func writeNode(b *bytes.Buffer, n *spec.Node) {
 	if n == spec.Any {
 		b.WriteString("Any")

@@ -1,0 +1,49 @@
+package compiler_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+)
+
+func benchFiles(b *testing.B, glob string) [][]byte {
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no files for %s", glob)
+	}
+	var out [][]byte
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, src)
+	}
+	return out
+}
+
+// BenchmarkVetExample vets one realistic multi-account config.
+func BenchmarkVetExample(b *testing.B) {
+	src := benchFiles(b, "../examples/*multi*.json5")[0]
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		compiler.Vet("x.json5", src)
+	}
+}
+
+// BenchmarkVetCorpus vets the whole conformance corpus (valid and invalid
+// configs) per iteration; configs/s is the figure to compare with the
+// 5,000/s target.
+func BenchmarkVetCorpus(b *testing.B) {
+	srcs := benchFiles(b, "testdata/conformance/cases/*.json5")
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range srcs {
+			compiler.Vet("x.json5", src)
+		}
+	}
+	b.ReportMetric(float64(len(srcs))*float64(b.N)/b.Elapsed().Seconds(), "configs/s")
+}

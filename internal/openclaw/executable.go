@@ -1,12 +1,13 @@
 package openclaw
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
-var bareName = regexp.MustCompile(`^[A-Za-z0-9._+-]+$`)
-var driveAbs = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+// isDriveAbs is /^[A-Za-z]:[\\/]/.
+func isDriveAbs(v string) bool {
+	return len(v) >= 3 && isLetter(v[0]) && v[1] == ':' && (v[2] == '\\' || v[2] == '/')
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // ExecutableProblem explains why OpenClaw's isSafeExecutableValue rejects
 // value (a cliPath), or returns "" when it is accepted.
@@ -36,7 +37,7 @@ func ExecutableProblem(value string) string {
 	if strings.HasPrefix(trimmed, "-") {
 		return "starts with '-', which would be read as an option"
 	}
-	if !bareName.MatchString(trimmed) {
+	if !(trimmed != "" && allBytes(trimmed, "._+-")) {
 		return "is neither a path nor a bare command name (letters, digits, '.', '_', '+', '-')"
 	}
 	return ""
@@ -44,5 +45,5 @@ func ExecutableProblem(value string) string {
 
 func looksLikePath(v string) bool {
 	return strings.HasPrefix(v, ".") || strings.HasPrefix(v, "~") ||
-		strings.ContainsAny(v, `/\`) || driveAbs.MatchString(v)
+		strings.ContainsAny(v, `/\`) || isDriveAbs(v)
 }

@@ -1,14 +1,36 @@
 package openclaw
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
-var (
-	sshToken      = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-	bracketedIPv6 = regexp.MustCompile(`^\[[0-9A-Fa-f:.%]+\]$`)
-)
+// isSSHToken is /^[A-Za-z0-9._-]+$/.
+func isSSHToken(s string) bool { return s != "" && allBytes(s, "._-") }
+
+// isBracketedIPv6 is /^\[[0-9A-Fa-f:.%]+\]$/.
+func isBracketedIPv6(s string) bool {
+	if len(s) < 3 || s[0] != '[' || s[len(s)-1] != ']' {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.' || c == '%') {
+			return false
+		}
+	}
+	return true
+}
+
+// allBytes reports whether every byte of s is an ASCII letter, a digit or
+// one of extra. Hand-written instead of regexp to keep CLI start-up free
+// of regexp compilation.
+func allBytes(s, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
 
 // NormalizeScpRemoteHost returns the trimmed `host` or `user@host` OpenClaw
 // would pass to scp, or ok=false when OpenClaw rejects the value.
@@ -55,17 +77,17 @@ func checkRemoteHost(value string) (string, string) {
 			return "", "has an empty host after '@'"
 		}
 		user, host = trimmed[:first], trimmed[first+1:]
-		if !sshToken.MatchString(user) {
+		if !isSSHToken(user) {
 			return "", "user " + quote(user) + " may only contain letters, digits, '.', '_' and '-'"
 		}
 	}
 	if host == "" || strings.HasPrefix(host, "-") {
 		return "", "host starts with '-', which ssh and scp read as an option"
 	}
-	if strings.Contains(host, ":") && !bracketedIPv6.MatchString(host) {
+	if strings.Contains(host, ":") && !isBracketedIPv6(host) {
 		return "", "host contains ':' (a port is not allowed; scp would read it as a path separator)"
 	}
-	if !sshToken.MatchString(host) && !bracketedIPv6.MatchString(host) {
+	if !isSSHToken(host) && !isBracketedIPv6(host) {
 		return "", "host " + quote(host) + " may only contain letters, digits, '.', '_' and '-' (or be a bracketed IPv6 address)"
 	}
 	if user != "" {

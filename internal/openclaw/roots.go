@@ -2,17 +2,17 @@ package openclaw
 
 import (
 	"path"
-	"regexp"
 	"strings"
 )
 
 // DefaultAttachmentRoots is always part of the effective root lists.
 var DefaultAttachmentRoots = []string{"/Users/*/Library/Messages/Attachments"}
 
-var (
-	windowsDriveAbs  = regexp.MustCompile(`^[A-Za-z]:/`)
-	windowsDriveRoot = regexp.MustCompile(`^[A-Za-z]:$`)
-)
+// isWindowsDriveAbs is /^[A-Za-z]:\//; isWindowsDriveRoot is /^[A-Za-z]:$/.
+func isWindowsDriveAbs(v string) bool {
+	return len(v) >= 3 && isLetter(v[0]) && v[1] == ':' && v[2] == '/'
+}
+func isWindowsDriveRoot(v string) bool { return len(v) == 2 && isLetter(v[0]) && v[1] == ':' }
 
 // NormalizeAbsolutePath is normalizePosixAbsolutePath: trim, backslashes to
 // slashes, lexical clean, absolute (or X:/), not "/", no trailing slash.
@@ -22,11 +22,11 @@ func NormalizeAbsolutePath(value string) (string, bool) {
 		return "", false
 	}
 	normalized := path.Clean(strings.ReplaceAll(trimmed, `\`, "/"))
-	if !(strings.HasPrefix(normalized, "/") || windowsDriveAbs.MatchString(normalized+"/")) || normalized == "/" {
+	if !(strings.HasPrefix(normalized, "/") || isWindowsDriveAbs(normalized+"/")) || normalized == "/" {
 		return "", false
 	}
 	normalized = strings.TrimSuffix(normalized, "/")
-	if windowsDriveRoot.MatchString(normalized) {
+	if isWindowsDriveRoot(normalized) {
 		return "", false
 	}
 	return normalized, true
@@ -48,7 +48,7 @@ func RootPatternProblem(value string) string {
 		if clean == "/" {
 			return "is the filesystem root, which would allow every file"
 		}
-		if windowsDriveRoot.MatchString(strings.TrimSuffix(clean, "/")) {
+		if isWindowsDriveRoot(strings.TrimSuffix(clean, "/")) {
 			return "is a bare drive root, which would allow every file on it"
 		}
 		return "is not an absolute path"

@@ -1,0 +1,245 @@
+// Package plan is the frozen, versioned runtime plan that `openclawcfg
+// compile` produces from a vetted config and the runtime executes. It is
+// plain data (no CUE, no parser types), serialised as JSON with a digest
+// the loader verifies, so the runtime trusts only what the compiler sealed.
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Version is the plan format version; a loader refuses any other.
+const Version = 1
+
+// Plan is everything the runtime needs to run the iMessage channel.
+type Plan struct {
+	PlanVersion    int    `json:"planVersion"`
+	Generator      string `json:"generator"`      // openclawcfg version that compiled it
+	TargetOpenClaw string `json:"targetOpenClaw"` // the OpenClaw release whose behaviour it encodes
+	Source         string `json:"source"`         // config file name as given to compile
+	SourceSHA256   string `json:"sourceSha256"`   // of the config bytes
+	// Digest is the sha256 of the plan's JSON with Digest empty; Load
+	// refuses a plan whose content does not match it.
+	Digest string `json:"digest"`
+
+	// ChannelConfigured is false when channels.imessage is absent: the
+	// runtime then falls back to groupPolicy "allowlist" and warns.
+	ChannelConfigured bool          `json:"channelConfigured"`
+	Enabled           Value[bool]   `json:"enabled"` // top-level switch; false disables every account
+	DefaultAccount    Value[string] `json:"defaultAccount"`
+	Accounts          []Account     `json:"accounts"` // sorted by id
+	Global            Global        `json:"global"`
+}
+
+// Origin says where an effective value comes from.
+type Origin struct {
+	// Kind is "set" (written at Path), "inherited" (written at the channel
+	// top level, Path), "fallback" (taken from another key, Path),
+	// "schema-default" (written into the parsed config by OpenClaw's
+	// schema), "default" (the runtime's default) or "derived" (computed
+	// from other values, explained by Note).
+	Kind string `json:"kind"`
+	Path string `json:"path,omitempty"`
+	Note string `json:"note,omitempty"`
+}
+
+// Value is an effective setting with its origin.
+type Value[T any] struct {
+	Value  T      `json:"value"`
+	Origin Origin `json:"origin"`
+}
+
+// Account is one account after OpenClaw's shallow top-level→account merge.
+type Account struct {
+	ID         string        `json:"id"`
+	Key        string        `json:"key,omitempty"` // the accounts key as written, when it differs from ID
+	Name       Value[string] `json:"name"`
+	Enabled    Value[bool]   `json:"enabled"`
+	Configured bool          `json:"configured"`
+
+	CLIPath         Value[string] `json:"cliPath"`
+	CLIPathExpanded string        `json:"cliPathExpanded"` // with a leading ~ expanded for the compile-time HOME
+	DBPath          Value[string] `json:"dbPath"`
+	Service         Value[string] `json:"service"`
+	Region          Value[string] `json:"region"`
+
+	DM          DMPolicy    `json:"dm"`
+	Groups      GroupPolicy `json:"groups"`
+	RemoteHost  RemoteHost  `json:"remoteHost"`
+	Attachments Attachments `json:"attachments"`
+	Outbound    Outbound    `json:"outbound"`
+	History     History     `json:"history"`
+
+	ConfigWrites   Value[bool]   `json:"configWrites"`
+	ResponsePrefix Value[string] `json:"responsePrefix"`
+}
+
+// AllowEntry is one parsed allow-list entry.
+type AllowEntry struct {
+	Raw string `json:"raw"` // String(entry).trim() as OpenClaw compares it
+	// Kind is "any" ("*"), "chat_id", "chat_guid", "chat_identifier" or
+	// "handle"; Value is the chat id, guid, identifier, or the normalised
+	// handle.
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+}
+
+// DMPolicy decides direct messages.
+type DMPolicy struct {
+	Policy    Value[string]       `json:"policy"`
+	AllowFrom Value[[]AllowEntry] `json:"allowFrom"`
+	AllowAll  bool                `json:"allowAll"` // "*" in allowFrom
+	// PairingStoreCounts is true when approvals from the pairing store are
+	// merged into the DM allow list (every policy but "allowlist").
+	PairingStoreCounts bool `json:"pairingStoreCounts"`
+}
+
+// GroupPolicy decides group messages: both gates must pass.
+type GroupPolicy struct {
+	Policy Value[string] `json:"policy"`
+	// Senders is the group sender allow list: groupAllowFrom, else a
+	// non-empty allowFrom (fallback), else empty. Pairing approvals never
+	// count for groups.
+	Senders         Value[[]AllowEntry] `json:"senders"`
+	AllowAllSenders bool                `json:"allowAllSenders"`
+	// AllowlistEnabled is true when chats must be listed in groups (policy
+	// "allowlist", or any groups entry present).
+	AllowlistEnabled bool        `json:"allowlistEnabled"`
+	GroupsOrigin     Origin      `json:"groupsOrigin"`
+	Chats            []GroupChat `json:"chats"` // explicit chat_id entries, sorted
+	Wildcard         *GroupChat  `json:"wildcard,omitempty"`
+}
+
+// GroupChat is one groups entry.
+type GroupChat struct {
+	ChatID         string      `json:"chatId"`
+	RequireMention Value[bool] `json:"requireMention"`
+}
+
+// RemoteHost is the SCP host for attachments.
+type RemoteHost struct {
+	Host string `json:"host,omitempty"` // normalised host or user@host; empty when none
+	// Source is "config", "detected" (from the cliPath wrapper script),
+	// "none", or "unsafe" (a configured value OpenClaw ignores).
+	Source string `json:"source"`
+	Origin Origin `json:"origin"`
+	// WrapperNotes explain how detection read the wrapper script.
+	WrapperNotes []string `json:"wrapperNotes,omitempty"`
+}
+
+// Attachments is the inbound attachment policy.
+type Attachments struct {
+	Include     Value[bool] `json:"include"`
+	LocalRoots  []string    `json:"localRoots"`
+	RemoteRoots []string    `json:"remoteRoots"`
+	// UseRemoteRoots is true when a remote host is in effect, so inbound
+	// paths are checked against RemoteRoots.
+	UseRemoteRoots bool `json:"useRemoteRoots"`
+	// InvalidRoots lists configured roots OpenClaw drops at runtime.
+	InvalidRoots []string `json:"invalidRoots,omitempty"`
+}
+
+// Outbound is how replies are sent.
+type Outbound struct {
+	TextChunkLimit Value[int]    `json:"textChunkLimit"`
+	ChunkMode      Value[string] `json:"chunkMode"`
+	MediaMaxBytes  Value[int64]  `json:"mediaMaxBytes"`
+	MarkdownTables Value[string] `json:"markdownTables"`
+	BlockStreaming *bool         `json:"blockStreaming,omitempty"`
+}
+
+// History holds the history limits.
+type History struct {
+	GroupLimit Value[int]     `json:"groupLimit"`
+	DMLimit    *Value[int]    `json:"dmLimit,omitempty"`
+	DMs        map[string]int `json:"dms,omitempty"` // per-DM overrides
+}
+
+// Global is what the channel reads outside channels.imessage.
+type Global struct {
+	DMScope           Value[string] `json:"dmScope"`
+	UseAccessGroups   Value[bool]   `json:"useAccessGroups"`
+	CommandsConfig    Value[bool]   `json:"commandsConfig"`
+	InboundDebounceMs Value[int]    `json:"inboundDebounceMs"`
+	Agents            []Agent       `json:"agents"`
+	Bindings          []Binding     `json:"bindings,omitempty"`
+}
+
+// Agent holds one agent's mention detection.
+type Agent struct {
+	ID              string            `json:"id"`
+	MentionPatterns Value[[]string]   `json:"mentionPatterns"`
+	InvalidPatterns []string          `json:"invalidPatterns,omitempty"` // skipped by OpenClaw
+	CanDetect       bool              `json:"canDetectMention"`          // false: mention gating is not enforced
+	Identity        map[string]string `json:"identity,omitempty"`
+}
+
+// Binding routes imessage traffic to an agent.
+type Binding struct {
+	AgentID   string `json:"agentId"`
+	AccountID string `json:"accountId,omitempty"`
+	PeerKind  string `json:"peerKind,omitempty"`
+	PeerID    string `json:"peerId,omitempty"`
+}
+
+// Seal sets the header fields and the digest, and returns the JSON the
+// compiler writes. Sealing the same plan twice gives identical bytes.
+func Seal(p *Plan) ([]byte, error) {
+	p.PlanVersion = Version
+	p.Digest = ""
+	body, err := encode(p)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	p.Digest = "sha256:" + hex.EncodeToString(sum[:])
+	return encode(p)
+}
+
+func encode(p *Plan) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// ErrTampered means the plan's content does not match its digest.
+var ErrTampered = errors.New("plan digest does not match its content (edited or corrupted); recompile it")
+
+// Load decodes and verifies a sealed plan. It refuses unknown fields, other
+// plan versions and any content that does not match the digest.
+func Load(b []byte) (*Plan, error) {
+	var p Plan
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("plan: trailing data after the plan")
+	}
+	if p.PlanVersion != Version {
+		return nil, fmt.Errorf("plan: version %d, this build reads version %d; recompile it", p.PlanVersion, Version)
+	}
+	want := p.Digest
+	p.Digest = ""
+	body, err := encode(&p)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	if want != "sha256:"+hex.EncodeToString(sum[:]) {
+		return nil, ErrTampered
+	}
+	p.Digest = want
+	return &p, nil
+}

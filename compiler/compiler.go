@@ -1,14 +1,21 @@
 // Package compiler reads OpenClaw configs exactly as OpenClaw 2026.3.24
-// does (JSON5), checks them against the schema in /schema and OpenClaw's
-// rules for channels.imessage, and reports findings as diag.Diagnostic.
+// does (JSON5, $include, ${VAR}), checks them against the schema in /schema
+// and OpenClaw's rules for channels.imessage, lints the effective policy,
+// lowers them into a runtime plan, and reports findings as diag.Diagnostic.
 package compiler
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/resolve"
 )
 
 // TargetOpenClaw is the OpenClaw release whose behaviour this compiler
@@ -23,8 +30,11 @@ const (
 
 // Result is the outcome of vetting one file.
 type Result struct {
-	Source      *diag.Source
-	Diagnostics []diag.Diagnostic // sorted by position
+	Source *diag.Source // the file itself
+	// Sources holds every file read, the main one first, then included
+	// files; diagnostics name theirs in File.
+	Sources     []*diag.Source
+	Diagnostics []diag.Diagnostic // sorted by file and position
 }
 
 // OK reports whether the file has no errors (warnings allowed).
@@ -33,23 +43,155 @@ func (r *Result) OK() bool {
 	return errs == 0
 }
 
-// Vet parses and checks one config file. name is used in diagnostics only.
-func Vet(name string, src []byte) *Result {
+// Options tune Vet and Compile.
+type Options struct {
+	// Disable silences warnings by code (diag.Code*); errors cannot be
+	// silenced.
+	Disable []string
+	// Home expands a leading ~ in cliPath and dbPath; empty means $HOME.
+	Home string
+	// ReadFile reads the cliPath wrapper script for remoteHost detection
+	// and wrapper lints; nil reads at most 64 KiB of a regular file.
+	ReadFile func(string) ([]byte, error)
+	// Env looks up ${VAR} references as OpenClaw does at load; nil uses
+	// this process's environment.
+	Env func(string) (string, bool)
+	// IncludeFile reads $include files; nil reads the file system with
+	// OpenClaw's guards.
+	IncludeFile func(string) ([]byte, error)
+}
+
+// Vet parses and checks one config file, then lints the effective policy
+// of a config without errors. name is used in diagnostics and to resolve
+// $include paths.
+func Vet(name string, src []byte, opts ...Options) *Result {
+	var opt Options
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	r, doc := vet(name, src, opt)
+	if r.OK() {
+		p := lower.Lower(doc.Root, lowerOptions(opt))
+		r.add(lint(doc, p))
+	}
+	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
+	return r
+}
+
+func lowerOptions(opt Options) lower.Options {
+	if opt.ReadFile == nil {
+		opt.ReadFile = readSmallFile
+	}
+	return lower.Options{Home: opt.Home, ReadFile: opt.ReadFile}
+}
+
+// readSmallFile reads a wrapper script: regular files only, at most 64 KiB
+// (a cliPath may name a large binary).
+func readSmallFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	return io.ReadAll(io.LimitReader(f, 64<<10))
+}
+
+func filter(ds []diag.Diagnostic, disable []string) []diag.Diagnostic {
+	if len(disable) == 0 {
+		return ds
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if d.Severity == diag.Error || !slices.Contains(disable, d.Code) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// resolved is a parsed and resolved document: the tree OpenClaw validates
+// and where each node came from.
+type resolved struct {
+	Root   *json5.Node
+	FileOf map[*json5.Node]int
+	Names  []string
+}
+
+// file names the file node n was read from ("" for the main file).
+func (d *resolved) file(n *json5.Node) string {
+	if i, ok := d.FileOf[n]; ok && i > 0 && i < len(d.Names) {
+		return d.Names[i]
+	}
+	return ""
+}
+
+// add locates ds in their files and merges them into the sorted list.
+func (r *Result) add(ds []diag.Diagnostic) {
+	byName := map[string]*diag.Source{"": r.Source}
+	for _, s := range r.Sources {
+		byName[s.Name] = s
+	}
+	for i := range ds {
+		src := byName[ds[i].File]
+		if src == nil {
+			src = r.Source
+		}
+		src.Locate(ds[i : i+1])
+	}
+	r.Diagnostics = diag.Sort(append(r.Diagnostics, ds...))
+}
+
+// vet parses, resolves and checks; doc is nil when OpenClaw would stop
+// before validation (syntax, include or env errors).
+func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 	r := &Result{Source: diag.NewSource(name, src)}
+	r.Sources = []*diag.Source{r.Source}
 	root, err := json5.Parse(src, json5.Options{})
 	if err != nil {
 		var se *json5.Error
 		if !errors.As(err, &se) {
 			se = &json5.Error{Msg: err.Error()}
 		}
-		r.Diagnostics = []diag.Diagnostic{{
+		r.add([]diag.Diagnostic{{
 			Offset: se.Offset, End: se.Offset, Severity: diag.Error, Code: diag.CodeSyntax,
 			Message: "JSON5 syntax error: " + se.Msg,
-		}}
-	} else {
-		r.Diagnostics = check.Check(root)
+		}})
+		return r, nil
 	}
-	r.Source.Locate(r.Diagnostics)
-	r.Diagnostics = diag.Sort(r.Diagnostics)
-	return r
+	env := opt.Env
+	if env == nil {
+		env = os.LookupEnv
+	}
+	res := resolve.Resolve(resolve.Doc{Name: name, Src: src, Root: root}, resolve.Options{ReadFile: opt.IncludeFile, Env: env})
+	doc := &resolved{Root: res.Root, FileOf: res.FileOf}
+	for i, f := range res.Files {
+		doc.Names = append(doc.Names, f.Name)
+		if i > 0 {
+			r.Sources = append(r.Sources, diag.NewSource(f.Name, f.Src))
+		}
+	}
+	var ds []diag.Diagnostic
+	for _, f := range res.Findings {
+		d := diag.Diagnostic{Offset: f.Offset, End: f.End, Path: f.Path, Code: f.Code, Message: f.Message, Fix: f.Fix}
+		if f.File > 0 && f.File < len(doc.Names) {
+			d.File = doc.Names[f.File]
+		}
+		if f.Warning {
+			d.Severity = diag.Warning
+		}
+		ds = append(ds, d)
+	}
+	if res.Root == nil {
+		r.add(ds)
+		return r, nil
+	}
+	r.add(append(ds, check.Check(res.Root, res.FileOf, doc.Names, r.Sources)...))
+	return r, doc
 }

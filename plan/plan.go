@@ -140,6 +140,9 @@ type Attachments struct {
 	// UseRemoteRoots is true when a remote host is in effect, so inbound
 	// paths are checked against RemoteRoots.
 	UseRemoteRoots bool `json:"useRemoteRoots"`
+	// RemoteRootsConfigured is true when remoteAttachmentRoots is written
+	// (account or top level), even if only with the default root.
+	RemoteRootsConfigured bool `json:"remoteRootsConfigured"`
 	// InvalidRoots lists configured roots OpenClaw drops at runtime.
 	InvalidRoots []string `json:"invalidRoots,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/alecthomas/kong"
 
@@ -26,6 +27,9 @@ Exit codes: 0 no errors; 1 errors in some input (syntax or validation, or warnin
 type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 	Vet     vetCmd           `cmd:"" help:"Check configs exactly as OpenClaw reads them; silent when they pass."`
+	Explain explainCmd       `cmd:"" help:"Explain a config path, its effective value in a config, or who a config admits."`
+	Compile compileCmd       `cmd:"" help:"Validate a config and write its frozen runtime plan."`
+	Schema  schemaCmd        `cmd:"" help:"Print the config schema as JSON Schema, for editors."`
 }
 
 // env is what commands need from the outside world.
@@ -65,7 +69,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		var pe *kong.ParseError
 		if errors.As(err, &pe) {
 			fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
-			fmt.Fprintf(stderr, "run 'openclawcfg %s --help' for usage\n", commandOf(pe))
+			fmt.Fprintf(stderr, "run '%s' for usage\n", strings.Join(append(append([]string{"openclawcfg"}, commandOf(args)...), "--help"), " "))
 			return exitUsage
 		}
 		fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
@@ -85,11 +89,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
-func commandOf(pe *kong.ParseError) string {
-	if pe.Context == nil {
-		return ""
+// commandOf finds the subcommand among args, for the usage hint.
+func commandOf(args []string) []string {
+	for _, a := range args {
+		switch a {
+		case "vet", "explain", "compile", "schema":
+			return []string{a}
+		}
 	}
-	return pe.Context.Command()
+	return nil
 }
 
 // version is the module version when installed with `go install`, else

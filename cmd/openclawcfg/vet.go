@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,8 @@ type vetCmd struct {
 	StdinFilename string   `name:"stdin-filename" placeholder:"NAME" help:"File name to use in messages for standard input."`
 	Strict        bool     `help:"Fail (exit 1) on warnings too."`
 	Verbose       bool     `short:"v" help:"List each file checked."`
+	Disable       []string `placeholder:"CODE,..." help:"Silence these warning codes (see README); errors cannot be silenced."`
+	PolicyDiff    bool     `name:"policy-diff" help:"Compare the effective policies of two configs (OLD NEW); exit 1 when access widened."`
 }
 
 func (c *vetCmd) Help() string {
@@ -35,25 +38,36 @@ type input struct {
 }
 
 func (c *vetCmd) Run(e *env) error {
+	if c.PolicyDiff {
+		return c.runPolicyDiff(e)
+	}
 	inputs, err := c.collect(e.stdin)
 	if err != nil {
 		return err
 	}
-	results := vetAll(inputs)
+	results := vetAll(inputs, compiler.Options{Disable: c.Disable})
 
 	var all []diag.Diagnostic
 	sources := map[string]*diag.Source{}
 	report := diag.Report{}
 	unreadable := false
+	failed := 0
 	for i, in := range inputs {
 		if in.err != nil {
-			fmt.Fprintf(e.stderr, "openclawcfg: %v\n", in.err)
+			fmt.Fprintf(e.stderr, "openclawcfg: %s\n", readError(in.err))
+			report.Files = append(report.Files, diag.FileResult{File: in.name, Error: readError(in.err)})
 			unreadable = true
 			continue
 		}
 		r := results[i]
-		sources[in.name] = r.Source
+		for _, s := range r.Sources {
+			sources[s.Name] = s
+		}
 		all = append(all, r.Diagnostics...)
+		errs, warns := diag.Count(r.Diagnostics)
+		if errs > 0 || (c.Strict && warns > 0) {
+			failed++
+		}
 		report.Files = append(report.Files, diag.FileResult{File: in.name, OK: r.OK()})
 		if c.Verbose {
 			errs, warns := diag.Count(r.Diagnostics)
@@ -77,14 +91,8 @@ func (c *vetCmd) Run(e *env) error {
 		diag.WriteGitHub(e.stdout, all)
 	default:
 		diag.WriteText(e.stderr, all, sources)
-		if report.Errors > 0 || (c.Strict && report.Warnings > 0) {
-			bad := 0
-			for _, f := range report.Files {
-				if !f.OK {
-					bad++
-				}
-			}
-			fmt.Fprintf(e.stderr, "%s in %d of %d files\n", summary(report.Errors, report.Warnings), max(bad, 1), len(report.Files))
+		if failed > 0 {
+			fmt.Fprintf(e.stderr, "%s; %d of %d files failed\n", summary(report.Errors, report.Warnings), failed, len(report.Files))
 		}
 	}
 	switch {
@@ -133,6 +141,9 @@ func (c *vetCmd) collect(stdin io.Reader) ([]input, error) {
 				name = "<stdin>"
 			}
 			src, err := readLimited(stdin)
+			if err == nil && len(src) > compiler.MaxFileBytes {
+				err = fmt.Errorf("larger than %d MiB; OpenClaw configs are a few KiB", compiler.MaxFileBytes>>20)
+			}
 			inputs = append(inputs, input{name: name, src: src, err: wrap(name, err)})
 			continue
 		}
@@ -166,6 +177,16 @@ func (c *vetCmd) collect(stdin io.Reader) ([]input, error) {
 	return inputs, nil
 }
 
+// readError renders an input error without Go's syscall names
+// ("stat x: no such file" becomes "x: no such file or directory").
+func readError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
 func wrap(name string, err error) error {
 	if err == nil {
 		return nil
@@ -180,7 +201,7 @@ func readLimited(r io.Reader) ([]byte, error) {
 }
 
 // vetAll reads and vets the inputs on every CPU; results keep input order.
-func vetAll(inputs []input) []*compiler.Result {
+func vetAll(inputs []input, opt compiler.Options) []*compiler.Result {
 	results := make([]*compiler.Result, len(inputs))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -194,7 +215,7 @@ func vetAll(inputs []input) []*compiler.Result {
 					in.src, in.err = readFile(in.name)
 				}
 				if in.err == nil {
-					results[i] = compiler.Vet(in.name, in.src)
+					results[i] = compiler.Vet(in.name, in.src, opt)
 				}
 			}
 		}()
@@ -216,6 +237,9 @@ func readFile(name string) ([]byte, error) {
 	src, err := readLimited(f)
 	if err != nil {
 		return nil, wrap(name, err)
+	}
+	if len(src) > compiler.MaxFileBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB; OpenClaw configs are a few KiB, is this the right file?", name, compiler.MaxFileBytes>>20)
 	}
 	if src == nil {
 		src = []byte{}

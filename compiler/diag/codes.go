@@ -18,11 +18,24 @@ const (
 	CodeDMPolicy       = "dm-policy"       // dmPolicy open/allowlist without a usable allowFrom
 	CodeToolPolicy     = "tool-policy"     // allow and alsoAllow in one scope
 	CodeBinding        = "binding"         // a binding OpenClaw rejects for imessage
+	CodeInclude        = "include"         // an $include OpenClaw cannot follow
+	CodeEnv            = "env"             // ${VAR} substitution: unset variable (warning) or env.vars OpenClaw crashes on
 
 	// Warnings.
 	CodeDuplicateKey   = "duplicate-key"   // OpenClaw keeps the last value silently
 	CodeProtoKey       = "proto-key"       // __proto__ is dropped by OpenClaw's parser
 	CodeShadowedPolicy = "shadowed-policy" // a top-level policy hidden by account defaults
+	CodePaddedKey      = "padded-key"      // a channel key with spaces OpenClaw accepts but never reads
+
+	// Lints on the effective policy (warnings; silence with --disable).
+	CodeOpenDM              = "open-dm"              // dmPolicy "open"
+	CodeWildcardAllow       = "wildcard-allow"       // "*" in an allow list
+	CodeOpenGroups          = "open-groups"          // groupPolicy "open"
+	CodeEmptyGroupAllow     = "empty-group-allow"    // explicit groupAllowFrom: []
+	CodeAllowlistNoGroups   = "allowlist-no-groups"  // group allowlist without a groups map
+	CodeMentionUndetectable = "mention-undetectable" // requireMention with no mention patterns
+	CodeRemoteNoRoots       = "remote-no-roots"      // remote attachments with only the default root
+	CodeWrapperShape        = "wrapper-shape"        // a cliPath wrapper detection or stdio will trip on
 )
 
 // Rule describes a finding code.
@@ -48,9 +61,20 @@ var rules = []Rule{
 	{CodeDMPolicy, "dmPolicy open/allowlist needs a matching allowFrom.", false},
 	{CodeToolPolicy, "A tool policy cannot set both allow and alsoAllow.", false},
 	{CodeBinding, "Binding OpenClaw rejects for the imessage channel.", false},
+	{CodeInclude, "An $include OpenClaw cannot follow (missing, outside the config directory, cyclic, too deep, not JSON5).", false},
+	{CodeEnv, "A ${VAR} reference to an unset variable, or env.vars OpenClaw fails on.", false},
 	{CodeDuplicateKey, "Duplicate key: OpenClaw silently keeps the last value.", true},
 	{CodeProtoKey, "__proto__ key: OpenClaw's parser drops it.", true},
 	{CodeShadowedPolicy, "Top-level policy hidden in accounts by OpenClaw's per-account default.", true},
+	{CodePaddedKey, "Channel key with surrounding spaces: accepted by OpenClaw but never read.", true},
+	{CodeOpenDM, "dmPolicy \"open\" admits direct messages from anyone.", true},
+	{CodeWildcardAllow, "\"*\" in an allow list admits everyone (and opens groups through the allowFrom fallback).", true},
+	{CodeOpenGroups, "groupPolicy \"open\" lets any group member trigger the agent.", true},
+	{CodeEmptyGroupAllow, "An explicit empty groupAllowFrom drops every group message.", true},
+	{CodeAllowlistNoGroups, "groupPolicy \"allowlist\" without a groups map drops every group message.", true},
+	{CodeMentionUndetectable, "requireMention cannot be enforced without mention patterns.", true},
+	{CodeRemoteNoRoots, "Remote attachments allowed only under the default root.", true},
+	{CodeWrapperShape, "A cliPath wrapper that remoteHost detection or stdio will trip on.", true},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -84,10 +84,12 @@ type Report struct {
 	Diagnostics []Diagnostic `json:"diagnostics"`
 }
 
-// FileResult says whether one input passed.
+// FileResult says whether one input passed; Error is set when it could
+// not be read at all.
 type FileResult struct {
-	File string `json:"file"`
-	OK   bool   `json:"ok"`
+	File  string `json:"file"`
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
 }
 
 // WriteJSON writes the report as indented JSON.

@@ -79,7 +79,7 @@ func WriteSARIF(w io.Writer, tool Tool, ds []Diagnostic, sources map[string]*Sou
 			text = d.Path + ": " + text
 		}
 		if d.Fix != "" {
-			text += " Fix: " + d.Fix
+			text += "\nfix: " + d.Fix
 		}
 		props := map[string]any{}
 		if d.Path != "" {

@@ -1,9 +1,18 @@
 // Package openclaw holds Go ports of the small OpenClaw 2026.3.24 functions
-// whose exact behaviour decides security-relevant verdicts: remoteHost
-// normalisation (src/infra/scp-host.ts), executable safety
-// (src/infra/exec-safety.ts) and inbound attachment roots
-// (src/media/inbound-path-policy.ts). The compiler and the runtime share
-// them, and their tests replay goldens recorded from OpenClaw itself.
+// whose exact behaviour decides security-relevant verdicts: remoteHost and
+// SCP remote-path normalisation (src/infra/scp-host.ts), executable safety
+// (src/infra/exec-safety.ts), inbound attachment roots
+// (src/media/inbound-path-policy.ts), iMessage handles and allow lists
+// (extensions/imessage/src/targets.ts, src/plugin-sdk/allow-from.ts),
+// account ids (src/routing/account-id.ts,
+// src/channels/plugins/account-helpers.ts) and outbound chunking
+// (src/auto-reply/chunk.ts). The compiler and the runtime share them.
+//
+// They follow JavaScript string semantics where OpenClaw's results depend on
+// them (trim and \s whitespace, toLowerCase, UTF-16 lengths, parseInt,
+// String(number), localeCompare); see jsstring.go. oracle_golden_test.go
+// replays testdata/runtime-oracle-2026.3.24.jsonl, answers recorded from
+// OpenClaw itself by scripts/runtime-oracle-goldens.sh.
 package openclaw
 
 import "unicode"

@@ -13,11 +13,11 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 // value (a cliPath), or returns "" when it is accepted.
 func ExecutableProblem(value string) string {
 	if value == "" {
-		return "is empty"
+		return "is empty or blank"
 	}
 	trimmed := TrimJS(value)
 	if trimmed == "" {
-		return "is blank"
+		return "is empty or blank"
 	}
 	if strings.Contains(trimmed, "\x00") {
 		return "contains a NUL byte"

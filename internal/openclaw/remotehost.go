@@ -49,7 +49,7 @@ func RemoteHostProblem(value string) string {
 func checkRemoteHost(value string) (string, string) {
 	trimmed := TrimJS(value)
 	if trimmed == "" {
-		return "", "is empty"
+		return "", "is empty or blank"
 	}
 	for _, r := range trimmed {
 		if r <= 31 || r == 127 {
@@ -84,6 +84,9 @@ func checkRemoteHost(value string) (string, string) {
 	if host == "" || strings.HasPrefix(host, "-") {
 		return "", "host starts with '-', which ssh and scp read as an option"
 	}
+	if strings.HasPrefix(host, "[") && !isBracketedIPv6(host) {
+		return "", "host " + quote(host) + " is not a valid bracketed IPv6 address: only hex digits, ':', '.' and '%' may appear inside [ ] (interface zone names such as %en0 are rejected)"
+	}
 	if strings.Contains(host, ":") && !isBracketedIPv6(host) {
 		return "", "host contains ':' (a port is not allowed; scp would read it as a path separator)"
 	}
@@ -97,3 +100,21 @@ func checkRemoteHost(value string) (string, string) {
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// NormalizeScpRemotePath ports normalizeScpRemotePath (OpenClaw 2026.3.13+):
+// the trimmed remote attachment path OpenClaw appends after "host:" for scp,
+// or ok=false when it is not absolute or contains a control character
+// (U+0000–U+001F, U+007F) or one of \ ' " ` $ ; | & < >, which the remote
+// shell of legacy scp would interpret. Spaces and other characters pass.
+func NormalizeScpRemotePath(value string) (string, bool) {
+	trimmed := TrimJS(value)
+	if trimmed == "" || trimmed[0] != '/' {
+		return "", false
+	}
+	for _, r := range trimmed {
+		if r <= 31 || r == 127 || strings.ContainsRune("\\'\"`$;|&<>", r) {
+			return "", false
+		}
+	}
+	return trimmed, true
+}

@@ -38,7 +38,7 @@ func RootPatternProblem(value string) string {
 	trimmed := TrimJS(value)
 	switch {
 	case trimmed == "":
-		return "is empty"
+		return "is empty or blank"
 	case strings.Contains(trimmed, "\x00"):
 		return "contains a NUL byte"
 	}
@@ -116,4 +116,37 @@ func splitSegments(p string) []string {
 		}
 	}
 	return out
+}
+
+// MergeRoots ports mergeInboundPathRoots: each list through NormalizeRoots,
+// concatenated in order, first occurrence kept. OpenClaw builds the local
+// roots as MergeRoots(account attachmentRoots, channel attachmentRoots,
+// DefaultAttachmentRoots), so configuring roots can only widen the set.
+func MergeRoots(lists ...[]string) []string {
+	var merged []string
+	seen := map[string]bool{}
+	for _, list := range lists {
+		for _, r := range NormalizeRoots(list) {
+			if !seen[r] {
+				seen[r] = true
+				merged = append(merged, r)
+			}
+		}
+	}
+	return merged
+}
+
+// InboundPathAllowed ports isInboundPathAllowed: roots and fallbackRoots are
+// raw configured lists. The valid entries of roots are used, or those of
+// fallbackRoots when roots has none; an empty effective list denies
+// everything. filePath is matched as PathAllowed does.
+func InboundPathAllowed(filePath string, roots, fallbackRoots []string) bool {
+	if _, ok := NormalizeAbsolutePath(filePath); !ok {
+		return false
+	}
+	effective := NormalizeRoots(roots)
+	if len(effective) == 0 {
+		effective = NormalizeRoots(fallbackRoots)
+	}
+	return PathAllowed(filePath, effective)
 }

@@ -15,20 +15,49 @@ import (
 )
 
 // Check validates root and returns its findings, unsorted, with offsets
-// but no line/column (the caller owns the source).
-func Check(root *json5.Node) []diag.Diagnostic {
-	c := &checker{}
+// but no line/column (the caller owns the sources). Nodes listed in fileOf
+// come from included files: their findings get File = names[fileOf[n]];
+// the others keep File empty (the main file). sources[i] is the text of
+// names[i], used to name other places in messages by line and column.
+func Check(root *json5.Node, fileOf map[*json5.Node]int, names []string, sources []*diag.Source) []diag.Diagnostic {
+	c := &checker{fileOf: fileOf, names: names, sources: sources}
 	c.root(root)
 	return c.diags
 }
 
 type checker struct {
+	fileOf  map[*json5.Node]int
+	names   []string
+	sources []*diag.Source
+
 	diags []diag.Diagnostic
 	path  []string
 	// quiet suppresses output while probing a value that OpenClaw ignores
 	// (an earlier duplicate); found counts what it would have reported.
 	quiet bool
 	found []diag.Diagnostic
+}
+
+// where names an offset of n's file as "line L, column C" (with the file
+// name when it is an included file).
+func (c *checker) where(n *json5.Node, offset int) string {
+	i := c.fileOf[n]
+	if i < 0 || i >= len(c.sources) {
+		return fmt.Sprintf("offset %d", offset)
+	}
+	line, col := c.sources[i].Position(offset)
+	if i > 0 {
+		return fmt.Sprintf("%s:%d:%d", c.sources[i].Name, line, col)
+	}
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// file names the file node n was read from ("" for the main file).
+func (c *checker) file(n *json5.Node) string {
+	if i, ok := c.fileOf[n]; ok && i > 0 && i < len(c.names) {
+		return c.names[i]
+	}
+	return ""
 }
 
 func (c *checker) pathString() string { return strings.Join(c.path, ".") }
@@ -46,7 +75,7 @@ func (c *checker) add(d diag.Diagnostic) {
 
 // errorAt reports an error about value n at the current path.
 func (c *checker) errorAt(n *json5.Node, code, msg string) *diag.Diagnostic {
-	c.add(diag.Diagnostic{Offset: n.Start, End: n.End, Path: c.pathString(), Severity: diag.Error, Code: code, Message: msg})
+	c.add(diag.Diagnostic{File: c.file(n), Offset: n.Start, End: n.End, Path: c.pathString(), Severity: diag.Error, Code: code, Message: msg})
 	return c.last()
 }
 
@@ -65,7 +94,7 @@ var (
 func (c *checker) root(n *json5.Node) {
 	if n.Kind != json5.Object {
 		c.add(diag.Diagnostic{
-			Offset: n.Start, End: n.End, Severity: diag.Error, Code: diag.CodeRootType,
+			File: c.file(n), Offset: n.Start, End: n.End, Severity: diag.Error, Code: diag.CodeRootType,
 			Message: "the config must be an object, got " + describe(n),
 			Fix:     "wrap the settings in { ... }, e.g. { channels: { imessage: { enabled: true } } }",
 		})
@@ -127,9 +156,9 @@ func (c *checker) typeOK(n *json5.Node, s *spec.Node) bool {
 	if s.Types&t != 0 {
 		return true
 	}
-	d := c.errorAt(n, diag.CodeType, "must be "+expected(s)+", got "+describe(n))
+	d := c.errorAt(n, diag.CodeType, "must be "+s.Expected()+", got "+describe(n))
 	if s.Enum != nil {
-		d.Allowed = quoteAll(s.Enum)
+		d.Allowed = s.Enum
 	} else if s.Types == spec.TBool {
 		d.Allowed = []string{"true", "false"}
 		if n.Kind == json5.String && (n.Str == "true" || n.Str == "false") {
@@ -147,12 +176,12 @@ func (c *checker) typeOK(n *json5.Node, s *spec.Node) bool {
 func (c *checker) number(n *json5.Node, s *spec.Node) {
 	v := n.Num
 	if math.IsInf(v, 0) || math.IsNaN(v) {
-		c.errorAt(n, diag.CodeType, "must be "+expected(s)+", got "+describe(n))
+		c.errorAt(n, diag.CodeType, "must be "+s.Expected()+", got "+describe(n))
 		return
 	}
 	if s.Int {
 		if v != math.Trunc(v) {
-			c.errorAt(n, diag.CodeInteger, "must be "+expected(s)+", got "+describe(n))
+			c.errorAt(n, diag.CodeInteger, "must be "+s.Expected()+", got "+describe(n))
 			return
 		}
 		if math.Abs(v) > maxSafeInteger {
@@ -162,18 +191,19 @@ func (c *checker) number(n *json5.Node, s *spec.Node) {
 	}
 	if (s.Min != nil && (v < s.Min.Value || s.Min.Exclusive && v == s.Min.Value)) ||
 		(s.Max != nil && (v > s.Max.Value || s.Max.Exclusive && v == s.Max.Value)) {
-		c.errorAt(n, diag.CodeRange, "must be "+expected(s)+", got "+describe(n))
+		c.errorAt(n, diag.CodeRange, "must be "+s.Expected()+", got "+describe(n))
 	}
 }
 
 const maxSafeInteger = 1<<53 - 1
 
 func (c *checker) enumError(n *json5.Node, allowed []string) {
-	d := c.errorAt(n, diag.CodeEnum, "must be one of "+strings.Join(quoteAll(allowed), ", ")+"; got "+describe(n))
-	d.Allowed = quoteAll(allowed)
+	d := c.errorAt(n, diag.CodeEnum, "must be one of "+strings.Join(spec.QuoteAll(allowed), ", ")+", got "+describe(n))
+	d.Allowed = allowed
 	if m := closest(n.Str, allowed); m != "" {
 		d.DidYouMean = m
-		d.Message += fmt.Sprintf(" (did you mean %q?)", m)
+		d.Message += fmt.Sprintf("; did you mean %q?", m)
+		d.Fix = fmt.Sprintf("write %q", m)
 	}
 }
 
@@ -196,8 +226,12 @@ func (c *checker) object(n *json5.Node, s *spec.Node) {
 	for _, f := range s.Fields {
 		if f.Required && n.Lookup(f.Name) == nil {
 			c.push(f.Name)
-			d := c.errorAt(&json5.Node{Start: n.Start, End: n.Start + 1}, diag.CodeRequired, fmt.Sprintf("missing required key %q", f.Name))
-			d.Fix = fmt.Sprintf("add %s: ... (%s)", f.Name, firstLine(f.Node.Doc))
+			d := c.errorAt(n, diag.CodeRequired, fmt.Sprintf("missing required key %q", f.Name))
+			d.End = n.Start + 1
+			d.Fix = fmt.Sprintf("add %s: ...", f.Name)
+			if doc := firstLine(f.Node.Doc); doc != "" {
+				d.Fix += " (" + doc + ")"
+			}
 			c.pop()
 		}
 	}
@@ -240,7 +274,7 @@ func (c *checker) protoKey(m *json5.Member) {
 	c.push(m.Key)
 	defer c.pop()
 	c.add(diag.Diagnostic{
-		Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeProtoKey,
+		File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeProtoKey,
 		Message: `OpenClaw's JSON5 parser drops "__proto__" keys, so this value is ignored without a word`,
 		Fix:     "remove the key",
 	})
@@ -258,12 +292,12 @@ func (c *checker) duplicate(obj *json5.Node, m *json5.Member, s *spec.Node, winn
 	c.push(m.Key)
 	defer c.pop()
 	w := obj.Members[winner]
-	msg := fmt.Sprintf("duplicate key %q: OpenClaw keeps only the last value (offset %d), so this one is ignored", m.Key, w.KeyStart)
+	msg := fmt.Sprintf("duplicate key %q: OpenClaw keeps only the last value (%s), so this one is ignored", m.Key, c.where(w.Value, w.KeyStart))
 	if len(hidden) > 0 {
 		msg += "; it would also be invalid: " + hidden[0].Message
 	}
 	c.add(diag.Diagnostic{
-		Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeDuplicateKey,
+		File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeDuplicateKey,
 		Message: msg, Fix: "delete one of the two " + strconv.Quote(m.Key) + " keys",
 	})
 }
@@ -285,82 +319,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func quoteAll(list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = strconv.Quote(s)
-	}
-	return out
-}
-
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
 }
-
-// expected describes what s accepts, for "must be X" messages.
-func expected(s *spec.Node) string {
-	if s.Enum != nil {
-		return "one of " + strings.Join(quoteAll(s.Enum), ", ")
-	}
-	var parts []string
-	if s.Types&spec.TString != 0 {
-		parts = append(parts, "a string")
-	}
-	if s.Types&spec.TNumber != 0 {
-		if s.Int {
-			parts = append(parts, "an integer"+bounds(s))
-		} else {
-			parts = append(parts, "a number"+bounds(s))
-		}
-	}
-	if s.Types&spec.TBool != 0 {
-		parts = append(parts, "true or false")
-	}
-	if s.Types&spec.TObject != 0 {
-		parts = append(parts, "an object")
-	}
-	if s.Types&spec.TArray != 0 {
-		if s.Elem != nil && !s.Elem.IsAny() {
-			parts = append(parts, "a list of "+plural(expected(s.Elem)))
-		} else {
-			parts = append(parts, "a list")
-		}
-	}
-	if s.Types&spec.TNull != 0 {
-		parts = append(parts, "null")
-	}
-	return strings.Join(parts, " or ")
-}
-
-func plural(s string) string {
-	r := strings.NewReplacer("a string", "strings", "an integer", "integers", "a number", "numbers", "an object", "objects", "a list", "lists")
-	return r.Replace(s)
-}
-
-func bounds(s *spec.Node) string {
-	var b []string
-	if s.Min != nil {
-		op := ">="
-		if s.Min.Exclusive {
-			op = ">"
-		}
-		b = append(b, op+" "+fmtNum(s.Min.Value))
-	}
-	if s.Max != nil {
-		op := "<="
-		if s.Max.Exclusive {
-			op = "<"
-		}
-		b = append(b, op+" "+fmtNum(s.Max.Value))
-	}
-	if len(b) == 0 {
-		return ""
-	}
-	return " " + strings.Join(b, " and ")
-}
-
-func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // describe renders a value for "got ..." in messages.
 func describe(n *json5.Node) string {

@@ -20,6 +20,9 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 			if p := openclaw.ExecutableProblem(n.Str); p != "" {
 				d := c.errorAt(n, diag.CodeExecutable, "must be a safe executable name or path: "+describe(n)+" "+p)
 				d.Fix = "point cliPath at the imsg binary or at a wrapper script; put arguments and pipes inside the script"
+				if strings.ContainsAny(openclaw.TrimJS(n.Str), " \t") && !strings.ContainsAny(n.Str, ";&|`$<>\"'") {
+					d.Message += " (it contains a space: cliPath names only the program, and OpenClaw adds the rpc argument itself)"
+				}
 			}
 		}
 	case "remoteHost":
@@ -32,6 +35,9 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 	case "rootPattern":
 		if n.Kind == json5.String {
 			if p := openclaw.RootPatternProblem(n.Str); p != "" {
+				if strings.HasPrefix(openclaw.TrimJS(n.Str), "~") {
+					p += " (~ is not expanded in attachment roots)"
+				}
 				d := c.errorAt(n, diag.CodeAttachmentRoot, "must be an absolute path root: "+describe(n)+" "+p)
 				d.Fix = `use an absolute directory such as "/Users/*/Library/Messages/Attachments"`
 			}
@@ -51,13 +57,25 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 
 func remoteHostFix(v string) string {
 	t := openclaw.TrimJS(v)
-	if i := strings.LastIndexByte(t, ':'); i > 0 && !strings.HasPrefix(t, "[") {
+	if i := strings.LastIndexByte(t, ':'); i > 0 && !strings.HasPrefix(t, "[") && isDigits(t[i+1:]) {
 		return fmt.Sprintf("set remoteHost to %q and put the port in ~/.ssh/config (Host %s / Port %s)", t[:i], hostOnly(t[:i]), t[i+1:])
 	}
-	if strings.ContainsAny(t, " \t") {
+	if strings.ContainsAny(t, "/\\") {
+		return "remoteHost is only the host (or user@host); attachment paths come from imsg"
+	}
+	if strings.Contains(t, " -") {
 		return "keep only the host (or user@host); move SSH options into ~/.ssh/config"
 	}
 	return `write a plain host name, e.g. "mac-mini.local" or "bot@mac-mini.local"`
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func hostOnly(s string) string {
@@ -97,8 +115,8 @@ func (c *checker) binding(n *json5.Node) bool {
 			if peer != nil {
 				at = peer
 			}
-			d := c.errorAt(at, diag.CodeBinding, "ACP bindings need match.peer.id to name one conversation")
-			d.Fix = `add peer: { kind: "direct", id: "+15551234567" } or { kind: "group", id: "<chat_id>" }`
+			d := c.errorAt(at, diag.CodeBinding, `ACP bindings need match.peer.id to name one conversation (and OpenClaw 2026.3.24 supports ACP bindings only for "discord", "telegram" and "feishu", not "imessage")`)
+			d.Fix = `drop type: "acp" to make this a route binding`
 			c.pop()
 			c.pop()
 		} else {
@@ -135,7 +153,7 @@ func (c *checker) legacyRoot(m *json5.Member) bool {
 	default:
 		return false
 	}
-	c.add(diag.Diagnostic{Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeLegacyKey, Message: msg, Fix: fix})
+	c.add(diag.Diagnostic{File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeLegacyKey, Message: msg, Fix: fix})
 	return true
 }
 
@@ -155,7 +173,7 @@ func (c *checker) channelID(m *json5.Member) {
 	t := openclaw.TrimJS(m.Key)
 	if t != m.Key && knownChannels[t] {
 		c.add(diag.Diagnostic{
-			Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeUnknownKey,
+			File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodePaddedKey,
 			Message: fmt.Sprintf("channel key %q has surrounding spaces: OpenClaw accepts it but never validates or reads it", m.Key),
 			Fix:     fmt.Sprintf("rename it to %q", t),
 		})
@@ -163,9 +181,9 @@ func (c *checker) channelID(m *json5.Member) {
 }
 
 func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
-	d := diag.Diagnostic{Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeUnknownKey}
+	d := diag.Diagnostic{File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeUnknownKey}
 	parent := strings.Join(c.path[:len(c.path)-1], ".")
-	where := "here"
+	where := "at the top level"
 	if parent != "" {
 		where = "in " + parent
 	}
@@ -234,7 +252,11 @@ func (c *checker) imessageRules(n *json5.Node) {
 		inherited := ""
 		if allow == nil {
 			allow = topAllow
-			inherited = " (inherited from channels.imessage.allowFrom)"
+			if topAllow != nil {
+				inherited = " (inherited from channels.imessage.allowFrom)"
+			} else {
+				inherited = " (none is set here or at the top level)"
+			}
 		}
 		c.dmPolicyRule(policy, policyNode, allow, "channels.imessage.accounts."+m.Key+".allowFrom", inherited)
 		c.shadowed(n, acct, m, "dmPolicy", "pairing")
@@ -264,13 +286,13 @@ func (c *checker) dmPolicyRule(policy string, policyNode, allow *json5.Node, pat
 	if at == nil {
 		return
 	}
-	d := diag.Diagnostic{Offset: at.Start, End: at.End, Path: path, Severity: diag.Error, Code: diag.CodeDMPolicy}
+	d := diag.Diagnostic{File: c.file(at), Offset: at.Start, End: at.End, Path: path, Severity: diag.Error, Code: diag.CodeDMPolicy}
 	switch {
 	case policy == "open" && !contains(entries, "*"):
 		d.Message = `dmPolicy "open" requires allowFrom to include "*"` + inherited
 		d.Fix = `add "*" to allowFrom to admit everyone, or use dmPolicy "pairing" or "allowlist"`
 	case policy == "allowlist" && len(entries) == 0:
-		d.Message = `dmPolicy "allowlist" requires allowFrom to contain at least one sender` + inherited + "; as written every DM would be dropped"
+		d.Message = `dmPolicy "allowlist" requires allowFrom to contain at least one sender` + inherited
 		d.Fix = `list the allowed handles, e.g. allowFrom: ["+15551234567", "me@icloud.com"]`
 	default:
 		return
@@ -310,7 +332,7 @@ func (c *checker) shadowed(top, acct *json5.Node, m json5.Member, key, def strin
 		return
 	}
 	c.add(diag.Diagnostic{
-		Offset: m.KeyStart, End: m.KeyEnd, Path: "channels.imessage.accounts." + m.Key, Severity: diag.Warning, Code: diag.CodeShadowedPolicy,
+		File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: "channels.imessage.accounts." + m.Key, Severity: diag.Warning, Code: diag.CodeShadowedPolicy,
 		Message: fmt.Sprintf("account %q does not inherit %s %q: OpenClaw 2026.3.24 writes %s=%q into every account that sets none, so this account uses %q",
 			m.Key, key, tv.Str, key, def, def),
 		Fix: fmt.Sprintf("set %s: %q in channels.imessage.accounts.%s if that is intended", key, tv.Str, m.Key),

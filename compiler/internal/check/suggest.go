@@ -94,3 +94,6 @@ func validUnder(key string) []string {
 	}
 	return v
 }
+
+// Closest is closest for other packages (explain's did-you-mean).
+func Closest(s string, candidates []string) string { return closest(s, candidates) }

@@ -5,6 +5,11 @@
 // TestTableUpToDate fails when the two drift apart.
 package spec
 
+import (
+	"strconv"
+	"strings"
+)
+
 //go:generate go run ./gen
 
 // Type is a set of JSON value types.
@@ -84,4 +89,78 @@ func (n *Node) Open() bool { return n.Values != nil }
 // IsAny reports whether the node accepts every value without checks.
 func (n *Node) IsAny() bool {
 	return n.Types == TAny && n.Fields == nil && n.Elem == nil && n.Values == nil && n.Check == ""
+}
+
+// Expected describes what n accepts, for "must be X" messages and explain.
+func (n *Node) Expected() string {
+	if n.Enum != nil {
+		return "one of " + strings.Join(QuoteAll(n.Enum), ", ")
+	}
+	var parts []string
+	if n.Types&TString != 0 {
+		parts = append(parts, "a string")
+	}
+	if n.Types&TNumber != 0 {
+		if n.Int {
+			parts = append(parts, "an integer"+n.bounds())
+		} else {
+			parts = append(parts, "a number"+n.bounds())
+		}
+	}
+	if n.Types&TBool != 0 {
+		parts = append(parts, "true or false")
+	}
+	if n.Types&TObject != 0 {
+		parts = append(parts, "an object")
+	}
+	if n.Types&TArray != 0 {
+		if n.Elem != nil && !n.Elem.IsAny() {
+			parts = append(parts, "a list of "+plural(n.Elem.Expected()))
+		} else {
+			parts = append(parts, "a list")
+		}
+	}
+	if n.Types&TNull != 0 {
+		parts = append(parts, "null")
+	}
+	if len(parts) == 0 {
+		return "any value"
+	}
+	return strings.Join(parts, " or ")
+}
+
+func plural(s string) string {
+	r := strings.NewReplacer("a string", "strings", "an integer", "integers", "a number", "numbers", "an object", "objects", "a list", "lists")
+	return r.Replace(s)
+}
+
+func (n *Node) bounds() string {
+	var b []string
+	if n.Min != nil {
+		op := ">="
+		if n.Min.Exclusive {
+			op = ">"
+		}
+		b = append(b, op+" "+strconv.FormatFloat(n.Min.Value, 'f', -1, 64))
+	}
+	if n.Max != nil {
+		op := "<="
+		if n.Max.Exclusive {
+			op = "<"
+		}
+		b = append(b, op+" "+strconv.FormatFloat(n.Max.Value, 'f', -1, 64))
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	return " " + strings.Join(b, " and ")
+}
+
+// QuoteAll quotes each string as Go (and JSON) would.
+func QuoteAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strconv.Quote(s)
+	}
+	return out
 }

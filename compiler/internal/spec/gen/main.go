@@ -1,4 +1,5 @@
-// Command gen writes table_gen.go from the CUE schema.
+// Command gen writes table_gen.go and openclaw.schema.json from the CUE
+// schema.
 package main
 
 import (
@@ -14,6 +15,13 @@ func main() {
 		log.Fatal(err)
 	}
 	if err := os.WriteFile("table_gen.go", src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	js, err := specgen.GenerateJSONSchema()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("openclaw.schema.json", js, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -4,6 +4,7 @@ package specgen
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"go/format"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/encoding/jsonschema"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
 	"github.com/openclawcfg/openclawcfg/schema"
@@ -267,4 +269,32 @@ func typesExpr(t spec.Type) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "|")
+}
+
+// GenerateJSONSchema exports #OpenClaw as a JSON Schema (draft 2020-12) for
+// editors, from the same CUE source as the table.
+func GenerateJSONSchema() ([]byte, error) {
+	v, err := schema.Load()
+	if err != nil {
+		return nil, err
+	}
+	root := v.LookupPath(cue.ParsePath("#OpenClaw"))
+	expr, err := jsonschema.Generate(root, &jsonschema.GenerateConfig{})
+	if err != nil {
+		return nil, fmt.Errorf("specgen: jsonschema: %w", err)
+	}
+	js := v.Context().BuildExpr(expr)
+	if err := js.Err(); err != nil {
+		return nil, err
+	}
+	raw, err := js.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, raw, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
 }

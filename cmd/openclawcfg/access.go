@@ -1,0 +1,43 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+)
+
+func (c *explainCmd) runAccess(e *env) error {
+	p, code := compileFile(e, c.Config)
+	if p == nil {
+		return exitCode(code)
+	}
+	rows := compiler.Access(p)
+	if c.Format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rows)
+	}
+	if !p.ChannelConfigured {
+		fmt.Fprintln(e.stdout, "channels.imessage is missing: the channel has no configuration; shown with OpenClaw's fallbacks")
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	last := ""
+	for _, r := range rows {
+		if r.Account != last {
+			if last != "" {
+				fmt.Fprintln(tw)
+			}
+			fmt.Fprintf(tw, "account %s\n", r.Account)
+			last = r.Account
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", r.Topic, r.Verdict)
+		fmt.Fprintf(tw, "  \t  rule: %s\n", r.Rule)
+		if r.Fix != "" {
+			fmt.Fprintf(tw, "  \t  fix: %s\n", r.Fix)
+		}
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+)
+
+type explainCmd struct {
+	Path   string `arg:"" optional:"" help:"Config path, e.g. channels.imessage.groupPolicy, accounts.<id>.cliPath, groups.42.requireMention."`
+	Config string `short:"c" placeholder:"FILE" help:"Also show the effective value in each account of this config, with its origin."`
+	Access bool   `help:"With --config: print who can reach the agent, per account, and the rule that decides."`
+	Format string `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
+}
+
+func (c *explainCmd) Help() string {
+	return `Prints what a field means: its type, allowed values, defaults, where it can be
+set, its documentation, and the runtime behaviour that surprises people.
+Paths may omit the channels.imessage prefix.`
+}
+
+func (c *explainCmd) Run(e *env) error {
+	if c.Access {
+		if c.Config == "" {
+			return usageError("--access needs --config FILE")
+		}
+		return c.runAccess(e)
+	}
+	if c.Path == "" {
+		return usageError("explain needs a PATH (or --config FILE --access)")
+	}
+	ex, err := compiler.Explain(c.Path)
+	if err != nil {
+		var pe *compiler.PathError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
+			return exitCode(exitInvalid)
+		}
+		return err
+	}
+	var eff []compiler.Effective
+	if c.Config != "" {
+		p, code := compileFile(e, c.Config)
+		if p == nil {
+			return exitCode(code)
+		}
+		eff = compiler.EffectiveValues(p, ex.Path)
+	}
+	if c.Format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			*compiler.Explanation
+			Effective []compiler.Effective `json:"effective,omitempty"`
+		}{ex, eff})
+	}
+	writeExplanation(e.stdout, ex, eff)
+	return nil
+}
+
+func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effective) {
+	fmt.Fprintf(w, "%s\n", ex.Path)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "  %-9s %s\n", k+":", v)
+		}
+	}
+	row("type", ex.Type)
+	if ex.SchemaDefault != "" {
+		row("default", ex.SchemaDefault+" (written into the parsed config by OpenClaw's schema)")
+	}
+	if ex.RuntimeDefault != "" {
+		row("runtime", ex.RuntimeDefault+" when unset")
+	}
+	row("set at", strings.Join(ex.SetAt, ", "))
+	if ex.Doc != "" {
+		fmt.Fprintf(w, "\n%s\n", indent(ex.Doc, "  "))
+	}
+	if len(ex.Notes) > 0 {
+		fmt.Fprintf(w, "\n  At runtime:\n")
+		for _, n := range ex.Notes {
+			fmt.Fprintf(w, "  - %s\n", n)
+		}
+	}
+	if len(ex.Children) > 0 {
+		fmt.Fprintf(w, "\n  Keys:\n")
+		width := 0
+		for _, ch := range ex.Children {
+			width = max(width, len(ch.Name))
+		}
+		for _, ch := range ex.Children {
+			fmt.Fprintf(w, "  %-*s  %s. %s\n", width, ch.Name, ch.Type, ch.Summary)
+		}
+	}
+	if len(eff) > 0 {
+		fmt.Fprintf(w, "\n  Effective:\n")
+		for _, v := range eff {
+			fmt.Fprintf(w, "  account %-12s %s  (%s)\n", v.Account, v.Value, v.Origin)
+		}
+	}
+}
+
+func indent(s, pre string) string {
+	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
+}
+
+// usageError prints msg and exits 2.
+func usageError(msg string) error { return fmt.Errorf("%s", msg) }

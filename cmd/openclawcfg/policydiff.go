@@ -1,0 +1,59 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+)
+
+// runPolicyDiff compares two configs' effective policies for review in CI.
+func (c *vetCmd) runPolicyDiff(e *env) error {
+	if len(c.Paths) != 2 {
+		return usageError("--policy-diff needs exactly two configs: OLD NEW")
+	}
+	old, code := compileFile(e, c.Paths[0])
+	if old == nil {
+		return exitCode(code)
+	}
+	cur, code := compileFile(e, c.Paths[1])
+	if cur == nil {
+		return exitCode(code)
+	}
+	changes := compiler.PolicyDiff(old, cur)
+	widened := false
+	for _, ch := range changes {
+		widened = widened || ch.Widens
+	}
+	switch c.Format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(struct {
+			Widened bool              `json:"widened"`
+			Changes []compiler.Change `json:"changes"`
+		}{widened, changes}); err != nil {
+			return err
+		}
+	default:
+		for _, ch := range changes {
+			mark := "  "
+			if ch.Widens {
+				mark = "+ "
+			} else if ch.Narrows {
+				mark = "- "
+			}
+			fmt.Fprintf(e.stdout, "%saccount %s: %s: %s -> %s\n", mark, ch.Account, ch.What, ch.Old, ch.New)
+		}
+		if widened {
+			fmt.Fprintf(e.stdout, "access widened (lines marked +): review before deploying\n")
+		} else if len(changes) > 0 {
+			fmt.Fprintf(e.stdout, "no access widened\n")
+		}
+	}
+	if widened {
+		return exitCode(exitInvalid)
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package compiler
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+)
+
+// Explanation is what `openclawcfg explain PATH` prints about one schema
+// path.
+type Explanation struct {
+	Path           string   `json:"path"` // canonical, with <id> for map keys and [] for list items
+	Type           string   `json:"type"`
+	Allowed        []string `json:"allowed,omitempty"`
+	SchemaDefault  string   `json:"schemaDefault,omitempty"`  // JSON written by OpenClaw's schema when unset
+	RuntimeDefault string   `json:"runtimeDefault,omitempty"` // JSON the runtime assumes when unset
+	SetAt          []string `json:"setAt"`
+	Doc            string   `json:"doc"`
+	Notes          []string `json:"notes,omitempty"` // runtime behaviour that surprises people
+	Children       []Child  `json:"children,omitempty"`
+}
+
+// Child is one key of an object path.
+type Child struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Summary string `json:"summary"`
+}
+
+// PathError is an explain path that names nothing in the schema.
+type PathError struct {
+	Path       string
+	Segment    string
+	DidYouMean string
+	Valid      []string
+}
+
+func (e *PathError) Error() string {
+	msg := fmt.Sprintf("unknown config path %q: no key %q", e.Path, e.Segment)
+	if e.DidYouMean != "" {
+		msg += fmt.Sprintf("; did you mean %q?", e.DidYouMean)
+	} else if len(e.Valid) > 0 && len(e.Valid) <= 40 {
+		msg += "; valid keys there: " + strings.Join(e.Valid, ", ")
+	}
+	return msg
+}
+
+// Explain describes the schema path p. Paths may be written in full
+// (channels.imessage.groupPolicy), relative to channels.imessage
+// (groupPolicy, accounts.bot.cliPath), with concrete map keys
+// (groups.42.requireMention) or placeholders (accounts.<id>.cliPath), and
+// with list items as [] or an index (agents.list[].groupChat).
+func Explain(p string) (*Explanation, error) {
+	segs := splitPath(p)
+	n, canon, err := walk(spec.Root, segs)
+	if err != nil && len(segs) > 0 && spec.Root.Field(segs[0]) == nil {
+		// Not a root key: try it as a channels.imessage path.
+		if n2, canon2, err2 := walk(spec.Root, append([]string{"channels", "imessage"}, segs...)); err2 == nil {
+			n, canon, err = n2, canon2, nil
+		}
+	}
+	if err != nil {
+		pe := err.(*PathError)
+		pe.Path = p
+		return nil, pe
+	}
+	e := &Explanation{Path: strings.Join(canon, "."), Type: n.Expected(), Doc: n.Doc}
+	e.Path = strings.ReplaceAll(e.Path, ".[]", "[]")
+	if n.Enum != nil {
+		e.Allowed = spec.QuoteAll(n.Enum)
+	}
+	e.SchemaDefault = n.Default
+	if n.Runtime != "" && n.Runtime != n.Default {
+		e.RuntimeDefault = n.Runtime
+	}
+	e.SetAt = setAt(canon)
+	e.Notes = notes[noteKey(canon)]
+	for _, f := range n.Fields {
+		e.Children = append(e.Children, Child{Name: f.Name, Type: f.Node.Expected(), Summary: firstSentence(f.Node.Doc)})
+	}
+	if n.Values != nil && n.Values != spec.Any && len(n.Fields) == 0 {
+		e.Children = append(e.Children, Child{Name: "<id>", Type: n.Values.Expected(), Summary: firstSentence(n.Values.Doc)})
+	}
+	return e, nil
+}
+
+func splitPath(p string) []string {
+	p = strings.TrimSpace(p)
+	p = strings.ReplaceAll(p, "[]", ".[]")
+	var out []string
+	for _, s := range strings.Split(p, ".") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// walk follows segs from n; canon is the path with map keys as <id>.
+func walk(n *spec.Node, segs []string) (*spec.Node, []string, error) {
+	var canon []string
+	for _, s := range segs {
+		switch {
+		case n.Fields != nil && n.Field(s) != nil:
+			n = n.Field(s).Node
+			canon = append(canon, s)
+		case n.Elem != nil && (s == "[]" || isIndex(s)):
+			n = n.Elem
+			canon = append(canon, "[]")
+		case n.Values != nil && n.Values != spec.Any:
+			n = n.Values
+			canon = append(canon, "<id>")
+		case n.Values == spec.Any:
+			return nil, nil, &PathError{Segment: s, Valid: []string{"(any key: OpenClaw does not check this section's contents here)"}}
+		default:
+			names := make([]string, len(n.Fields))
+			for i, f := range n.Fields {
+				names[i] = f.Name
+			}
+			return nil, nil, &PathError{Segment: s, DidYouMean: check.Closest(s, names), Valid: names}
+		}
+	}
+	return n, canon, nil
+}
+
+func isIndex(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
+// setAt lists where a channels.imessage field can be written.
+func setAt(canon []string) []string {
+	path := strings.Join(canon, ".")
+	if len(canon) < 3 || canon[0] != "channels" || canon[1] != "imessage" {
+		return []string{path}
+	}
+	rest := canon[2:]
+	if rest[0] == "accounts" && len(rest) >= 3 {
+		rest = rest[2:]
+	} else if rest[0] == "accounts" || rest[0] == "defaultAccount" {
+		return []string{path + " (top level only)"}
+	}
+	tail := strings.Join(rest, ".")
+	return []string{"channels.imessage." + tail, "channels.imessage.accounts.<id>." + tail}
+}
+
+// noteKey is the channels.imessage-relative key of canon (account paths
+// share the top-level notes), or the full path elsewhere.
+func noteKey(canon []string) string {
+	if len(canon) >= 3 && canon[0] == "channels" && canon[1] == "imessage" {
+		rest := canon[2:]
+		if rest[0] == "accounts" && len(rest) >= 3 {
+			rest = rest[2:]
+		}
+		return strings.Join(rest, ".")
+	}
+	return strings.ReplaceAll(strings.Join(canon, "."), ".[]", "[]")
+}
+
+func firstSentence(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}

@@ -1,0 +1,142 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/plan"
+)
+
+// lint reports what OpenClaw accepts but that silently drops messages or
+// widens access. It runs on the plan, so it sees effective values; each
+// finding is placed on the config text that causes it.
+func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
+	root := doc.Root
+	var out []diag.Diagnostic
+	add := func(path, code, msg, fix string) {
+		n := locate(root, path)
+		out = append(out, diag.Diagnostic{File: doc.file(n), Offset: n.Start, End: n.End, Path: path, Severity: diag.Warning, Code: code, Message: msg, Fix: fix})
+	}
+	seen := map[string]bool{}
+	once := func(path, code, msg, fix string) {
+		if !seen[code+"\x00"+path] {
+			seen[code+"\x00"+path] = true
+			add(path, code, msg, fix)
+		}
+	}
+	if !p.ChannelConfigured {
+		return nil // no iMessage channel: nothing starts, nothing to lint
+	}
+	for _, a := range p.Accounts {
+		if !a.Enabled.Value {
+			continue
+		}
+		acct := fmt.Sprintf("account %q", a.ID)
+		if a.DM.Policy.Value == "open" {
+			once(originPath(a.DM.Policy.Origin, "channels.imessage.dmPolicy"), diag.CodeOpenDM,
+				acct+` admits direct messages from anyone (dmPolicy "open")`, `use dmPolicy "pairing" to approve senders one by one`)
+		}
+		if a.DM.AllowAll {
+			once(originPath(a.DM.AllowFrom.Origin, "channels.imessage.allowFrom"), diag.CodeWildcardAllow,
+				acct+` has "*" in allowFrom: every sender is admitted to DMs without pairing`+
+					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == "fallback" && a.Groups.Policy.Value != "disabled"],
+				`list the allowed handles instead of "*"`)
+		}
+		if a.Groups.AllowAllSenders && a.Groups.Senders.Origin.Kind != "fallback" && a.Groups.Policy.Value == "allowlist" {
+			once(originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"), diag.CodeWildcardAllow,
+				acct+` has "*" in groupAllowFrom: any member of an admitted group can trigger the agent`, "list the members who may trigger it")
+		}
+		switch a.Groups.Policy.Value {
+		case "open":
+			once(originPath(a.Groups.Policy.Origin, "channels.imessage.groupPolicy"), diag.CodeOpenGroups,
+				acct+` lets any member of any group chat trigger the agent (groupPolicy "open")`, `use groupPolicy "allowlist" with groups and groupAllowFrom`)
+		case "allowlist":
+			if len(a.Groups.Senders.Value) == 0 && a.Groups.Senders.Origin.Kind != "default" {
+				once(originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"), diag.CodeEmptyGroupAllow,
+					acct+` has an explicit empty groupAllowFrom: every group message is dropped (an empty list does not fall back to allowFrom)`,
+					"list the members who may trigger the agent, or remove the key to fall back to allowFrom")
+			}
+			// Only when the config shows it wants groups: a bare config
+			// (allowlist by schema default, no group keys) is a DM-only bot.
+			wantsGroups := a.Groups.Policy.Origin.Kind != "schema-default" || a.Groups.Senders.Origin.Kind == "set" || a.Groups.Senders.Origin.Kind == "inherited"
+			if len(a.Groups.Chats) == 0 && a.Groups.Wildcard == nil && wantsGroups {
+				path := originPath(a.Groups.Policy.Origin, "channels.imessage")
+				if a.Groups.Policy.Origin.Kind == "schema-default" {
+					path = "channels.imessage"
+					if a.Key != "" || strings.HasPrefix(a.Groups.Policy.Origin.Path, "channels.imessage.accounts.") {
+						path = strings.TrimSuffix(a.Groups.Policy.Origin.Path, ".groupPolicy")
+					}
+				}
+				once(path, diag.CodeAllowlistNoGroups,
+					acct+` uses groupPolicy "allowlist" without a groups map, so every group message is dropped`,
+					`add the chats: groups: { "<chat_id>": { requireMention: true } } (ids from: imsg chats --limit 20), "*" for all, or groupPolicy "disabled" to say so`)
+			}
+		}
+		if a.Groups.Policy.Value != "disabled" && (len(a.Groups.Chats) > 0 || a.Groups.Wildcard != nil) && requiresMention(a) {
+			for i, ag := range p.Global.Agents {
+				if !ag.CanDetect {
+					path := "agents.list." + fmt.Sprint(i)
+					if locate(root, path) == root {
+						path = "channels.imessage.groups"
+					}
+					once(path, diag.CodeMentionUndetectable,
+						fmt.Sprintf("agent %q has no mention patterns, so requireMention cannot be enforced in %s's groups: every admitted message is answered", ag.ID, acct),
+						`set agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns, e.g. ["@bot"]`)
+				}
+			}
+		}
+		if a.RemoteHost.Host != "" && a.Attachments.Include.Value && !a.Attachments.RemoteRootsConfigured {
+			once(originPath(a.Attachments.Include.Origin, "channels.imessage.includeAttachments"), diag.CodeRemoteNoRoots,
+				acct+` fetches attachments from `+a.RemoteHost.Host+` over SCP but sets no remoteAttachmentRoots: only /Users/*/Library/Messages/Attachments on the Mac is allowed`,
+				`set remoteAttachmentRoots, e.g. ["/Users/*/Library/Messages/Attachments"] to confirm the default`)
+		}
+		for _, note := range a.RemoteHost.WrapperNotes {
+			if strings.Contains(note, "not readable") {
+				continue
+			}
+			once(originPath(a.CLIPath.Origin, "channels.imessage.cliPath"), diag.CodeWrapperShape, acct+": cliPath wrapper: "+note, `use the plain form: exec ssh -T user@host imsg "$@"`)
+		}
+	}
+	return out
+}
+
+func requiresMention(a plan.Account) bool {
+	for _, c := range a.Groups.Chats {
+		if c.RequireMention.Value {
+			return true
+		}
+	}
+	return a.Groups.Wildcard != nil && a.Groups.Wildcard.RequireMention.Value
+}
+
+func originPath(o plan.Origin, def string) string {
+	if o.Path != "" {
+		return o.Path
+	}
+	return def
+}
+
+// locate finds the node at a dotted path (last duplicate wins), or the
+// deepest existing ancestor.
+func locate(root *json5.Node, path string) *json5.Node {
+	n := root
+	for _, seg := range strings.Split(path, ".") {
+		if n.Kind == json5.Object {
+			if c := n.Lookup(seg); c != nil {
+				n = c
+				continue
+			}
+		}
+		if n.Kind == json5.Array {
+			var i int
+			if _, err := fmt.Sscan(seg, &i); err == nil && i >= 0 && i < len(n.Elems) {
+				n = n.Elems[i]
+				continue
+			}
+		}
+		break
+	}
+	return n
+}

@@ -1,0 +1,199 @@
+package compiler
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/plan"
+)
+
+// Change is one difference between two plans' effective policies.
+type Change struct {
+	Account string `json:"account"`
+	What    string `json:"what"`
+	Old     string `json:"old"`
+	New     string `json:"new"`
+	Widens  bool   `json:"widens"`  // more people or more paths reach the agent
+	Narrows bool   `json:"narrows"` // fewer do
+}
+
+var (
+	dmRank    = map[string]int{"disabled": 0, "allowlist": 1, "pairing": 2, "open": 3}
+	groupRank = map[string]int{"disabled": 0, "allowlist": 1, "open": 2}
+)
+
+// PolicyDiff lists every change in who can reach the agent, or in what
+// reaches the gateway's machine, from old to cur. A change counts as
+// widening when it admits more senders, removes a gate, adds an attachment
+// root or a remote host, or changes what cliPath runs.
+func PolicyDiff(old, cur *plan.Plan) []Change {
+	var out []Change
+	byID := func(p *plan.Plan) map[string]plan.Account {
+		m := map[string]plan.Account{}
+		for _, a := range p.Accounts {
+			m[a.ID] = a
+		}
+		return m
+	}
+	om, cm := byID(old), byID(cur)
+	var ids []string
+	for id := range om {
+		ids = append(ids, id)
+	}
+	for id := range cm {
+		if _, ok := om[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		o, oOK := om[id]
+		c, cOK := cm[id]
+		switch {
+		case !oOK:
+			out = append(out, Change{Account: id, What: "account", Old: "absent", New: "added", Widens: c.Enabled.Value})
+			continue
+		case !cOK:
+			out = append(out, Change{Account: id, What: "account", Old: "present", New: "removed", Narrows: true})
+			continue
+		}
+		out = append(out, accountDiff(id, o, c)...)
+	}
+	add := func(what, ov, cv string, widens bool) {
+		if ov != cv {
+			out = append(out, Change{Account: "*", What: what, Old: ov, New: cv, Widens: widens, Narrows: !widens})
+		}
+	}
+	add("commands.useAccessGroups", fmt.Sprint(old.Global.UseAccessGroups.Value), fmt.Sprint(cur.Global.UseAccessGroups.Value), !cur.Global.UseAccessGroups.Value)
+	od, cd := detectable(old), detectable(cur)
+	for _, ag := range sortedKeys(od, cd) {
+		if od[ag] && !cd[ag] {
+			out = append(out, Change{Account: "*", What: "agent " + ag + " mention detection", Old: "possible", New: "impossible (no patterns): requireMention no longer enforced", Widens: true})
+		} else if !od[ag] && cd[ag] {
+			out = append(out, Change{Account: "*", What: "agent " + ag + " mention detection", Old: "impossible", New: "possible", Narrows: true})
+		}
+	}
+	return out
+}
+
+func accountDiff(id string, o, c plan.Account) []Change {
+	var out []Change
+	cmpv := func(what, ov, cv string, widens, narrows bool) {
+		if ov != cv {
+			out = append(out, Change{Account: id, What: what, Old: ov, New: cv, Widens: widens, Narrows: narrows && !widens})
+		}
+	}
+	b := func(v bool) string { return fmt.Sprint(v) }
+	cmpv("enabled", b(o.Enabled.Value), b(c.Enabled.Value), c.Enabled.Value, !c.Enabled.Value)
+	cmpv("dmPolicy", o.DM.Policy.Value, c.DM.Policy.Value, dmRank[c.DM.Policy.Value] > dmRank[o.DM.Policy.Value], true)
+	cmpv(`"*" in allowFrom (DMs)`, b(o.DM.AllowAll), b(c.DM.AllowAll), c.DM.AllowAll, true)
+	added, removed := entryDiff(o.DM.AllowFrom.Value, c.DM.AllowFrom.Value)
+	cmpv("allowFrom added", "", added, added != "", false)
+	cmpv("allowFrom removed", "", removed, false, removed != "")
+	cmpv("pairing approvals count for DMs", b(o.DM.PairingStoreCounts), b(c.DM.PairingStoreCounts), c.DM.PairingStoreCounts, true)
+
+	cmpv("groupPolicy", o.Groups.Policy.Value, c.Groups.Policy.Value, groupRank[c.Groups.Policy.Value] > groupRank[o.Groups.Policy.Value], true)
+	cmpv("group chat allowlist", onOff(o.Groups.AllowlistEnabled), onOff(c.Groups.AllowlistEnabled), !c.Groups.AllowlistEnabled, true)
+	cmpv(`"*" in groups`, b(o.Groups.Wildcard != nil), b(c.Groups.Wildcard != nil), c.Groups.Wildcard != nil, true)
+	oc, cc := chatIDs(o), chatIDs(c)
+	cmpv("group chats added", "", strings.Join(minus(cc, oc), ", "), len(minus(cc, oc)) > 0, false)
+	cmpv("group chats removed", "", strings.Join(minus(oc, cc), ", "), false, len(minus(oc, cc)) > 0)
+	cmpv(`"*" in group senders`, b(o.Groups.AllowAllSenders), b(c.Groups.AllowAllSenders), c.Groups.AllowAllSenders, true)
+	added, removed = entryDiff(o.Groups.Senders.Value, c.Groups.Senders.Value)
+	cmpv("group senders added", "", added, added != "", false)
+	cmpv("group senders removed", "", removed, false, removed != "")
+	om, cm := mentions(o), mentions(c)
+	for _, chat := range sortedKeys(om, cm) {
+		if ov, ok := om[chat]; ok {
+			if cv, ok := cm[chat]; ok {
+				cmpv("requireMention in "+chat, b(ov), b(cv), ov && !cv, !ov && cv)
+			}
+		}
+	}
+
+	cmpv("remoteHost", o.RemoteHost.Host, c.RemoteHost.Host, c.RemoteHost.Host != "", false)
+	cmpv("includeAttachments", b(o.Attachments.Include.Value), b(c.Attachments.Include.Value), c.Attachments.Include.Value, true)
+	lr := minus(c.Attachments.LocalRoots, o.Attachments.LocalRoots)
+	cmpv("local attachment roots added", "", strings.Join(lr, ", "), len(lr) > 0, false)
+	rr := minus(c.Attachments.RemoteRoots, o.Attachments.RemoteRoots)
+	cmpv("remote attachment roots added", "", strings.Join(rr, ", "), len(rr) > 0, false)
+	cmpv("cliPath", o.CLIPath.Value, c.CLIPath.Value, true, false)
+	return out
+}
+
+func onOff(v bool) string {
+	if v {
+		return "on"
+	}
+	return "off"
+}
+
+func entryDiff(old, cur []plan.AllowEntry) (added, removed string) {
+	key := func(e plan.AllowEntry) string { return e.Kind + ":" + e.Value }
+	in := func(list []plan.AllowEntry, e plan.AllowEntry) bool {
+		return slices.ContainsFunc(list, func(x plan.AllowEntry) bool { return key(x) == key(e) })
+	}
+	var a, r []string
+	for _, e := range cur {
+		if !in(old, e) {
+			a = append(a, e.Raw)
+		}
+	}
+	for _, e := range old {
+		if !in(cur, e) {
+			r = append(r, e.Raw)
+		}
+	}
+	return strings.Join(a, ", "), strings.Join(r, ", ")
+}
+
+func chatIDs(a plan.Account) []string {
+	var out []string
+	for _, c := range a.Groups.Chats {
+		out = append(out, c.ChatID)
+	}
+	return out
+}
+
+func mentions(a plan.Account) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range a.Groups.Chats {
+		m["chat "+c.ChatID] = c.RequireMention.Value
+	}
+	if a.Groups.Wildcard != nil {
+		m[`"*"`] = a.Groups.Wildcard.RequireMention.Value
+	}
+	return m
+}
+
+func detectable(p *plan.Plan) map[string]bool {
+	m := map[string]bool{}
+	for _, ag := range p.Global.Agents {
+		m[ag.ID] = ag.CanDetect
+	}
+	return m
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](ms ...map[string]V) []string {
+	var out []string
+	for _, m := range ms {
+		for k := range m {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,7 @@
+package compiler
+
+import "github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+
+// JSONSchema returns the config schema as JSON Schema (draft 2020-12),
+// exported from the CUE source, for editors ("$schema").
+func JSONSchema() []byte { return spec.JSONSchema }

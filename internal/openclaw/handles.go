@@ -1,0 +1,204 @@
+package openclaw
+
+import "strings"
+
+// iMessage handles and allow lists (extensions/imessage/src/targets.ts and
+// src/plugin-sdk/allow-from.ts in OpenClaw 2026.3.24). These decide which
+// senders and chats get through dmPolicy/groupPolicy "allowlist", so the
+// ports keep OpenClaw's quirks, e.g. every handle without '@' and without
+// digits normalises to "+", so "abc" and "xyz" match each other.
+
+var (
+	chatIDPrefixes         = []string{"chat_id:", "chatid:", "chat:"}
+	chatGUIDPrefixes       = []string{"chat_guid:", "chatguid:", "guid:"}
+	chatIdentifierPrefixes = []string{"chat_identifier:", "chatidentifier:", "chatident:"}
+	servicePrefixes        = []string{"imessage:", "sms:", "auto:"}
+)
+
+// NormalizeE164 ports OpenClaw's normalizeE164 (src/utils.ts): keep only
+// ASCII digits and '+', and make sure the result starts with '+'. It never
+// returns "" (a value without digits gives "+"), and a '+' in the middle is
+// kept ("1+2" gives "+1+2"). The leading "whatsapp:" that OpenClaw strips
+// contains neither digits nor '+', so it needs no special case here.
+func NormalizeE164(number string) string {
+	var b strings.Builder
+	b.Grow(len(number) + 1)
+	b.WriteByte('+')
+	first := true
+	for i := 0; i < len(number); i++ {
+		c := number[i]
+		if c >= '0' && c <= '9' || c == '+' {
+			if first && c == '+' {
+				first = false
+				continue // the leading '+' is already written
+			}
+			first = false
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// NormalizeHandle ports normalizeIMessageHandle: the canonical form OpenClaw
+// compares senders and allowFrom handles in. It trims (JS whitespace), strips
+// imessage:/sms:/auto: prefixes (any case, repeatedly), rewrites chat
+// prefixes to chat_id:/chat_guid:/chat_identifier: with the trimmed value
+// kept verbatim, lower-cases anything containing '@' (JS toLowerCase, see
+// ToLowerJS), and sends everything else through NormalizeE164.
+func NormalizeHandle(raw string) string {
+	for {
+		trimmed := TrimJS(raw)
+		if trimmed == "" {
+			return ""
+		}
+		stripped := false
+		for _, p := range servicePrefixes {
+			if hasPrefixFoldASCII(trimmed, p) {
+				raw, stripped = trimmed[len(p):], true
+				break
+			}
+		}
+		if stripped {
+			continue
+		}
+		for _, group := range [...]struct {
+			prefixes []string
+			canon    string
+		}{{chatIDPrefixes, "chat_id:"}, {chatGUIDPrefixes, "chat_guid:"}, {chatIdentifierPrefixes, "chat_identifier:"}} {
+			for _, p := range group.prefixes {
+				if hasPrefixFoldASCII(trimmed, p) {
+					return group.canon + TrimJS(trimmed[len(p):])
+				}
+			}
+		}
+		if strings.Contains(trimmed, "@") {
+			return ToLowerJS(trimmed)
+		}
+		// normalizeE164 never returns "", so OpenClaw's whitespace-stripping
+		// fallback after it is unreachable.
+		return NormalizeE164(trimmed)
+	}
+}
+
+// Kinds of AllowTarget.
+const (
+	AllowChatID         = "chat_id"
+	AllowChatGUID       = "chat_guid"
+	AllowChatIdentifier = "chat_identifier"
+	AllowHandle         = "handle"
+)
+
+// AllowTarget is what parseIMessageAllowTarget makes of one allowFrom entry.
+type AllowTarget struct {
+	// Kind is AllowChatID, AllowChatGUID, AllowChatIdentifier or AllowHandle.
+	Kind string
+	// ChatID is the JavaScript number Number.parseInt(value, 10) gave for a
+	// chat_id entry: "12abc" is 12, "-0" is -0, and digits beyond 2^53 are
+	// rounded as in JS. It is a float64 because OpenClaw compares it with ===
+	// against the message's chat_id, itself a JS number.
+	ChatID float64
+	// Value is the chat GUID, the chat identifier (both trimmed, case kept) or
+	// the normalised handle (NormalizeHandle; "" never matches).
+	Value string
+}
+
+// ParseAllowTarget ports parseIMessageAllowTarget. Service prefixes are
+// stripped and the rest re-parsed (an empty rest is the handle "").
+// chat_id:/chatid:/chat: need a finite parseInt, chat_guid:/chatguid:/guid:
+// and chat_identifier:/chatidentifier:/chatident: a non-empty value;
+// otherwise the entry falls through to a handle, so "chat_id:abc" becomes the
+// handle "chat_id:abc" (spec §6.4).
+func ParseAllowTarget(raw string) AllowTarget {
+	for {
+		trimmed := TrimJS(raw)
+		if trimmed == "" {
+			return AllowTarget{Kind: AllowHandle}
+		}
+		stripped := false
+		for _, p := range servicePrefixes {
+			if hasPrefixFoldASCII(trimmed, p) {
+				raw, stripped = TrimJS(trimmed[len(p):]), true
+				break
+			}
+		}
+		if stripped {
+			if raw == "" {
+				return AllowTarget{Kind: AllowHandle}
+			}
+			continue
+		}
+		for _, p := range chatIDPrefixes {
+			if hasPrefixFoldASCII(trimmed, p) {
+				if id, ok := parseIntJS(TrimJS(trimmed[len(p):])); ok {
+					return AllowTarget{Kind: AllowChatID, ChatID: id}
+				}
+			}
+		}
+		for _, p := range chatGUIDPrefixes {
+			if hasPrefixFoldASCII(trimmed, p) {
+				if v := TrimJS(trimmed[len(p):]); v != "" {
+					return AllowTarget{Kind: AllowChatGUID, Value: v}
+				}
+			}
+		}
+		for _, p := range chatIdentifierPrefixes {
+			if hasPrefixFoldASCII(trimmed, p) {
+				if v := TrimJS(trimmed[len(p):]); v != "" {
+					return AllowTarget{Kind: AllowChatIdentifier, Value: v}
+				}
+			}
+		}
+		return AllowTarget{Kind: AllowHandle, Value: NormalizeHandle(trimmed)}
+	}
+}
+
+// IsAllowedSender ports isAllowedIMessageSender (isAllowedParsedChatSender
+// bound to NormalizeHandle and ParseAllowTarget): may this message through
+// an allow list?
+//
+// allowFrom holds the entries as JavaScript's String(entry) renders them:
+// strings as they are, numbers via FormatJSNumber (15551234567 becomes
+// "15551234567", which then matches the handle "+15551234567"). Entries are
+// trimmed; an empty list allows nobody and a "*" entry everybody. chatID is
+// nil when the message has no chat_id; chatGUID and chatIdentifier are ""
+// when absent (they are trimmed and compared case-sensitively). chat_id
+// entries match any message of that chat, DMs included.
+func IsAllowedSender(allowFrom []string, sender string, chatID *int64, chatGUID, chatIdentifier string) bool {
+	if len(allowFrom) == 0 {
+		return false
+	}
+	for _, e := range allowFrom {
+		if TrimJS(e) == "*" {
+			return true
+		}
+	}
+	senderNormalized := NormalizeHandle(sender)
+	chatGUID = TrimJS(chatGUID)
+	chatIdentifier = TrimJS(chatIdentifier)
+	for _, e := range allowFrom {
+		entry := TrimJS(e)
+		if entry == "" {
+			continue
+		}
+		t := ParseAllowTarget(entry)
+		switch {
+		case t.Kind == AllowChatID && chatID != nil:
+			if t.ChatID == float64(*chatID) {
+				return true
+			}
+		case t.Kind == AllowChatGUID && chatGUID != "":
+			if t.Value == chatGUID {
+				return true
+			}
+		case t.Kind == AllowChatIdentifier && chatIdentifier != "":
+			if t.Value == chatIdentifier {
+				return true
+			}
+		case t.Kind == AllowHandle && senderNormalized != "":
+			if t.Value == senderNormalized {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -278,7 +278,7 @@ func mentionRows(p *plan.Plan, a plan.Account) []AccessRow {
 		}
 		need = "requireMention per chat: " + strings.Join(parts, ", ")
 	}
-	for _, ag := range p.Global.Agents {
+	for _, ag := range routedAgents(p, a.ID) {
 		r := AccessRow{Topic: "mentions", Rule: fmt.Sprintf("agent %q patterns %s (%s)", ag.ID, js(ag.MentionPatterns.Value), DescribeOrigin(ag.MentionPatterns.Origin))}
 		if ag.CanDetect {
 			r.Verdict = need + "; mentions are detected by regex"
@@ -289,6 +289,24 @@ func mentionRows(p *plan.Plan, a plan.Account) []AccessRow {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// routedAgents are the agents imessage traffic of account id can reach:
+// those bound to it (or to every account), and the default agent.
+func routedAgents(p *plan.Plan, id string) []plan.Agent {
+	want := map[string]bool{}
+	for _, b := range p.Global.Bindings {
+		if b.AccountID == "" || b.AccountID == "*" || strings.EqualFold(b.AccountID, id) {
+			want[b.AgentID] = true
+		}
+	}
+	var out []plan.Agent
+	for _, ag := range p.Global.Agents {
+		if ag.Default || want[ag.ID] {
+			out = append(out, ag)
+		}
+	}
+	return out
 }
 
 func wildcard(a plan.Account) []plan.GroupChat {

@@ -176,6 +176,7 @@ type Global struct {
 // Agent holds one agent's mention detection.
 type Agent struct {
 	ID              string            `json:"id"`
+	Default         bool              `json:"default,omitempty"` // receives traffic no binding routes elsewhere
 	MentionPatterns Value[[]string]   `json:"mentionPatterns"`
 	InvalidPatterns []string          `json:"invalidPatterns,omitempty"` // skipped by OpenClaw
 	CanDetect       bool              `json:"canDetectMention"`          // false: mention gating is not enforced

@@ -755,7 +755,14 @@ func lowerAgents(cfg obj) []plan.Agent {
 			}
 		}
 		a.CanDetect = len(a.MentionPatterns.Value) > 0
+		if d, _ := e.boolean("default"); d {
+			a.Default = true
+		}
 		out = append(out, a)
+	}
+	// resolveDefaultAgentId: the first agent marked default, else the first.
+	if !slices.ContainsFunc(out, func(a plan.Agent) bool { return a.Default }) && len(out) > 0 {
+		out[0].Default = true
 	}
 	return out
 }

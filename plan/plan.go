@@ -193,6 +193,9 @@ type Binding struct {
 
 // Seal sets the header fields and the digest, and returns the JSON the
 // compiler writes. Sealing the same plan twice gives identical bytes.
+//
+// The digest is the sha256 of these exact bytes with the digest value
+// empty, so Load verifies by hashing what it read, without re-encoding.
 func Seal(p *Plan) ([]byte, error) {
 	p.PlanVersion = Version
 	p.Digest = ""
@@ -200,10 +203,19 @@ func Seal(p *Plan) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	i := bytes.Index(body, emptyDigest)
+	if i < 0 {
+		return nil, errors.New("plan: digest field not found")
+	}
 	sum := sha256.Sum256(body)
 	p.Digest = "sha256:" + hex.EncodeToString(sum[:])
-	return encode(p)
+	out := make([]byte, 0, len(body)+len(p.Digest))
+	out = append(out, body[:i]...)
+	out = append(out, `"digest": "`+p.Digest+`"`...)
+	return append(out, body[i+len(emptyDigest):]...), nil
 }
+
+var emptyDigest = []byte(`"digest": ""`)
 
 func encode(p *Plan) ([]byte, error) {
 	var b bytes.Buffer
@@ -216,12 +228,31 @@ func encode(p *Plan) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// ErrTampered means the plan's content does not match its digest.
+// ErrTampered means the plan's bytes do not match its digest.
 var ErrTampered = errors.New("plan digest does not match its content (edited or corrupted); recompile it")
 
-// Load decodes and verifies a sealed plan. It refuses unknown fields, other
-// plan versions and any content that does not match the digest.
+// Load verifies and decodes a sealed plan. It refuses any byte changed
+// since sealing, unknown fields, other plan versions and trailing data.
 func Load(b []byte) (*Plan, error) {
+	// The first `"digest": "` outside a string is the header field: any
+	// earlier string value would have its quotes escaped.
+	const key = `"digest": "`
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return nil, errors.New("plan: no digest; not a sealed plan")
+	}
+	j := bytes.IndexByte(b[i+len(key):], '"')
+	if j < 0 {
+		return nil, errors.New("plan: malformed digest")
+	}
+	digest := string(b[i+len(key) : i+len(key)+j])
+	h := sha256.New()
+	h.Write(b[:i])
+	h.Write(emptyDigest)
+	h.Write(b[i+len(key)+j+1:])
+	if "sha256:"+hex.EncodeToString(h.Sum(nil)) != digest {
+		return nil, ErrTampered
+	}
 	var p Plan
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -234,16 +265,5 @@ func Load(b []byte) (*Plan, error) {
 	if p.PlanVersion != Version {
 		return nil, fmt.Errorf("plan: version %d, this build reads version %d; recompile it", p.PlanVersion, Version)
 	}
-	want := p.Digest
-	p.Digest = ""
-	body, err := encode(&p)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(body)
-	if want != "sha256:"+hex.EncodeToString(sum[:]) {
-		return nil, ErrTampered
-	}
-	p.Digest = want
 	return &p, nil
 }

@@ -2,7 +2,7 @@
 # Times openclawcfg against OpenClaw's own validator in one run and prints
 # ratios. Needs Go; the OpenClaw side needs ../shared/oracle set up
 # (OPENCLAW_VERSIONS=2026.3.24 ../shared/oracle/setup.sh) and is skipped
-# when it is not.
+# when it is not. Both sides are timed by bench/cold (mean of N cold runs).
 #   bench/bench.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,42 +12,36 @@ export OPENCLAW_VERSION=2026.3.24
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-go build -o "$work/openclawcfg" ./cmd/openclawcfg
+# The release build: static (kong's os/user would otherwise pull in cgo and
+# the dynamic loader) and stripped.
+CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/openclawcfg" ./cmd/openclawcfg
+go build -o "$work/cold" ./bench/cold
 bin="$work/openclawcfg"
-example=${EXAMPLE:-compiler/testdata/conformance/cases/seed-02-multi-account.json5}
-
-now() { date +%s%N; }
-# mean_ms CMD...: mean wall time of RUNS cold runs, in milliseconds.
-mean_ms() {
-  local n=$1; shift
-  local t0 t1 total=0
-  for _ in $(seq "$n"); do
-    t0=$(now); "$@" >/dev/null 2>&1 || true; t1=$(now)
-    total=$((total + t1 - t0))
-  done
-  awk -v t="$total" -v n="$n" 'BEGIN { printf "%.2f", t / n / 1e6 }'
-}
+example=${EXAMPLE:-examples/multi-account.json5}
 
 # 1,000 configs: the conformance corpus, cycled.
 mkdir -p "$work/k"
 mapfile -t cases < <(ls compiler/testdata/conformance/cases/*.json5)
 for i in $(seq 0 999); do cp "${cases[$((i % ${#cases[@]}))]}" "$work/k/$(printf %04d "$i").json5"; done
 
-echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3)"
-vet_one=$(mean_ms "$runs" "$bin" vet "$example")
-echo "openclawcfg vet, one file, cold:        ${vet_one} ms (mean of $runs)"
-vet_dir=$(mean_ms 5 "$bin" vet "$work/k")
-rate=$(awk -v d="$vet_dir" 'BEGIN { printf "%.0f", 1000 * 1000 / d }')
-echo "openclawcfg vet, 1,000 configs:         ${vet_dir} ms => ${rate} configs/s"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), example: $example"
+# The floor: a Go binary that exits at once (bench/cold with no arguments).
+read -r floor floor_min < <("$work/cold" -n "$runs" -- "$work/cold")
+echo "process floor (Go binary exiting at once): mean ${floor} ms, fastest ${floor_min} ms"
+read -r vet_one vet_one_min < <("$work/cold" -n "$runs" -- "$bin" vet "$example")
+echo "openclawcfg vet, one file, cold:         mean ${vet_one} ms, fastest ${vet_one_min} ms ($runs runs)"
+read -r vet_dir _ < <("$work/cold" -n 5 -- "$bin" vet "$work/k")
+echo "openclawcfg vet, 1,000 configs, cold:    ${vet_dir} ms => $(awk -v d="$vet_dir" 'BEGIN { printf "%.0f", 1e6 / d }') configs/s"
 
 if [ -x "$oracle" ] && "$oracle" "$example" >/dev/null 2>&1; then
-  oc_one=$(mean_ms 5 "$oracle" "$example")
-  echo "openclaw config validate (oracle), one: ${oc_one} ms (mean of 5)"
-  echo "ratio, one file cold:                   $(awk -v a="$oc_one" -v b="$vet_one" 'BEGIN { printf "%.1f", a / b }')x faster"
-  t0=$(now); ls "$work"/k/*.json5 | "$oracle" --stdin >/dev/null 2>&1 || true; t1=$(now)
-  oc_dir=$(awk -v d="$((t1 - t0))" 'BEGIN { printf "%.2f", d / 1e6 }')
-  echo "oracle --stdin, 1,000 configs:          ${oc_dir} ms (one warm process)"
-  echo "ratio, 1,000 configs:                   $(awk -v a="$oc_dir" -v b="$vet_dir" 'BEGIN { printf "%.1f", a / b }')x faster"
+  read -r oc_one oc_one_min < <("$work/cold" -n 5 -- "$oracle" "$example")
+  echo "openclaw config validate (oracle), one:  mean ${oc_one} ms, fastest ${oc_one_min} ms (5 runs)"
+  echo "ratio, one file cold:                    $(ratio "$oc_one" "$vet_one")x (mean), $(ratio "$oc_one_min" "$vet_one_min")x (fastest)"
+  ls "$work"/k/*.json5 > "$work/list"
+  read -r oc_dir _ < <("$work/cold" -n 1 -- sh -c "\"$oracle\" --stdin < \"$work/list\"")
+  echo "oracle --stdin, 1,000 configs:           ${oc_dir} ms (one process)"
+  echo "ratio, 1,000 configs:                    $(ratio "$oc_dir" "$vet_dir")x"
 else
   echo "OpenClaw oracle not installed ($oracle): ratios skipped"
 fi

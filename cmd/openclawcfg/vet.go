@@ -203,6 +203,11 @@ func readLimited(r io.Reader) ([]byte, error) {
 // vetAll reads and vets the inputs on every CPU; results keep input order.
 func vetAll(inputs []input, opt compiler.Options) []*compiler.Result {
 	results := make([]*compiler.Result, len(inputs))
+	if len(inputs) == 1 {
+		// The common CI call: no worker pool to start.
+		vetOne(&inputs[0], &results[0], opt)
+		return results
+	}
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(inputs), 1)) {
@@ -210,13 +215,7 @@ func vetAll(inputs []input, opt compiler.Options) []*compiler.Result {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				in := &inputs[i]
-				if in.err == nil && in.src == nil {
-					in.src, in.err = readFile(in.name)
-				}
-				if in.err == nil {
-					results[i] = compiler.Vet(in.name, in.src, opt)
-				}
+				vetOne(&inputs[i], &results[i], opt)
 			}
 		}()
 	}
@@ -226,6 +225,15 @@ func vetAll(inputs []input, opt compiler.Options) []*compiler.Result {
 	close(work)
 	wg.Wait()
 	return results
+}
+
+func vetOne(in *input, res **compiler.Result, opt compiler.Options) {
+	if in.err == nil && in.src == nil {
+		in.src, in.err = readFile(in.name)
+	}
+	if in.err == nil {
+		*res = compiler.Vet(in.name, in.src, opt)
+	}
 }
 
 func readFile(name string) ([]byte, error) {

@@ -184,15 +184,23 @@ func Access(p *plan.Plan) []AccessRow {
 	var rows []AccessRow
 	for _, a := range p.Accounts {
 		add := func(r AccessRow) { r.Account = a.ID; rows = append(rows, r) }
-		if !a.Enabled.Value {
+		switch {
+		case !p.ChannelConfigured:
+			add(AccessRow{Topic: "status", Verdict: "not started: channels.imessage is missing, so the account is not configured", Rule: "resolveIMessageAccount: configured=false",
+				Fix: "add channels.imessage with at least cliPath to run the iMessage channel"})
+			continue
+		case !a.Enabled.Value:
 			add(AccessRow{Topic: "status", Verdict: "disabled: this account does not start", Rule: DescribeOrigin(a.Enabled.Origin)})
+			continue
+		case !a.Configured:
+			add(AccessRow{Topic: "status", Verdict: "not started: the account is not configured", Rule: "resolveIMessageAccount: configured=false"})
 			continue
 		}
 		add(dmRow(a))
 		chats, senders := groupRows(a)
 		add(chats)
 		add(senders)
-		if a.Groups.Policy.Value != "disabled" {
+		if admitsChats(a) && !senders.AdmitsNobody {
 			for _, r := range mentionRows(p, a) {
 				add(r)
 			}
@@ -292,17 +300,20 @@ func mentionRows(p *plan.Plan, a plan.Account) []AccessRow {
 }
 
 // routedAgents are the agents imessage traffic of account id can reach:
-// those bound to it (or to every account), and the default agent.
+// those bound to it (or to every account), and the default agent unless
+// a binding without a peer takes all of the account's traffic.
 func routedAgents(p *plan.Plan, id string) []plan.Agent {
 	want := map[string]bool{}
+	catchAll := false
 	for _, b := range p.Global.Bindings {
 		if b.AccountID == "" || b.AccountID == "*" || strings.EqualFold(b.AccountID, id) {
 			want[b.AgentID] = true
+			catchAll = catchAll || b.PeerID == ""
 		}
 	}
 	var out []plan.Agent
 	for _, ag := range p.Global.Agents {
-		if ag.Default || want[ag.ID] {
+		if (ag.Default && !catchAll) || want[ag.ID] {
 			out = append(out, ag)
 		}
 	}

@@ -1,7 +1,9 @@
 package compiler
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -12,15 +14,15 @@ import (
 // Explanation is what `openclawcfg explain PATH` prints about one schema
 // path.
 type Explanation struct {
-	Path           string   `json:"path"` // canonical, with <id> for map keys and [] for list items
-	Type           string   `json:"type"`
-	Allowed        []string `json:"allowed,omitempty"`
-	SchemaDefault  string   `json:"schemaDefault,omitempty"`  // JSON written by OpenClaw's schema when unset
-	RuntimeDefault string   `json:"runtimeDefault,omitempty"` // JSON the runtime assumes when unset
-	SetAt          []string `json:"setAt"`
-	Doc            string   `json:"doc"`
-	Notes          []string `json:"notes,omitempty"` // runtime behaviour that surprises people
-	Children       []Child  `json:"children,omitempty"`
+	Path           string          `json:"path"` // canonical, with <id> for map keys and [] for list items
+	Type           string          `json:"type"`
+	Allowed        []string        `json:"allowed,omitempty"`
+	SchemaDefault  json.RawMessage `json:"schemaDefault,omitempty"`  // written into the parsed config by OpenClaw's schema when unset
+	RuntimeDefault json.RawMessage `json:"runtimeDefault,omitempty"` // what the runtime assumes when unset
+	SetAt          []string        `json:"setAt"`
+	Doc            string          `json:"doc"`
+	Notes          []string        `json:"notes,omitempty"` // runtime behaviour that surprises people
+	Children       []Child         `json:"children,omitempty"`
 }
 
 // Child is one key of an object path.
@@ -42,6 +44,8 @@ func (e *PathError) Error() string {
 	msg := fmt.Sprintf("unknown config path %q: no key %q", e.Path, e.Segment)
 	if e.DidYouMean != "" {
 		msg += fmt.Sprintf("; did you mean %q?", e.DidYouMean)
+	} else if where := check.ValidUnder(e.Segment); len(where) > 0 {
+		msg += "; it is a key of " + strings.Join(where, " and ")
 	} else if len(e.Valid) > 0 && len(e.Valid) <= 40 {
 		msg += "; valid keys there: " + strings.Join(e.Valid, ", ")
 	}
@@ -57,29 +61,34 @@ func Explain(p string) (*Explanation, error) {
 	segs := splitPath(p)
 	n, canon, err := walk(spec.Root, segs)
 	if err != nil && len(segs) > 0 && spec.Root.Field(segs[0]) == nil {
-		// Not a root key: try it as a channels.imessage path.
-		if n2, canon2, err2 := walk(spec.Root, append([]string{"channels", "imessage"}, segs...)); err2 == nil {
-			n, canon, err = n2, canon2, nil
-		}
+		// Not a root key: read it as a channels.imessage path, and report
+		// that walk's error (its did-you-mean is the useful one).
+		n, canon, err = walk(spec.Root, append([]string{"channels", "imessage"}, segs...))
 	}
 	if err != nil {
 		pe := err.(*PathError)
 		pe.Path = p
 		return nil, pe
 	}
-	e := &Explanation{Path: strings.Join(canon, "."), Type: n.Expected(), Doc: n.Doc}
-	e.Path = strings.ReplaceAll(e.Path, ".[]", "[]")
-	if n.Enum != nil {
-		e.Allowed = spec.QuoteAll(n.Enum)
+	e := &Explanation{Path: joinPath(canon), Type: n.Expected(), Doc: n.Doc}
+	if n.IsAny() {
+		e.Type = "any value (this section is not checked here)"
 	}
-	e.SchemaDefault = n.Default
+	e.Allowed = n.Enum
+	if n.Default != "" {
+		e.SchemaDefault = json.RawMessage(n.Default)
+	}
 	if n.Runtime != "" && n.Runtime != n.Default {
-		e.RuntimeDefault = n.Runtime
+		e.RuntimeDefault = json.RawMessage(n.Runtime)
 	}
 	e.SetAt = setAt(canon)
 	e.Notes = notes[noteKey(canon)]
 	for _, f := range n.Fields {
-		e.Children = append(e.Children, Child{Name: f.Name, Type: f.Node.Expected(), Summary: firstSentence(f.Node.Doc)})
+		typ := f.Node.Expected()
+		if f.Node.IsAny() {
+			typ = "not checked here"
+		}
+		e.Children = append(e.Children, Child{Name: f.Name, Type: typ, Summary: firstSentence(f.Node.Doc)})
 	}
 	if n.Values != nil && n.Values != spec.Any && len(n.Fields) == 0 {
 		e.Children = append(e.Children, Child{Name: "<id>", Type: n.Values.Expected(), Summary: firstSentence(n.Values.Doc)})
@@ -87,9 +96,21 @@ func Explain(p string) (*Explanation, error) {
 	return e, nil
 }
 
+func joinPath(canon []string) string {
+	return strings.ReplaceAll(strings.Join(canon, "."), ".[]", "[]")
+}
+
+var indexRE = regexp.MustCompile(`\[(\d*)\]`)
+
 func splitPath(p string) []string {
 	p = strings.TrimSpace(p)
-	p = strings.ReplaceAll(p, "[]", ".[]")
+	// list[0] and list[] are list items, like list.0.
+	p = indexRE.ReplaceAllStringFunc(p, func(m string) string {
+		if m == "[]" {
+			return ".[]"
+		}
+		return "." + m[1:len(m)-1]
+	})
 	var out []string
 	for _, s := range strings.Split(p, ".") {
 		if s != "" {
@@ -133,7 +154,7 @@ func isIndex(s string) bool {
 
 // setAt lists where a channels.imessage field can be written.
 func setAt(canon []string) []string {
-	path := strings.Join(canon, ".")
+	path := joinPath(canon)
 	if len(canon) < 3 || canon[0] != "channels" || canon[1] != "imessage" {
 		return []string{path}
 	}
@@ -143,7 +164,7 @@ func setAt(canon []string) []string {
 	} else if rest[0] == "accounts" || rest[0] == "defaultAccount" {
 		return []string{path + " (top level only)"}
 	}
-	tail := strings.Join(rest, ".")
+	tail := joinPath(rest)
 	return []string{"channels.imessage." + tail, "channels.imessage.accounts.<id>." + tail}
 }
 
@@ -157,7 +178,7 @@ func noteKey(canon []string) string {
 		}
 		return strings.Join(rest, ".")
 	}
-	return strings.ReplaceAll(strings.Join(canon, "."), ".[]", "[]")
+	return joinPath(canon)
 }
 
 func firstSentence(s string) string {

@@ -22,7 +22,7 @@ var notes = map[string][]string{
 		`Pairing-store approvals never count for groups.`,
 	},
 	"groupPolicy": {
-		`Two gates: the sender must pass groupAllowFrom (or its allowFrom fallback) AND the chat must be a key of groups (or "*" must be). "allowlist" with no groups map drops every group message.`,
+		`Under "allowlist" there are two gates: the sender must pass groupAllowFrom (or its allowFrom fallback) AND the chat must be a key of groups (or "*" must be). "allowlist" with no groups map drops every group message.`,
 		`OpenClaw writes groupPolicy="allowlist" into the top level and every account that sets none; channels.defaults.groupPolicy is therefore never used while channels.imessage exists.`,
 		`If channels.imessage is missing entirely, the runtime uses "allowlist" and logs a warning, even when channels.defaults.groupPolicy is set.`,
 		`"open" with a non-empty groups map still admits only the listed chats (or all with "*").`,
@@ -64,7 +64,7 @@ var notes = map[string][]string{
 		`Account value, then top level, then 4000. Chunking is not code-fence aware in "length" mode.`,
 	},
 	"chunkMode": {
-		`"newline" sends every blank-line-separated paragraph as its own message (paragraphs are not packed), keeping fenced code blocks whole.`,
+		`"newline" sends every blank-line-separated paragraph as its own message (paragraphs are not packed) and does not split at blank lines inside fenced code blocks; a paragraph longer than textChunkLimit is still length-split, fences included.`,
 	},
 	"historyLimit": {
 		`Size of the pending group history buffer; falls back to messages.groupChat.historyLimit, then 50. 0 disables it.`,
@@ -102,7 +102,7 @@ var notes = map[string][]string{
 		`Used for agents whose groupChat has no mentionPatterns key.`,
 	},
 	"channels.defaults.groupPolicy": {
-		`Not used by iMessage while channels.imessage exists (its groupPolicy default always wins); and not used when it is missing either (the runtime falls back to "allowlist").`,
+		`Never used by iMessage: while channels.imessage exists its schema default "allowlist" wins, and when it is missing the runtime falls back to "allowlist".`,
 	},
 	"commands.useAccessGroups": {
 		`Only false disables: control commands are then accepted from anyone admitted.`,

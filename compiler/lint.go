@@ -21,8 +21,8 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 	}
 	seen := map[string]bool{}
 	once := func(path, code, msg, fix string) {
-		if !seen[code+"\x00"+path] {
-			seen[code+"\x00"+path] = true
+		if k := code + "\x00" + path + "\x00" + msg; !seen[k] {
+			seen[k] = true
 			add(path, code, msg, fix)
 		}
 	}
@@ -30,7 +30,7 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 		return nil // no iMessage channel: nothing starts, nothing to lint
 	}
 	for _, a := range p.Accounts {
-		if !a.Enabled.Value {
+		if !a.Enabled.Value || !a.Configured {
 			continue
 		}
 		acct := fmt.Sprintf("account %q", a.ID)
@@ -41,7 +41,7 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 		if a.DM.AllowAll {
 			once(originPath(a.DM.AllowFrom.Origin, "channels.imessage.allowFrom"), diag.CodeWildcardAllow,
 				acct+` has "*" in allowFrom: every sender is admitted to DMs without pairing`+
-					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == "fallback" && a.Groups.Policy.Value != "disabled"],
+					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == "fallback" && admitsChats(a)],
 				`list the allowed handles instead of "*"`)
 		}
 		if a.Groups.AllowAllSenders && a.Groups.Senders.Origin.Kind != "fallback" && a.Groups.Policy.Value == "allowlist" {
@@ -75,9 +75,9 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 			}
 		}
 		if a.Groups.Policy.Value != "disabled" && (len(a.Groups.Chats) > 0 || a.Groups.Wildcard != nil) && requiresMention(a) {
-			for i, ag := range p.Global.Agents {
+			for _, ag := range routedAgents(p, a.ID) {
 				if !ag.CanDetect {
-					path := "agents.list." + fmt.Sprint(i)
+					path := "agents.list." + fmt.Sprint(agentIndex(p, ag.ID))
 					if locate(root, path) == root {
 						path = "channels.imessage.groups"
 					}
@@ -100,6 +100,21 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 		}
 	}
 	return out
+}
+
+func agentIndex(p *plan.Plan, id string) int {
+	for i, ag := range p.Global.Agents {
+		if ag.ID == id {
+			return i
+		}
+	}
+	return 0
+}
+
+// admitsChats reports whether any group chat can get through the chat gate.
+func admitsChats(a plan.Account) bool {
+	g := a.Groups
+	return g.Policy.Value != "disabled" && (!g.AllowlistEnabled || g.Wildcard != nil || len(g.Chats) > 0)
 }
 
 func requiresMention(a plan.Account) bool {

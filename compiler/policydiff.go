@@ -28,7 +28,7 @@ var (
 // widening when it admits more senders, removes a gate, adds an attachment
 // root or a remote host, or changes what cliPath runs.
 func PolicyDiff(old, cur *plan.Plan) []Change {
-	var out []Change
+	out := []Change{}
 	byID := func(p *plan.Plan) map[string]plan.Account {
 		m := map[string]plan.Account{}
 		for _, a := range p.Accounts {
@@ -50,12 +50,15 @@ func PolicyDiff(old, cur *plan.Plan) []Change {
 	for _, id := range ids {
 		o, oOK := om[id]
 		c, cOK := cm[id]
+		oRun, cRun := oOK && running(old, o), cOK && running(cur, c)
 		switch {
-		case !oOK:
-			out = append(out, Change{Account: id, What: "account", Old: "absent", New: "added", Widens: c.Enabled.Value})
+		case !oRun && !cRun:
+			continue // runs in neither: nothing reaches the agent either way
+		case !oRun:
+			out = append(out, Change{Account: id, What: "account", Old: state(oOK, o), New: "running", Widens: true})
 			continue
-		case !cOK:
-			out = append(out, Change{Account: id, What: "account", Old: "present", New: "removed", Narrows: true})
+		case !cRun:
+			out = append(out, Change{Account: id, What: "account", Old: "running", New: state(cOK, c), Narrows: true})
 			continue
 		}
 		out = append(out, accountDiff(id, o, c)...)
@@ -75,6 +78,21 @@ func PolicyDiff(old, cur *plan.Plan) []Change {
 		}
 	}
 	return out
+}
+
+// running reports whether OpenClaw starts the account at all.
+func running(p *plan.Plan, a plan.Account) bool {
+	return p.ChannelConfigured && a.Enabled.Value && a.Configured
+}
+
+func state(present bool, a plan.Account) string {
+	switch {
+	case !present:
+		return "absent"
+	case !a.Enabled.Value:
+		return "disabled"
+	}
+	return "not configured"
 }
 
 func accountDiff(id string, o, c plan.Account) []Change {

@@ -18,10 +18,10 @@ func (c *explainCmd) runAccess(e *env) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(rows)
-	}
-	if !p.ChannelConfigured {
-		fmt.Fprintln(e.stdout, "channels.imessage is missing: the channel has no configuration; shown with OpenClaw's fallbacks")
+		return enc.Encode(struct {
+			ChannelConfigured bool                 `json:"channelConfigured"`
+			Rows              []compiler.AccessRow `json:"rows"`
+		}{p.ChannelConfigured, rows})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	last := ""

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,9 +27,12 @@ Fails closed: on any error no plan is written, not even a partial file.`
 }
 
 func (c *compileCmd) Run(e *env) error {
+	if err := checkCodes(c.Disable); err != nil {
+		return err
+	}
 	name, src, err := readInput(c.Config, e.stdin)
 	if err != nil {
-		return err
+		return errors.New(readError(err))
 	}
 	r, _, sealed, err := compiler.Compile(name, src, "openclawcfg "+version(), compiler.Options{Home: c.Home, Disable: c.Disable})
 	if err != nil {
@@ -40,17 +44,27 @@ func (c *compileCmd) Run(e *env) error {
 		fmt.Fprintf(e.stderr, "%s: no plan written\n", summary(errs, warns))
 		return exitCode(exitInvalid)
 	}
-	if c.Output == "" {
+	if c.Output == "" || c.Output == "-" {
 		_, err := e.stdout.Write(sealed)
 		return err
 	}
-	return writeAtomic(c.Output, sealed)
+	if err := writeAtomic(c.Output, sealed); err != nil {
+		return fmt.Errorf("cannot write the plan to %s: %s", c.Output, readError(err))
+	}
+	return nil
 }
 
 // writeAtomic writes to a temporary file beside path and renames it into
 // place, so readers see the old plan or the new one, never a partial one.
 func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return errors.New("it is a directory")
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("directory %s does not exist", dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
@@ -76,6 +90,9 @@ func writeAtomic(path string, data []byte) error {
 func readInput(arg string, stdin io.Reader) (string, []byte, error) {
 	if arg == "-" {
 		src, err := readLimited(stdin)
+		if err == nil && len(src) > compiler.MaxFileBytes {
+			err = fmt.Errorf("<stdin>: larger than %d MiB; OpenClaw configs are a few KiB", compiler.MaxFileBytes>>20)
+		}
 		return "<stdin>", src, err
 	}
 	src, err := readFile(arg)
@@ -87,7 +104,7 @@ func readInput(arg string, stdin io.Reader) (string, []byte, error) {
 func compileFile(e *env, name string) (*plan.Plan, int) {
 	src, err := readFile(name)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
+		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", readError(err))
 		return nil, exitUsage
 	}
 	r, p, _, err := compiler.Compile(name, src, "openclawcfg "+version(), compiler.Options{})

@@ -28,6 +28,9 @@ func (c *explainCmd) Run(e *env) error {
 		if c.Config == "" {
 			return usageError("--access needs --config FILE")
 		}
+		if c.Path != "" {
+			return usageError("--access prints the whole admission table; drop the PATH argument")
+		}
 		return c.runAccess(e)
 	}
 	if c.Path == "" {
@@ -49,6 +52,15 @@ func (c *explainCmd) Run(e *env) error {
 			return exitCode(code)
 		}
 		eff = compiler.EffectiveValues(p, ex.Path)
+		if id := accountIn(c.Path); id != "" {
+			var one []compiler.Effective
+			for _, v := range eff {
+				if strings.EqualFold(v.Account, id) {
+					one = append(one, v)
+				}
+			}
+			eff = one
+		}
 	}
 	if c.Format == "json" {
 		enc := json.NewEncoder(e.stdout)
@@ -71,11 +83,11 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 		}
 	}
 	row("type", ex.Type)
-	if ex.SchemaDefault != "" {
-		row("default", ex.SchemaDefault+" (written into the parsed config by OpenClaw's schema)")
+	if ex.SchemaDefault != nil {
+		row("default", string(ex.SchemaDefault)+" (written into the parsed config by OpenClaw's schema)")
 	}
-	if ex.RuntimeDefault != "" {
-		row("runtime", ex.RuntimeDefault+" when unset")
+	if ex.RuntimeDefault != nil {
+		row("runtime", string(ex.RuntimeDefault)+" when unset")
 	}
 	row("set at", strings.Join(ex.SetAt, ", "))
 	if ex.Doc != "" {
@@ -94,7 +106,11 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 			width = max(width, len(ch.Name))
 		}
 		for _, ch := range ex.Children {
-			fmt.Fprintf(w, "  %-*s  %s. %s\n", width, ch.Name, ch.Type, ch.Summary)
+			line := fmt.Sprintf("  %-*s  %s", width, ch.Name, ch.Type)
+			if ch.Summary != "" {
+				line += ". " + ch.Summary
+			}
+			fmt.Fprintln(w, line)
 		}
 	}
 	if len(eff) > 0 {
@@ -103,6 +119,16 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 			fmt.Fprintf(w, "  account %-12s %s  (%s)\n", v.Account, v.Value, v.Origin)
 		}
 	}
+}
+
+// accountIn returns the concrete account id a path names
+// (accounts.bot.cliPath), or "".
+func accountIn(path string) string {
+	segs := strings.Split(strings.TrimPrefix(path, "channels.imessage."), ".")
+	if len(segs) >= 2 && segs[0] == "accounts" && segs[1] != "<id>" && segs[1] != "*" {
+		return segs[1]
+	}
+	return ""
 }
 
 func indent(s, pre string) string {

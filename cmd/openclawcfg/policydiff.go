@@ -12,6 +12,9 @@ func (c *vetCmd) runPolicyDiff(e *env) error {
 	if len(c.Paths) != 2 {
 		return usageError("--policy-diff needs exactly two configs: OLD NEW")
 	}
+	if c.Format != "text" && c.Format != "json" {
+		return usageError("--policy-diff prints text or json, not " + c.Format)
+	}
 	old, code := compileFile(e, c.Paths[0])
 	if old == nil {
 		return exitCode(code)
@@ -44,12 +47,23 @@ func (c *vetCmd) runPolicyDiff(e *env) error {
 			} else if ch.Narrows {
 				mark = "- "
 			}
-			fmt.Fprintf(e.stdout, "%saccount %s: %s: %s -> %s\n", mark, ch.Account, ch.What, ch.Old, ch.New)
+			who := "account " + ch.Account
+			if ch.Account == "*" {
+				who = "all accounts"
+			}
+			if ch.Old == "" {
+				fmt.Fprintf(e.stdout, "%s%s: %s: %s\n", mark, who, ch.What, ch.New)
+			} else {
+				fmt.Fprintf(e.stdout, "%s%s: %s: %s -> %s\n", mark, who, ch.What, ch.Old, ch.New)
+			}
 		}
-		if widened {
+		switch {
+		case widened:
 			fmt.Fprintf(e.stdout, "access widened (lines marked +): review before deploying\n")
-		} else if len(changes) > 0 {
+		case len(changes) > 0:
 			fmt.Fprintf(e.stdout, "no access widened\n")
+		default:
+			fmt.Fprintf(e.stdout, "no policy changes\n")
 		}
 	}
 	if widened {

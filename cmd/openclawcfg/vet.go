@@ -38,6 +38,9 @@ type input struct {
 }
 
 func (c *vetCmd) Run(e *env) error {
+	if err := checkCodes(c.Disable); err != nil {
+		return err
+	}
 	if c.PolicyDiff {
 		return c.runPolicyDiff(e)
 	}
@@ -177,6 +180,28 @@ func (c *vetCmd) collect(stdin io.Reader) ([]input, error) {
 	return inputs, nil
 }
 
+// checkCodes refuses --disable values that name no warning, so a typo
+// does not silently keep a warning on.
+func checkCodes(codes []string) error {
+	for _, code := range codes {
+		r := diag.Describe(code)
+		if r.Summary == "" || !r.Warning {
+			var known []string
+			for _, r := range diag.Rules() {
+				if r.Warning {
+					known = append(known, r.Code)
+				}
+			}
+			what := "names no warning"
+			if r.Summary != "" {
+				what = "is an error, and errors cannot be silenced"
+			}
+			return fmt.Errorf("--disable %s: %s; warning codes: %s", code, what, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
 // readError renders an input error without Go's syscall names
 // ("stat x: no such file" becomes "x: no such file or directory").
 func readError(err error) string {
@@ -242,6 +267,9 @@ func readFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory", name)
+	}
 	src, err := readLimited(f)
 	if err != nil {
 		return nil, wrap(name, err)

@@ -25,6 +25,10 @@ func WriteText(w io.Writer, ds []Diagnostic, sources map[string]*Source) {
 			b.WriteString(": ")
 		}
 		b.WriteString(d.Message)
+		if d.Severity == Warning {
+			// The code is what --disable takes.
+			b.WriteString(" [" + d.Code + "]")
+		}
 		b.WriteByte('\n')
 		if src := sources[d.File]; src != nil {
 			writeExcerpt(&b, src, d)

@@ -97,3 +97,6 @@ func validUnder(key string) []string {
 
 // Closest is closest for other packages (explain's did-you-mean).
 func Closest(s string, candidates []string) string { return closest(s, candidates) }
+
+// ValidUnder is validUnder for other packages (explain's hints).
+func ValidUnder(key string) []string { return validUnder(key) }

@@ -3,7 +3,7 @@
 package spec
 
 // Root is the #OpenClaw definition: the whole openclaw.json.
-var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as far as the iMessage channel is\nconcerned. The top-level key names are those of OpenClaw 2026.3.24's root\nschema (strict there, so an unknown key is an error); the contents of\nsections the channel never reads are not ours and stay open (`_`).",
+var Root = &Node{Types: TObject, Doc: "The root of openclaw.json as far as the iMessage channel is\nconcerned. The top-level key names are those of OpenClaw 2026.3.24's root\nschema (strict there, so an unknown key is an error); the contents of\nsections the channel never reads are not ours and stay open (`_`).",
 	Fields: []*Field{
 		{Name: "$schema", Node: &Node{Types: TString, Doc: "JSON schema reference for editors."}},
 		{Name: "meta", Node: &Node{Types: TAny}},
@@ -106,7 +106,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 		{Name: "commands", Node: &Node{Types: TObject, Doc: "Chat command settings.",
 			Fields: []*Field{
 				{Name: "config", Node: &Node{Types: TBool, Doc: "Enable `/config` chat commands. channels.imessage.configWrites can\nstill veto writes from iMessage."}},
-				{Name: "useAccessGroups", Node: &Node{Types: TBool, Doc: "Require senders of control commands to be in a configured allow list\n(only false disables)."}},
+				{Name: "useAccessGroups", Node: &Node{Types: TBool, Runtime: "true", Doc: "Require senders of control commands to be in a configured allow list\n(only false disables)."}},
 				{Name: "native", Node: &Node{Types: TAny}},
 				{Name: "nativeSkills", Node: &Node{Types: TAny}},
 				{Name: "text", Node: &Node{Types: TAny}},
@@ -124,7 +124,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 		{Name: "approvals", Node: &Node{Types: TAny}},
 		{Name: "session", Node: &Node{Types: TObject, Doc: "Session keys and scopes.",
 			Fields: []*Field{
-				{Name: "dmScope", Node: &Node{Types: TString, Enum: []string{"main", "per-peer", "per-channel-peer", "per-account-channel-peer"}, Doc: "How DM sessions are keyed: `main` collapses every DM into the agent's\nmain session."}},
+				{Name: "dmScope", Node: &Node{Types: TString, Enum: []string{"main", "per-peer", "per-channel-peer", "per-account-channel-peer"}, Runtime: "\"main\"", Doc: "How DM sessions are keyed: `main` collapses every DM into the agent's\nmain session."}},
 				{Name: "identityLinks", Node: &Node{Types: TObject, Doc: "Links one person's handles across channels into one DM session:\ncanonical id to the list of channel-prefixed peer ids.", Values: &Node{Types: TArray, Elem: &Node{Types: TString}}}},
 				{Name: "store", Node: &Node{Types: TString, Doc: "Session store location."}},
 				{Name: "scope", Node: &Node{Types: TAny}},
@@ -149,7 +149,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 			Fields: []*Field{
 				{Name: "defaults", Node: &Node{Types: TObject, Doc: "Settings shared by every channel.",
 					Fields: []*Field{
-						{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"open", "disabled", "allowlist"}, Doc: "Group policy used when a channel sets none. Because OpenClaw\nmaterialises groupPolicy=\"allowlist\" into channels.imessage, this\nonly matters for iMessage when channels.imessage is absent."}},
+						{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"open", "disabled", "allowlist"}, Doc: "Group policy for channels that set none. iMessage never uses it:\nOpenClaw writes groupPolicy=\"allowlist\" into channels.imessage,\nand without channels.imessage the runtime falls back to\n\"allowlist\" anyway."}},
 						{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Default heartbeat visibility.",
 							Fields: []*Field{
 								{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
@@ -166,15 +166,15 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 								{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
 								{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
 									Fields: []*Field{
-										{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "code", Doc: "How markdown tables are rendered before sending."}},
+										{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
 									}}},
 								{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says."}},
 								{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`."}},
-								{Name: "cliPath", Node: &Node{Types: TString, Runtime: "imsg", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv."}},
+								{Name: "cliPath", Node: &Node{Types: TString, Runtime: "\"imsg\"", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv."}},
 								{Name: "dbPath", Node: &Node{Types: TString, Doc: "Messages database path, passed as `imsg rpc --db <dbPath>`. A leading\n`~` is expanded when the config loads."}},
 								{Name: "remoteHost", Node: &Node{Types: TString, Check: "remoteHost", Doc: "SSH target for SCP attachment fetches when cliPath runs imsg on a\nremote Mac: `host` or `user@host`, no port, no spaces, no SSH options.\nWhen unset, OpenClaw tries to detect it from the cliPath wrapper\nscript. SCP uses StrictHostKeyChecking=yes, so the host key must\nalready be in ~/.ssh/known_hosts."}},
-								{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "auto", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
-								{Name: "region", Node: &Node{Types: TString, Runtime: "US", Doc: "SMS region sent with every send."}},
+								{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "\"auto\"", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
+								{Name: "region", Node: &Node{Types: TString, Runtime: "\"US\"", Doc: "SMS region sent with every send."}},
 								{Name: "dmPolicy", Node: &Node{Types: TString, Enum: []string{"pairing", "allowlist", "open", "disabled"}, Default: "\"pairing\"", Doc: "Who may start a direct conversation: `pairing` sends unknown senders\na code to approve, `allowlist` admits only allowFrom, `open` admits\nanyone (requires \"*\" in allowFrom), `disabled` drops every DM."}},
 								{Name: "allowFrom", Node: &Node{Types: TArray, Doc: "DM allowlist: handles (E.164 numbers, emails), chat targets\n(`chat_id:`, `chat_guid:`, `chat_identifier:`) or \"*\" for everyone.\nNumbers are read as phone numbers. Also the fallback sender list for\ngroups when groupAllowFrom is unset.", Elem: &Node{Types: TNumber | TString}}},
 								{Name: "defaultTo", Node: &Node{Types: TString, Doc: "Default delivery target for CLI `--deliver` and cron jobs when no\nexplicit target is given."}},
@@ -191,7 +191,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 								{Name: "remoteAttachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Allowed roots for attachment paths fetched over SCP when a remote host\nis in effect. Merged with attachmentRoots and the default root.", Elem: &Node{Types: TString}}},
 								{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB)."}},
 								{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters."}},
-								{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "length", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones."}},
+								{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones."}},
 								{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
 								{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
 									Fields: []*Field{
@@ -201,7 +201,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 									}}},
 								{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Values: &Node{Types: TObject,
 									Fields: []*Field{
-										{Name: "requireMention", Node: &Node{Types: TBool, Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced."}},
+										{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced."}},
 										{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
 											Fields: []*Field{
 												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
@@ -232,15 +232,15 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 						{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
 						{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
 							Fields: []*Field{
-								{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "code", Doc: "How markdown tables are rendered before sending."}},
+								{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
 							}}},
 						{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says."}},
 						{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`."}},
-						{Name: "cliPath", Node: &Node{Types: TString, Runtime: "imsg", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv."}},
+						{Name: "cliPath", Node: &Node{Types: TString, Runtime: "\"imsg\"", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv."}},
 						{Name: "dbPath", Node: &Node{Types: TString, Doc: "Messages database path, passed as `imsg rpc --db <dbPath>`. A leading\n`~` is expanded when the config loads."}},
 						{Name: "remoteHost", Node: &Node{Types: TString, Check: "remoteHost", Doc: "SSH target for SCP attachment fetches when cliPath runs imsg on a\nremote Mac: `host` or `user@host`, no port, no spaces, no SSH options.\nWhen unset, OpenClaw tries to detect it from the cliPath wrapper\nscript. SCP uses StrictHostKeyChecking=yes, so the host key must\nalready be in ~/.ssh/known_hosts."}},
-						{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "auto", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
-						{Name: "region", Node: &Node{Types: TString, Runtime: "US", Doc: "SMS region sent with every send."}},
+						{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "\"auto\"", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
+						{Name: "region", Node: &Node{Types: TString, Runtime: "\"US\"", Doc: "SMS region sent with every send."}},
 						{Name: "dmPolicy", Node: &Node{Types: TString, Enum: []string{"pairing", "allowlist", "open", "disabled"}, Default: "\"pairing\"", Doc: "Who may start a direct conversation: `pairing` sends unknown senders\na code to approve, `allowlist` admits only allowFrom, `open` admits\nanyone (requires \"*\" in allowFrom), `disabled` drops every DM."}},
 						{Name: "allowFrom", Node: &Node{Types: TArray, Doc: "DM allowlist: handles (E.164 numbers, emails), chat targets\n(`chat_id:`, `chat_guid:`, `chat_identifier:`) or \"*\" for everyone.\nNumbers are read as phone numbers. Also the fallback sender list for\ngroups when groupAllowFrom is unset.", Elem: &Node{Types: TNumber | TString}}},
 						{Name: "defaultTo", Node: &Node{Types: TString, Doc: "Default delivery target for CLI `--deliver` and cron jobs when no\nexplicit target is given."}},
@@ -257,7 +257,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 						{Name: "remoteAttachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Allowed roots for attachment paths fetched over SCP when a remote host\nis in effect. Merged with attachmentRoots and the default root.", Elem: &Node{Types: TString}}},
 						{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB)."}},
 						{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters."}},
-						{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "length", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones."}},
+						{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones."}},
 						{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
 						{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
 							Fields: []*Field{
@@ -267,7 +267,7 @@ var Root = &Node{Types: TObject, Doc: "#OpenClaw is the root of openclaw.json as
 							}}},
 						{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Values: &Node{Types: TObject,
 							Fields: []*Field{
-								{Name: "requireMention", Node: &Node{Types: TBool, Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced."}},
+								{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced."}},
 								{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
 									Fields: []*Field{
 										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},

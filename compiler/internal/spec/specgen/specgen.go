@@ -133,6 +133,11 @@ func lowerField(sel cue.Selector, v cue.Value) (*spec.Field, error) {
 			case "valueCheck":
 				n.ValueCheck = val
 			case "runtime":
+				// Attribute values lose their quotes; store JSON.
+				if !json.Valid([]byte(val)) {
+					b, _ := json.Marshal(val)
+					val = string(b)
+				}
 				n.Runtime = val
 			default:
 				return nil, fmt.Errorf("%s: unknown @oc key %q", sel.Unquoted(), key)
@@ -291,10 +296,56 @@ func GenerateJSONSchema() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, raw, "", "  "); err != nil {
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, err
 	}
-	out.WriteByte('\n')
-	return out.Bytes(), nil
+	defs, _ := doc["$defs"].(map[string]any)
+	flattenEmbeds(doc, defs)
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
+
+// flattenEmbeds rewrites what CUE's generator emits for an embedded
+// closed definition (#IMessage embeds #Account): a schema with its own
+// properties, additionalProperties false and a $ref to a closed object.
+// In JSON Schema each half would reject the other's keys, so the
+// referenced properties are inlined and the $ref dropped. It also drops
+// the "#Name " prefix CUE doc comments start with.
+func flattenEmbeds(v any, defs map[string]any) {
+	switch v := v.(type) {
+	case map[string]any:
+		if d, ok := v["description"].(string); ok && strings.HasPrefix(d, "#") {
+			if _, rest, ok := strings.Cut(d, " "); ok {
+				v["description"] = strings.ToUpper(rest[:1]) + rest[1:]
+			}
+		}
+		if ref, ok := v["$ref"].(string); ok && v["additionalProperties"] == false {
+			target, _ := defs[strings.TrimPrefix(ref, "#/$defs/")].(map[string]any)
+			tprops, _ := target["properties"].(map[string]any)
+			if target != nil && target["additionalProperties"] == false && tprops != nil {
+				props, _ := v["properties"].(map[string]any)
+				if props == nil {
+					props = map[string]any{}
+				}
+				for k, p := range tprops {
+					if _, dup := props[k]; !dup {
+						props[k] = p
+					}
+				}
+				v["properties"] = props
+				delete(v, "$ref")
+			}
+		}
+		for _, c := range v {
+			flattenEmbeds(c, defs)
+		}
+	case []any:
+		for _, c := range v {
+			flattenEmbeds(c, defs)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -306,7 +307,12 @@ func routedAgents(p *plan.Plan, id string) []plan.Agent {
 	want := map[string]bool{}
 	catchAll := false
 	for _, b := range p.Global.Bindings {
-		if b.AccountID == "" || b.AccountID == "*" || strings.EqualFold(b.AccountID, id) {
+		// A binding without accountId routes the default account only.
+		acct := b.AccountID
+		if acct == "" {
+			acct = "default"
+		}
+		if acct == "*" || openclaw.NormalizeAccountID(acct) == id {
 			want[b.AgentID] = true
 			catchAll = catchAll || b.PeerID == ""
 		}

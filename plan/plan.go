@@ -65,6 +65,7 @@ type Account struct {
 	CLIPath         Value[string] `json:"cliPath"`
 	CLIPathExpanded string        `json:"cliPathExpanded"` // with a leading ~ expanded for the compile-time HOME
 	DBPath          Value[string] `json:"dbPath"`
+	DBPathExpanded  string        `json:"dbPathExpanded,omitempty"` // with ~ expanded, as passed to imsg rpc --db
 	Service         Value[string] `json:"service"`
 	Region          Value[string] `json:"region"`
 

@@ -7,7 +7,7 @@ import (
 	"cmp"
 	"math"
 	"os"
-	"path/filepath"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -117,38 +117,106 @@ const (
 // Lower builds the plan of root. The header fields (generator, source,
 // digests) are the caller's.
 func Lower(root *json5.Node, opt Options) *plan.Plan {
+	l := newLowering(root, opt, true)
+	p := &plan.Plan{ChannelConfigured: l.ch != nil}
+	p.Global = lowerGlobal(l.cfg)
+	p.Enabled = boolValue(l.ch, "enabled", channelPath+".enabled", true)
+
+	ids := openclaw.ListAccountIDs(l.keys)
+	var defAcct *string
+	if s, ok := l.ch.str("defaultAccount"); ok {
+		defAcct = &s
+	}
+	def := openclaw.DefaultAccountID(l.keys, defAcct)
+	p.DefaultAccount = plan.Value[string]{Value: def, Origin: defaultAccountOrigin(l.ch, def, defAcct)}
+
+	for _, id := range ids {
+		p.Accounts = append(p.Accounts, l.account(id))
+	}
+	slices.SortFunc(p.Accounts, func(a, b plan.Account) int { return cmp.Compare(a.ID, b.ID) })
+	return p
+}
+
+// lowering holds one config as the iMessage code reads it.
+type lowering struct {
+	cfg, ch  obj
+	accounts obj
+	// keys are the accounts keys in JavaScript Object.keys order, which
+	// decides the case-insensitive account lookup and breaks sort ties.
+	keys []string
+	// legacy is the top-level cfg.imessage section and its accounts keys;
+	// the chunk resolvers fall back to it when channels.imessage is absent.
+	legacy     obj
+	legacyKeys []string
+	opt        Options
+	// schemaDefaults: the config went through OpenClaw's schema, which
+	// writes dmPolicy/groupPolicy into the channel and every account. Off
+	// only to replay runtime goldens whose cfg never saw the schema.
+	schemaDefaults bool
+}
+
+func newLowering(root *json5.Node, opt Options, schemaDefaults bool) *lowering {
 	if opt.Home == "" {
 		opt.Home, _ = os.UserHomeDir()
 	}
 	if opt.ReadFile == nil {
 		opt.ReadFile = os.ReadFile
 	}
-	cfg, _ := ToValue(root).(obj)
-	ch := cfg.obj("channels").obj("imessage")
-	p := &plan.Plan{ChannelConfigured: ch != nil}
-	p.Global = lowerGlobal(cfg)
-
-	top := withSchemaDefaults(ch)
-	p.Enabled = boolValue(ch, "enabled", channelPath+".enabled", true)
-
-	accounts := ch.obj("accounts")
-	var keys []string
-	for k := range accounts {
-		keys = append(keys, k)
+	l := &lowering{opt: opt, schemaDefaults: schemaDefaults}
+	l.cfg, _ = ToValue(root).(obj)
+	chNode := root.Lookup("channels").Lookup("imessage")
+	l.ch = l.cfg.obj("channels").obj("imessage")
+	l.accounts = l.ch.obj("accounts")
+	l.keys = objectKeys(chNode.Lookup("accounts"))
+	if l.cfg.obj("channels")["imessage"] == nil {
+		l.legacy = l.cfg.obj("imessage")
+		l.legacyKeys = objectKeys(root.Lookup("imessage").Lookup("accounts"))
 	}
-	ids := openclaw.ListAccountIDs(keys)
-	var defAcct *string
-	if s, ok := ch.str("defaultAccount"); ok {
-		defAcct = &s
-	}
-	def := openclaw.DefaultAccountID(keys, defAcct)
-	p.DefaultAccount = plan.Value[string]{Value: def, Origin: defaultAccountOrigin(ch, def, defAcct)}
+	return l
+}
 
-	for _, id := range ids {
-		p.Accounts = append(p.Accounts, lowerAccount(cfg, ch, top, accounts, id, opt))
+// objectKeys is Object.keys of the object JSON5.parse builds from n (nil
+// unless n is an object): array-index keys first in numeric order, then
+// the others in order of first appearance (a repeated key keeps its first
+// position); "__proto__" is dropped as ToValue drops it.
+func objectKeys(n *json5.Node) []string {
+	if n == nil || n.Kind != json5.Object {
+		return nil
 	}
-	slices.SortFunc(p.Accounts, func(a, b plan.Account) int { return cmp.Compare(a.ID, b.ID) })
-	return p
+	var index, named []string
+	seen := map[string]bool{}
+	for _, m := range n.Members {
+		if seen[m.Key] || m.Key == "__proto__" {
+			continue
+		}
+		seen[m.Key] = true
+		if isArrayIndex(m.Key) {
+			index = append(index, m.Key)
+		} else {
+			named = append(named, m.Key)
+		}
+	}
+	slices.SortFunc(index, func(a, b string) int {
+		if c := cmp.Compare(len(a), len(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return append(index, named...)
+}
+
+// isArrayIndex: the canonical decimal form of an integer below 2^32-1.
+func isArrayIndex(k string) bool {
+	if k == "" || len(k) > 10 || (len(k) > 1 && k[0] == '0') {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < '0' || k[i] > '9' {
+			return false
+		}
+	}
+	v, err := strconv.ParseUint(k, 10, 64)
+	return err == nil && v < 1<<32-1
 }
 
 func defaultAccountOrigin(ch obj, def string, set *string) plan.Origin {
@@ -165,9 +233,9 @@ func defaultAccountOrigin(ch obj, def string, set *string) plan.Origin {
 	return plan.Origin{Kind: "derived", Note: `"default" if listed, else the first account id`}
 }
 
-// withSchemaDefaults returns the channel object as OpenClaw's schema
-// parses it: dmPolicy and groupPolicy are materialised when absent.
-func withSchemaDefaults(ch obj) obj {
+// channelBase is the channel object without accounts: the base of the
+// shallow top-level→account merge.
+func channelBase(ch obj) obj {
 	if ch == nil {
 		return nil
 	}
@@ -186,14 +254,15 @@ type source struct {
 	fromAcct  map[string]bool
 	acctPath  string // channels.imessage.accounts.<key>, or "" for the implicit account
 	schemaDef map[string]bool
+	topSet    map[string]bool // keys written at the channel top level
 }
 
 func (s *source) origin(key string) plan.Origin {
 	switch {
 	case s.schemaDef[key]:
 		note := "written by OpenClaw's schema when unset"
-		if s.acctPath != "" {
-			note = "OpenClaw 2026.3.24 writes this default into every account that sets none, so a top-level value does not reach it"
+		if s.acctPath != "" && s.topSet[key] {
+			note = "OpenClaw 2026.3.24 writes this default into every account that sets none, so the top-level value does not reach it"
 		}
 		return plan.Origin{Kind: "schema-default", Path: s.path(key), Note: note}
 	case s.fromAcct[key]:
@@ -215,30 +284,40 @@ func (s *source) path(key string) string {
 	return channelPath + "." + key
 }
 
-func lowerAccount(cfg, ch, top, accounts obj, id string, opt Options) plan.Account {
+var schemaDefault = map[string]string{"dmPolicy": "pairing", "groupPolicy": "allowlist"}
+
+// account lowers the account the gateway starts for id (a listed accounts
+// key, or any id the caller names): resolveIMessageAccount({cfg,
+// accountId: id}), then everything the monitor resolves with the
+// normalised account id.
+func (l *lowering) account(id string) plan.Account {
+	cfg, ch, opt := l.cfg, l.ch, l.opt
 	norm := openclaw.NormalizeAccountID(id)
-	key, entry := lookupAccount(accounts, norm)
-	src := &source{merged: obj{}, fromAcct: map[string]bool{}, schemaDef: map[string]bool{}}
-	for k, v := range top {
+	key, entry, found := lookupAccount(l.accounts, l.keys, norm)
+	src := &source{merged: obj{}, fromAcct: map[string]bool{}, schemaDef: map[string]bool{}, topSet: map[string]bool{}}
+	for k, v := range channelBase(ch) {
 		src.merged[k] = v
+		src.topSet[k] = true
 	}
-	if ch != nil {
+	if ch != nil && l.schemaDefaults {
 		for _, k := range []string{"dmPolicy", "groupPolicy"} {
-			if !top.has(k) {
-				src.merged[k] = map[string]string{"dmPolicy": "pairing", "groupPolicy": "allowlist"}[k]
+			if !ch.has(k) {
+				src.merged[k] = schemaDefault[k]
 				src.schemaDef[k] = true
 			}
 		}
 	}
-	if entry != nil {
+	if found {
 		src.acctPath = channelPath + ".accounts." + key
+	}
+	if entry != nil {
 		for k, v := range entry {
 			src.merged[k] = v
 			src.fromAcct[k] = true
 		}
 		for _, k := range []string{"dmPolicy", "groupPolicy"} {
-			if !entry.has(k) {
-				src.merged[k] = map[string]string{"dmPolicy": "pairing", "groupPolicy": "allowlist"}[k]
+			if !entry.has(k) && l.schemaDefaults {
+				src.merged[k] = schemaDefault[k]
 				src.schemaDef[k] = true
 			} else {
 				delete(src.schemaDef, k)
@@ -246,19 +325,20 @@ func lowerAccount(cfg, ch, top, accounts obj, id string, opt Options) plan.Accou
 		}
 	}
 	m := src.merged
+	// Key is the id the gateway starts the account for (a listed accounts
+	// key). Its settings may come from another key: "BOT" normalises to
+	// "bot" and, with no "bot" key, finds the first case-insensitive match
+	// ("Bot"); origins name the key actually read.
 	a := plan.Account{ID: norm}
-	if key != "" && key != norm {
-		a.Key = key
-	} else if entry == nil && id != norm {
+	if id != norm {
 		a.Key = id
 	}
 
 	name, _ := m.str("name")
 	a.Name = plan.Value[string]{Value: openclaw.TrimJS(name), Origin: src.origin("name")}
-	topOn, _ := ch.boolean("enabled")
-	mergedOn, _ := m.boolean("enabled")
-	a.Enabled = plan.Value[bool]{Value: !(ch.has("enabled") && !topOn) && !(m.has("enabled") && !mergedOn), Origin: src.origin("enabled")}
-	if ch.has("enabled") && !topOn {
+	topOff := isFalse(ch, "enabled")
+	a.Enabled = plan.Value[bool]{Value: !topOff && !isFalse(m, "enabled"), Origin: src.origin("enabled")}
+	if topOff {
 		a.Enabled.Origin = plan.Origin{Kind: "set", Path: channelPath + ".enabled", Note: "a top-level false disables every account"}
 	}
 	a.Configured = configured(m)
@@ -266,6 +346,9 @@ func lowerAccount(cfg, ch, top, accounts obj, id string, opt Options) plan.Accou
 	a.CLIPath = strValue(m, src, "cliPath", "imsg")
 	a.CLIPathExpanded = expandHome(a.CLIPath.Value, opt.Home)
 	a.DBPath = strValue(m, src, "dbPath", "")
+	if a.DBPath.Value != "" {
+		a.DBPathExpanded = expandHome(a.DBPath.Value, opt.Home)
+	}
 	a.Service = strValue(m, src, "service", "auto")
 	a.Region = strValue(m, src, "region", "US")
 
@@ -273,32 +356,51 @@ func lowerAccount(cfg, ch, top, accounts obj, id string, opt Options) plan.Accou
 	a.Groups = lowerGroups(cfg, ch, m, src)
 	a.RemoteHost = lowerRemoteHost(m, src, a.CLIPathExpanded, opt)
 	a.Attachments = lowerAttachments(ch, entry, m, src, a.RemoteHost.Host != "")
-	a.Outbound = lowerOutbound(ch, entry, m, src)
+	a.Outbound = l.lowerOutbound(m, src, norm)
 	a.History = lowerHistory(cfg, m, src)
 	a.ConfigWrites = boolValueFrom(m, src, "configWrites", true)
-	a.ResponsePrefix = responsePrefix(cfg, ch, accounts, id)
+	a.ResponsePrefix = responsePrefix(cfg, ch, l.accounts, norm)
 	return a
 }
 
-// lookupAccount is resolveAccountEntry: exact key, then a case-insensitive
-// match.
-func lookupAccount(accounts obj, id string) (string, obj) {
-	if e, ok := accounts[id].(obj); ok {
-		return id, e
+// isFalse is JavaScript's o[key] === false.
+func isFalse(o obj, key string) bool {
+	b, ok := o[key].(bool)
+	return ok && !b
+}
+
+// lookupAccount is resolveAccountEntry(accounts, id): the own key id if
+// present (whatever its value), else the first key, in Object.keys order,
+// whose toLowerCase() equals id's. entry is nil when the value is not an
+// object; found says whether a key matched.
+func lookupAccount(accounts obj, keys []string, id string) (key string, entry obj, found bool) {
+	if v, ok := accounts[id]; ok {
+		e, _ := v.(obj)
+		return id, e, true
 	}
-	keys := make([]string, 0, len(accounts))
-	for k := range accounts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	lid := openclaw.ToLowerJS(id)
 	for _, k := range keys {
-		if strings.EqualFold(k, id) {
-			if e, ok := accounts[k].(obj); ok {
-				return k, e
-			}
+		if openclaw.ToLowerJS(k) == lid {
+			e, _ := accounts[k].(obj)
+			return k, e, true
 		}
 	}
-	return "", nil
+	return "", nil, false
+}
+
+// truthy is JavaScript's Boolean(v) for JSON values.
+func truthy(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case float64:
+		return v != 0 && !math.IsNaN(v)
+	case string:
+		return v != ""
+	}
+	return true
 }
 
 // configured mirrors resolveIMessageAccount's "configured" test.
@@ -309,7 +411,7 @@ func configured(m obj) bool {
 		}
 	}
 	for _, k := range []string{"service", "dmPolicy", "groupPolicy"} {
-		if m.has(k) {
+		if truthy(m[k]) {
 			return true
 		}
 	}
@@ -329,14 +431,16 @@ func configured(m obj) bool {
 	return len(m.obj("groups")) > 0
 }
 
+// expandHome is what OpenClaw's config load (normalizeConfigPaths) does to
+// cliPath and dbPath: a value whose trimmed form starts with "~" followed
+// by the end, "/" or "\\" becomes home plus the rest, cleaned as
+// path.resolve does for an absolute home; anything else stays as written.
 func expandHome(p, home string) string {
-	if p == "~" {
-		return home
+	t := openclaw.TrimJS(p)
+	if t != "~" && !strings.HasPrefix(t, "~/") && !strings.HasPrefix(t, `~\`) {
+		return p
 	}
-	if strings.HasPrefix(p, "~/") {
-		return filepath.Join(home, p[2:])
-	}
-	return p
+	return path.Clean(home + t[1:])
 }
 
 func strValue(m obj, src *source, key, def string) plan.Value[string] {
@@ -373,7 +477,11 @@ func allowEntries(l []any) []plan.AllowEntry {
 			continue
 		}
 		t := openclaw.ParseAllowTarget(raw)
-		out = append(out, plan.AllowEntry{Raw: raw, Kind: t.Kind, Value: t.Value})
+		v := t.Value
+		if t.Kind == openclaw.AllowChatID {
+			v = openclaw.FormatJSNumber(t.ChatID) // the chat id as JavaScript prints it
+		}
+		out = append(out, plan.AllowEntry{Raw: raw, Kind: t.Kind, Value: v})
 	}
 	return out
 }
@@ -388,47 +496,59 @@ func jsString(v any) string {
 	case string:
 		return v
 	case float64:
-		switch {
-		case math.IsNaN(v):
-			return "NaN"
-		case math.IsInf(v, 1):
-			return "Infinity"
-		case math.IsInf(v, -1):
-			return "-Infinity"
-		case v == math.Trunc(v) && math.Abs(v) < 1e21:
-			return strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return strings.Replace(strconv.FormatFloat(v, 'g', -1, 64), "e+0", "e+", 1)
+		return openclaw.FormatJSNumber(v)
 	case bool:
 		return strconv.FormatBool(v)
 	case nil:
 		return "null"
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			if e != nil {
+				parts[i] = jsString(e)
+			}
+		}
+		return strings.Join(parts, ",")
 	}
 	return "[object Object]"
 }
 
 func lowerDM(m obj, src *source) plan.DMPolicy {
-	policy, _ := m.str("dmPolicy")
-	d := plan.DMPolicy{Policy: plan.Value[string]{Value: policy, Origin: src.origin("dmPolicy")}}
+	// The monitor passes imessageCfg.dmPolicy ?? "pairing".
+	d := plan.DMPolicy{Policy: plan.Value[string]{Value: "pairing", Origin: plan.Origin{Kind: "default"}}}
+	if v, ok := m["dmPolicy"]; ok && v != nil {
+		d.Policy = plan.Value[string]{Value: jsString(v), Origin: src.origin("dmPolicy")}
+	}
 	l, ok := m.list("allowFrom")
 	d.AllowFrom = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("allowFrom")}
 	if !ok {
 		d.AllowFrom.Origin = plan.Origin{Kind: "default", Note: "empty"}
 	}
 	d.AllowAll = anyAll(d.AllowFrom.Value)
-	d.PairingStoreCounts = policy != "allowlist"
+	d.PairingStoreCounts = d.Policy.Value != "allowlist"
 	return d
 }
 
 func lowerGroups(cfg, ch, m obj, src *source) plan.GroupPolicy {
 	var g plan.GroupPolicy
-	if ch == nil {
+	// resolveChannelGroupPolicy reads account.groupPolicy ??
+	// channel.groupPolicy as written (no fallback) for the chat allowlist.
+	raw, _ := m.str("groupPolicy")
+	switch {
+	case ch == nil:
 		g.Policy = plan.Value[string]{Value: "allowlist", Origin: plan.Origin{Kind: "default",
 			Note: `channels.imessage is missing: OpenClaw falls back to "allowlist" (ignoring channels.defaults.groupPolicy) and logs a warning`}}
-	} else {
-		p, _ := m.str("groupPolicy")
-		g.Policy = plan.Value[string]{Value: p, Origin: src.origin("groupPolicy")}
+		raw = "allowlist"
+	case m["groupPolicy"] != nil:
+		g.Policy = plan.Value[string]{Value: jsString(m["groupPolicy"]), Origin: src.origin("groupPolicy")}
+	default:
+		// Unreachable after OpenClaw's schema, which always writes one.
+		g.Policy = plan.Value[string]{Value: "open", Origin: plan.Origin{Kind: "default"}}
+		if p, ok := cfg.obj("channels").obj("defaults").str("groupPolicy"); ok {
+			g.Policy = plan.Value[string]{Value: p, Origin: plan.Origin{Kind: "fallback", Path: "channels.defaults.groupPolicy"}}
+		}
 	}
+	// The monitor's list: groupAllowFrom ?? (allowFrom non-empty ? allowFrom : []).
 	if l, ok := m.list("groupAllowFrom"); ok {
 		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("groupAllowFrom")}
 	} else if l, _ := m.list("allowFrom"); len(allowEntries(l)) > 0 {
@@ -445,7 +565,7 @@ func lowerGroups(cfg, ch, m obj, src *source) plan.GroupPolicy {
 	if !m.has("groups") {
 		g.GroupsOrigin = plan.Origin{Kind: "default", Note: "no groups map"}
 	}
-	g.AllowlistEnabled = g.Policy.Value == "allowlist" || len(groups) > 0
+	g.AllowlistEnabled = raw == "allowlist" || len(groups) > 0
 	ids := make([]string, 0, len(groups))
 	for k := range groups {
 		ids = append(ids, k)
@@ -525,13 +645,24 @@ func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.Remot
 		return r
 	}
 	text := string(b)
-	host := ""
-	if sm := wrapperRE().userHost.FindStringSubmatch(text); sm != nil {
-		host = sm[1]
-	} else if sm := wrapperRE().hostImsg.FindStringSubmatch(text); sm != nil {
-		host = sm[1]
+	host, at := "", -1
+	if loc := wrapperRE().userHost.FindStringSubmatchIndex(text); loc != nil {
+		host, at = text[loc[2]:loc[3]], loc[0]
+	} else if loc := wrapperRE().hostImsg.FindStringSubmatchIndex(text); loc != nil {
+		host, at = text[loc[2]:loc[3]], loc[0]
 	}
 	r.WrapperNotes = append(r.WrapperNotes, WrapperShape(text)...)
+	if at >= 0 {
+		line := text[strings.LastIndexByte(text[:at], '\n')+1:]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "#") {
+			r.WrapperNotes = append(r.WrapperNotes, "the host "+strconv.Quote(host)+" was detected from a comment line ("+strconv.Quote(t)+"), as OpenClaw's regex does; set remoteHost explicitly")
+		} else if wrapperRE().jump.MatchString(" "+t+" ") || strings.Contains(t, "ProxyJump") {
+			r.WrapperNotes = append(r.WrapperNotes, "with ProxyJump the detected host "+strconv.Quote(host)+" may be the jump host, not the Mac")
+		}
+	}
 	if host == "" {
 		r.WrapperNotes = append(r.WrapperNotes, "no ssh target found in the wrapper: attachments stay local paths")
 		return r
@@ -616,32 +747,66 @@ func lowerAttachments(ch, entry, m obj, src *source, remote bool) plan.Attachmen
 	return a
 }
 
-// lowerOutbound resolves the chunking and media settings; chunking reads
-// the account entry, then the channel (resolveTextChunkLimit/ChunkMode).
-func lowerOutbound(ch, entry, m obj, src *source) plan.Outbound {
+// lowerOutbound resolves the chunking and media settings. Chunking has its
+// own lookup (resolveTextChunkLimit/resolveChunkMode in
+// src/auto-reply/chunk.ts): the section is channels.imessage, or the
+// legacy top-level imessage when that is absent; the account entry is
+// found with the normalised account id as the merge finds it.
+func (l *lowering) lowerOutbound(m obj, src *source, accountID string) plan.Outbound {
 	var o plan.Outbound
-	o.TextChunkLimit = plan.Value[int]{Value: 4000, Origin: plan.Origin{Kind: "default"}}
-	for _, c := range []struct {
-		o    obj
-		path string
-	}{{entry, src.acctPath}, {ch, channelPath}} {
-		if v, ok := c.o.num("textChunkLimit"); ok && v > 0 && c.path != "" {
-			kind := "set"
-			if c.path == channelPath && src.acctPath != "" {
-				kind = "inherited"
-			}
-			o.TextChunkLimit = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: kind, Path: c.path + ".textChunkLimit"}}
-			break
-		}
+	section, keys, base := l.ch, l.keys, channelPath
+	if section == nil && l.legacy != nil {
+		section, keys, base = l.legacy, l.legacyKeys, "imessage"
 	}
-	o.ChunkMode = strValue(m, src, "chunkMode", "length")
+	key, entry, _ := lookupAccount(section.obj("accounts"), keys, accountID)
+	acctPath := base + ".accounts." + key
+	inherited := func(path string) plan.Origin {
+		kind := "set"
+		if src.acctPath != "" || entry != nil {
+			kind = "inherited"
+		}
+		return plan.Origin{Kind: kind, Path: path}
+	}
+
+	// A numeric account value shadows the channel's even when it is <= 0;
+	// the result must be a number > 0, else the 4000 default applies.
+	o.TextChunkLimit = plan.Value[int]{Value: 4000, Origin: plan.Origin{Kind: "default"}}
+	limit, limitOK := entry.num("textChunkLimit")
+	limitOrigin := plan.Origin{Kind: "set", Path: acctPath + ".textChunkLimit"}
+	if !limitOK {
+		limit, limitOK = section.num("textChunkLimit")
+		limitOrigin = inherited(base + ".textChunkLimit")
+	}
+	switch {
+	case limitOK && limit > 0:
+		o.TextChunkLimit = plan.Value[int]{Value: int(limit), Origin: limitOrigin}
+	case limitOK:
+		o.TextChunkLimit.Origin = plan.Origin{Kind: "default", Path: limitOrigin.Path,
+			Note: strconv.Quote(openclaw.FormatJSNumber(limit)) + " is not > 0, so OpenClaw uses its 4000 default"}
+	}
+
+	// A truthy account chunkMode wins; otherwise the channel's value is
+	// returned as written (even "" or an unknown mode), else "length".
+	o.ChunkMode = plan.Value[string]{Value: "length", Origin: plan.Origin{Kind: "default"}}
+	if v := entry["chunkMode"]; truthy(v) {
+		o.ChunkMode = plan.Value[string]{Value: jsString(v), Origin: plan.Origin{Kind: "set", Path: acctPath + ".chunkMode"}}
+	} else if v, ok := section["chunkMode"]; ok && v != nil {
+		o.ChunkMode = plan.Value[string]{Value: jsString(v), Origin: inherited(base + ".chunkMode")}
+	}
+
 	o.MediaMaxBytes = plan.Value[int64]{Value: 16 * mib, Origin: plan.Origin{Kind: "default", Note: "16 MiB"}}
 	if v, ok := m.num("mediaMaxMb"); ok {
 		o.MediaMaxBytes = plan.Value[int64]{Value: int64(v * mib), Origin: src.origin("mediaMaxMb")}
 	}
+	// resolveMarkdownTableMode has the same lookup, per key: the account's
+	// markdown.tables if it is a mode, else the section's (an account
+	// markdown object without tables does not hide the channel's).
 	o.MarkdownTables = plan.Value[string]{Value: "code", Origin: plan.Origin{Kind: "default"}}
-	if t, ok := m.obj("markdown").str("tables"); ok {
-		o.MarkdownTables = plan.Value[string]{Value: t, Origin: src.origin("markdown")}
+	isMode := func(v any) bool { s, _ := v.(string); return s == "off" || s == "bullets" || s == "code" }
+	if t := entry.obj("markdown")["tables"]; isMode(t) {
+		o.MarkdownTables = plan.Value[string]{Value: t.(string), Origin: plan.Origin{Kind: "set", Path: acctPath + ".markdown"}}
+	} else if t := section.obj("markdown")["tables"]; isMode(t) {
+		o.MarkdownTables = plan.Value[string]{Value: t.(string), Origin: inherited(base + ".markdown")}
 	}
 	if b, ok := m.boolean("blockStreaming"); ok {
 		o.BlockStreaming = &b
@@ -657,11 +822,26 @@ func lowerHistory(cfg, m obj, src *source) plan.History {
 	} else if v, ok := cfg.obj("messages").obj("groupChat").num("historyLimit"); ok {
 		h.GroupLimit = plan.Value[int]{Value: max(0, int(v)), Origin: plan.Origin{Kind: "fallback", Path: "messages.groupChat.historyLimit"}}
 	}
-	if v, ok := m.num("dmHistoryLimit"); ok {
-		h.DMLimit = &plan.Value[int]{Value: int(v), Origin: src.origin("dmHistoryLimit")}
+	// getHistoryLimitFromSessionKey reads the channel level only, and the
+	// session key carries the provider segment only under
+	// dmScope "per-channel-peer": otherwise no DM limit applies.
+	ch := cfg.obj("channels").obj("imessage")
+	scope, _ := cfg.obj("session").str("dmScope")
+	if v, ok := ch.num("dmHistoryLimit"); ok {
+		o := plan.Origin{Kind: "set", Path: channelPath + ".dmHistoryLimit"}
+		if scope != "per-channel-peer" {
+			o.Note = `not applied: it needs session.dmScope "per-channel-peer"`
+		}
+		h.DMLimit = &plan.Value[int]{Value: int(v), Origin: o}
+	} else if _, ok := m.num("dmHistoryLimit"); ok {
+		h.DMLimit = &plan.Value[int]{Origin: plan.Origin{Kind: "default", Path: src.path("dmHistoryLimit"),
+			Note: "an account-level dmHistoryLimit is not read by OpenClaw 2026.3.24 (only the channel level is)"}}
 	}
-	for k := range m.obj("dms") {
-		if v, ok := m.obj("dms").obj(k).num("historyLimit"); ok {
+	if scope != "per-channel-peer" {
+		return h
+	}
+	for k := range ch.obj("dms") {
+		if v, ok := ch.obj("dms").obj(k).num("historyLimit"); ok {
 			if h.DMs == nil {
 				h.DMs = map[string]int{}
 			}
@@ -671,7 +851,10 @@ func lowerHistory(cfg, m obj, src *source) plan.History {
 	return h
 }
 
-// responsePrefix: exact account key, then the channel, then messages.
+// responsePrefix is resolveResponsePrefix for the reply pipeline, which
+// gets the route's (normalised) account id: the account entry under that
+// exact key (no case-insensitive match, so the key "Work" is never read),
+// then the channel, then messages.
 func responsePrefix(cfg, ch, accounts obj, id string) plan.Value[string] {
 	if s, ok := accounts.obj(id).str("responsePrefix"); ok {
 		return plan.Value[string]{Value: s, Origin: plan.Origin{Kind: "set", Path: channelPath + ".accounts." + id + ".responsePrefix"}}
@@ -725,7 +908,8 @@ func lowerGlobal(cfg obj) plan.Global {
 // patterns derived from its identity name and emoji.
 func lowerAgents(cfg obj) []plan.Agent {
 	list, _ := cfg.obj("agents").list("list")
-	if len(list) == 0 {
+	implicit := len(list) == 0
+	if implicit {
 		list = []any{obj{"id": "main"}}
 	}
 	global := cfg.obj("messages").obj("groupChat")
@@ -735,16 +919,19 @@ func lowerAgents(cfg obj) []plan.Agent {
 		id, _ := e.str("id")
 		a := plan.Agent{ID: id}
 		base := "agents.list." + strconv.Itoa(i)
-		if len(cfg.obj("agents").obj("list")) == 0 && !cfg.obj("agents").has("list") {
+		if implicit {
 			base = ""
 		}
 		switch {
 		case e.obj("groupChat").has("mentionPatterns"):
-			a.MentionPatterns = plan.Value[[]string]{Value: strList(e.obj("groupChat"), "mentionPatterns"), Origin: plan.Origin{Kind: "set", Path: base + ".groupChat.mentionPatterns"}}
+			a.MentionPatterns = plan.Value[[]string]{Value: strList(e.obj("groupChat"), "mentionPatterns"), Origin: plan.Origin{Kind: "set", Path: strings.TrimPrefix(base+".groupChat.mentionPatterns", ".")}}
 		case global.has("mentionPatterns"):
 			a.MentionPatterns = plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: "fallback", Path: "messages.groupChat.mentionPatterns"}}
+		case e.obj("identity") == nil:
+			a.MentionPatterns = plan.Value[[]string]{Value: []string{}, Origin: plan.Origin{Kind: "default",
+				Note: "no mentionPatterns anywhere and no identity name or emoji to derive them from"}}
 		default:
-			a.MentionPatterns = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: "derived", Path: base + ".identity", Note: "from the agent's identity name and emoji"}}
+			a.MentionPatterns = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: "derived", Path: strings.TrimPrefix(base+".identity", "."), Note: "from the agent's identity name and emoji"}}
 		}
 		if idn := e.obj("identity"); idn != nil {
 			a.Identity = map[string]string{}
@@ -754,7 +941,17 @@ func lowerAgents(cfg obj) []plan.Agent {
 				}
 			}
 		}
-		a.CanDetect = len(a.MentionPatterns.Value) > 0
+		// buildMentionRegexes skips blank patterns and refuses those with
+		// nested repetition; with none left, mentions cannot be detected.
+		for _, pat := range a.MentionPatterns.Value {
+			switch t := openclaw.TrimJS(strings.ReplaceAll(pat, "\b", `\b`)); {
+			case t == "":
+			case hasNestedRepetition(t):
+				a.InvalidPatterns = append(a.InvalidPatterns, pat)
+			default:
+				a.CanDetect = true
+			}
+		}
 		if d, _ := e.boolean("default"); d {
 			a.Default = true
 		}
@@ -790,8 +987,8 @@ func identityPatterns(id obj) []string {
 			out = append(out, `\b@?`+strings.Join(words, `\s+`)+`\b`)
 		}
 	}
-	if emoji, ok := id.str("emoji"); ok && strings.TrimSpace(emoji) != "" {
-		out = append(out, regexp.QuoteMeta(strings.TrimSpace(emoji)))
+	if emoji, ok := id.str("emoji"); ok && openclaw.TrimJS(emoji) != "" {
+		out = append(out, regexp.QuoteMeta(openclaw.TrimJS(emoji)))
 	}
 	return out
 }

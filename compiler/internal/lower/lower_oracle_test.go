@@ -1,0 +1,487 @@
+package lower_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/plan"
+)
+
+// The golden holds OpenClaw 2026.3.24's own answers about every example and
+// every valid conformance case, recorded by scripts/lower-oracle-goldens.sh
+// (read its header for how each request was built). This test compiles
+// each config and checks that the plan says what OpenClaw would do. It
+// needs neither Node nor the oracle.
+const lowerGolden = "testdata/oracle-lower-2026.3.24.jsonl"
+
+// repoRoot is where the golden's config paths start.
+const repoRoot = "../../.."
+
+// oracleHome stands for the oracle's sandbox HOME, which oracle.sh prints as
+// <HOME> in the paths OpenClaw expanded (cliPath, dbPath).
+const oracleHome = "/oracle-home"
+
+// knownDBPath: OpenClaw expands a leading ~ in dbPath at config load
+// (normalizeConfigPaths) and passes the expanded path to imsg; the plan
+// keeps dbPath as written and has no expanded form (unlike cliPath, which
+// has CLIPathExpanded). Needs a plan.Account field, not a lowering fix.
+const knownDBPath = "plan.Account.DBPath is the path as written; OpenClaw hands imsg the ~-expanded path and the plan has no DBPathExpanded"
+
+// knownLowering lists the checks (golden id + " " + field) where the plan
+// knowingly says something else than OpenClaw, and why. Anything else that
+// disagrees fails the test, and so does an entry that no longer disagrees.
+var knownLowering = map[string]string{
+	"examples/multi-account.json5@personal#account dbPath":                             knownDBPath,
+	"compiler/internal/lower/testdata/fidelity/account-keys.json5@work#account dbPath": knownDBPath,
+}
+
+// knownSeen records the knownLowering entries that still disagree.
+var knownSeen = map[string]bool{}
+
+type lowerLine struct {
+	ID      string            `json:"id"`
+	Config  string            `json:"config"`
+	Account string            `json:"account"`
+	Probe   string            `json:"probe"`
+	Fn      string            `json:"fn"`
+	Args    []json.RawMessage `json:"args"`
+	OK      bool              `json:"ok"`
+	Result  json.RawMessage   `json:"result"`
+	Error   string            `json:"error"`
+}
+
+func loadLowerGolden(t testing.TB) []lowerLine {
+	t.Helper()
+	f, err := os.Open(lowerGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []lowerLine
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for n := 1; sc.Scan(); n++ {
+		var g lowerLine
+		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
+			t.Fatalf("%s:%d: %v", lowerGolden, n, err)
+		}
+		if !g.OK {
+			t.Fatalf("%s:%d: %s threw in OpenClaw (%s); the generator only asks calls that return", lowerGolden, n, g.ID, g.Error)
+		}
+		lines = append(lines, g)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) == 0 {
+		t.Fatal("empty golden")
+	}
+	return lines
+}
+
+var compileOpts = compiler.Options{
+	Home:     oracleHome,
+	Env:      func(string) (string, bool) { return "", false }, // the oracle ran with no OPENCLAWCFG_* set
+	ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist },
+}
+
+// checker collects the field checks of one golden line.
+type checker struct {
+	id       string
+	problems []string
+	known    []string
+}
+
+func (c *checker) eq(field string, got, want any) {
+	if jsonEqual(got, want) {
+		return
+	}
+	msg := fmt.Sprintf("%s: plan %s, OpenClaw %s", field, show(got), show(want))
+	if reason, ok := knownLowering[c.id+" "+field]; ok {
+		knownSeen[c.id+" "+field] = true
+		c.known = append(c.known, msg+" (known: "+reason+")")
+		return
+	}
+	c.problems = append(c.problems, msg)
+}
+
+func jsonEqual(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	var va, vb any
+	_ = json.Unmarshal(ja, &va)
+	_ = json.Unmarshal(jb, &vb)
+	ca, _ := json.Marshal(va)
+	cb, _ := json.Marshal(vb)
+	return bytes.Equal(ca, cb)
+}
+
+func show(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// listedID is the accounts key the plan account was lowered for.
+func listedID(a plan.Account) string {
+	if a.Key != "" {
+		return a.Key
+	}
+	return a.ID
+}
+
+func raws(es []plan.AllowEntry) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.Raw)
+	}
+	return out
+}
+
+func unHome(v any) any {
+	switch v := v.(type) {
+	case string:
+		return strings.ReplaceAll(v, "<HOME>", oracleHome)
+	case []any:
+		for i := range v {
+			v[i] = unHome(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = unHome(v[k])
+		}
+	}
+	return v
+}
+
+func TestLoweringMatchesOpenClaw(t *testing.T) {
+	lines := loadLowerGolden(t)
+	plans := map[string]*plan.Plan{}
+	planFor := func(g lowerLine) *plan.Plan {
+		if p, ok := plans[g.Config]; ok {
+			return p
+		}
+		name := filepath.Join(repoRoot, filepath.FromSlash(g.Config))
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, p, _, err := compiler.Compile(name, src, "test", compileOpts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == nil {
+			t.Errorf("%s: OpenClaw 2026.3.24 accepts it, Compile made no plan:\n%v", g.Config, r.Diagnostics)
+		}
+		plans[g.Config] = p
+		return p
+	}
+
+	var total, agree, knownN int
+	perFn := map[string][2]int{}
+	for _, g := range lines {
+		if g.Fn == "$validate" {
+			planFor(g)
+			continue
+		}
+		p := planFor(g)
+		if p == nil {
+			continue
+		}
+		c := &checker{id: g.ID}
+		checkLine(t, c, p, g)
+		total++
+		n := perFn[g.Fn]
+		n[1]++
+		switch {
+		case len(c.problems) > 0:
+			t.Errorf("%s:\n\t%s", g.ID, strings.Join(append(c.problems, c.known...), "\n\t"))
+		case len(c.known) > 0:
+			knownN++
+			t.Logf("%s: known disagreement:\n\t%s", g.ID, strings.Join(c.known, "\n\t"))
+		default:
+			agree++
+			n[0]++
+		}
+		perFn[g.Fn] = n
+	}
+	for k := range knownLowering {
+		if !knownSeen[k] {
+			t.Errorf("knownLowering lists %q, which now agrees (or is gone): remove it", k)
+		}
+	}
+	fns := make([]string, 0, len(perFn))
+	for fn := range perFn {
+		fns = append(fns, fn)
+	}
+	sort.Strings(fns)
+	for _, fn := range fns {
+		t.Logf("%-40s %4d/%4d agree", fn, perFn[fn][0], perFn[fn][1])
+	}
+	t.Logf("lowering vs OpenClaw 2026.3.24: %d/%d agree (%d known disagreements, %d configs)", agree, total, knownN, len(plans))
+}
+
+func checkLine(t *testing.T, c *checker, p *plan.Plan, g lowerLine) {
+	switch g.Fn {
+	case "listIMessageAccountIds":
+		var want []string
+		mustJSON(t, g.Result, &want)
+		var got []string
+		for _, a := range p.Accounts {
+			got = append(got, listedID(a))
+		}
+		// The plan sorts accounts by normalised id; OpenClaw's order
+		// (localeCompare of the keys) is not part of what it does.
+		slices.Sort(got)
+		slices.Sort(want)
+		c.eq("account ids", got, want)
+		return
+	case "resolveDefaultIMessageAccountId":
+		var want string
+		mustJSON(t, g.Result, &want)
+		c.eq("default account", p.DefaultAccount.Value, want)
+		return
+	}
+
+	i := slices.IndexFunc(p.Accounts, func(a plan.Account) bool { return listedID(a) == g.Account })
+	if i < 0 {
+		c.eq("account", nil, g.Account)
+		return
+	}
+	a := p.Accounts[i]
+	switch g.Fn {
+	case "resolveIMessageAccount":
+		var want struct {
+			AccountID  string         `json:"accountId"`
+			Enabled    bool           `json:"enabled"`
+			Name       string         `json:"name"`
+			Configured bool           `json:"configured"`
+			Config     map[string]any `json:"config"`
+		}
+		mustJSON(t, g.Result, &want)
+		cfg := unHome(want.Config).(map[string]any)
+		c.eq("accountId", a.ID, want.AccountID)
+		c.eq("enabled", a.Enabled.Value, want.Enabled)
+		c.eq("name", a.Name.Value, want.Name)
+		c.eq("configured", a.Configured, want.Configured)
+		c.eq("cliPath", a.CLIPathExpanded, orDefault(cfg["cliPath"], "imsg"))
+		wantDB := orDefault(cfg["dbPath"], "")
+		c.eq("dbPath", a.DBPath.Value, wantDB)
+		c.eq("service", a.Service.Value, orDefault(cfg["service"], "auto"))
+		c.eq("region", a.Region.Value, orDefault(cfg["region"], "US"))
+		c.eq("dmPolicy", a.DM.Policy.Value, orDefault(cfg["dmPolicy"], "pairing"))
+		c.eq("allowFrom", raws(a.DM.AllowFrom.Value), normalizeAllowList(cfg["allowFrom"]))
+		c.eq("includeAttachments", a.Attachments.Include.Value, orDefault(cfg["includeAttachments"], false))
+		mb, _ := orDefault(cfg["mediaMaxMb"], 16.0).(float64)
+		c.eq("mediaMaxBytes", a.Outbound.MediaMaxBytes.Value, int64(mb*1024*1024))
+		wantHost := ""
+		if s, ok := cfg["remoteHost"].(string); ok {
+			wantHost, _ = openclaw.NormalizeScpRemoteHost(s)
+		}
+		c.eq("remoteHost", a.RemoteHost.Host, wantHost)
+		var wantBlock *bool
+		if b, ok := cfg["blockStreaming"].(bool); ok {
+			wantBlock = &b
+		}
+		c.eq("blockStreaming", a.Outbound.BlockStreaming, wantBlock)
+		if h, ok := cfg["historyLimit"].(float64); ok {
+			c.eq("historyLimit", a.History.GroupLimit.Value, max(0, int(h)))
+		}
+		groups, _ := cfg["groups"].(map[string]any)
+		wantChats := map[string]bool{}
+		star, _ := groups["*"].(map[string]any)
+		for k, v := range groups {
+			// resolveChannelGroupRequireMention: the chat's boolean, else
+			// the "*" entry's, else true.
+			e, _ := v.(map[string]any)
+			rm, ok := e["requireMention"].(bool)
+			if !ok {
+				if rm, ok = star["requireMention"].(bool); !ok {
+					rm = true
+				}
+			}
+			wantChats[k] = rm
+		}
+		gotChats := map[string]bool{}
+		for _, gc := range a.Groups.Chats {
+			gotChats[gc.ChatID] = gc.RequireMention.Value
+		}
+		if a.Groups.Wildcard != nil {
+			gotChats["*"] = a.Groups.Wildcard.RequireMention.Value
+		}
+		c.eq("groups (chat → requireMention)", gotChats, wantChats)
+	case "resolveIMessageAttachmentRoots":
+		var want []string
+		mustJSON(t, g.Result, &want)
+		c.eq("localRoots", a.Attachments.LocalRoots, want)
+	case "resolveIMessageRemoteAttachmentRoots":
+		var want []string
+		mustJSON(t, g.Result, &want)
+		c.eq("remoteRoots", a.Attachments.RemoteRoots, want)
+	case "resolveTextChunkLimit":
+		var want float64
+		mustJSON(t, g.Result, &want)
+		c.eq("textChunkLimit", float64(a.Outbound.TextChunkLimit.Value), want)
+	case "resolveChunkMode":
+		var want string
+		mustJSON(t, g.Result, &want)
+		c.eq("chunkMode", a.Outbound.ChunkMode.Value, want)
+	case "parseIMessageAllowTarget":
+		checkParsedEntry(t, c, a, g)
+	case "resolveIMessageInboundDecision":
+		checkDecision(t, c, p, a, g)
+	default:
+		t.Fatalf("%s: no check for fn %q", g.ID, g.Fn)
+	}
+}
+
+// checkParsedEntry compares one plan allow entry with
+// parseIMessageAllowTarget of the same string. "*" is the plan's "any":
+// OpenClaw tests for it before parsing, so its parse (the handle "+") never
+// matters.
+func checkParsedEntry(t *testing.T, c *checker, a plan.Account, g lowerLine) {
+	list, idx, _ := strings.Cut(g.ID[strings.LastIndex(g.ID, "#parse/")+len("#parse/"):], "/")
+	i, err := strconv.Atoi(idx)
+	if err != nil {
+		t.Fatalf("%s: %v", g.ID, err)
+	}
+	entries := a.DM.AllowFrom.Value
+	if list == "groupAllowFrom" {
+		entries = a.Groups.Senders.Value
+	}
+	var raw string
+	mustJSON(t, g.Args[0], &raw)
+	if i >= len(entries) {
+		c.eq(list+" entry", nil, raw)
+		return
+	}
+	e := entries[i]
+	c.eq(list+" entry", e.Raw, raw)
+	if e.Kind == "any" {
+		c.eq(list+" entry", e.Raw, "*")
+		return
+	}
+	var want struct {
+		Kind           string   `json:"kind"`
+		Handle         string   `json:"handle"`
+		ChatID         *float64 `json:"chatId"`
+		ChatGUID       string   `json:"chatGuid"`
+		ChatIdentifier string   `json:"chatIdentifier"`
+	}
+	mustJSON(t, g.Result, &want)
+	value := map[string]string{"handle": want.Handle, "chat_guid": want.ChatGUID, "chat_identifier": want.ChatIdentifier}[want.Kind]
+	if want.ChatID != nil {
+		value = openclaw.FormatJSNumber(*want.ChatID)
+	}
+	c.eq(list+" entry parsed", e.Kind+" "+e.Value, want.Kind+" "+value)
+}
+
+// probeArgs is what the monitor passed to the decision.
+type probeArgs struct {
+	AccountID string `json:"accountId"`
+	Message   struct {
+		Sender         string `json:"sender"`
+		ChatID         *int64 `json:"chat_id"`
+		ChatGUID       string `json:"chat_guid"`
+		ChatIdentifier string `json:"chat_identifier"`
+		IsGroup        bool   `json:"is_group"`
+		IsFromMe       bool   `json:"is_from_me"`
+		Text           string `json:"text"`
+	} `json:"message"`
+	DMPolicy       string   `json:"dmPolicy"`
+	GroupPolicy    string   `json:"groupPolicy"`
+	AllowFrom      []string `json:"allowFrom"`
+	GroupAllowFrom []string `json:"groupAllowFrom"`
+	StoreAllowFrom []string `json:"storeAllowFrom"`
+}
+
+func checkDecision(t *testing.T, c *checker, p *plan.Plan, a plan.Account, g lowerLine) {
+	var in probeArgs
+	mustJSON(t, g.Args[0], &in)
+	var want struct {
+		Kind     string `json:"kind"`
+		Reason   string `json:"reason"`
+		SenderID string `json:"senderId"`
+		IsGroup  bool   `json:"isGroup"`
+		Route    struct {
+			AgentID string `json:"agentId"`
+		} `json:"route"`
+	}
+	mustJSON(t, g.Result, &want)
+
+	// The monitor's inputs, as the plan states them.
+	c.eq("dmPolicy (monitor)", a.DM.Policy.Value, in.DMPolicy)
+	c.eq("allowFrom (monitor)", raws(a.DM.AllowFrom.Value), nonNil(in.AllowFrom))
+	c.eq("groupPolicy (monitor)", a.Groups.Policy.Value, in.GroupPolicy)
+	c.eq("groupAllowFrom (monitor)", raws(a.Groups.Senders.Value), nonNil(in.GroupAllowFrom))
+	c.eq("account id (monitor)", a.ID, in.AccountID)
+
+	m := in.Message
+	d := lower.Evaluate(p, in.AccountID, lower.Message{
+		Sender: m.Sender, ChatID: m.ChatID, ChatGUID: m.ChatGUID, ChatIdentifier: m.ChatIdentifier,
+		IsGroup: m.IsGroup, IsFromMe: m.IsFromMe, Text: m.Text, PairingStore: in.StoreAllowFrom,
+	})
+	c.eq("decision", strings.TrimSpace(d.Kind+" "+d.Reason), strings.TrimSpace(want.Kind+" "+want.Reason))
+	switch want.Kind {
+	case lower.KindPairing:
+		c.eq("pairing sender id", d.SenderID, want.SenderID)
+	case lower.KindDispatch:
+		c.eq("isGroup", d.IsGroup, want.IsGroup)
+		c.eq("routed agent", d.AgentID, want.Route.AgentID)
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// normalizeAllowList is the monitor's String(entry).trim(), empties dropped.
+func normalizeAllowList(v any) []string {
+	out := []string{}
+	l, _ := v.([]any)
+	for _, e := range l {
+		var s string
+		switch e := e.(type) {
+		case string:
+			s = e
+		case float64:
+			s = openclaw.FormatJSNumber(e)
+		default:
+			b, _ := json.Marshal(e)
+			s = string(b)
+		}
+		if s = openclaw.TrimJS(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func orDefault(v, def any) any {
+	if v == nil {
+		return def
+	}
+	return v
+}
+
+func mustJSON(t *testing.T, raw json.RawMessage, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("golden: %v in %s", err, raw)
+	}
+}

@@ -29,6 +29,9 @@ func EffectiveValues(p *plan.Plan, path string) []Effective {
 			break
 		}
 	}
+	if g, ok := globalGetters[path]; ok {
+		return g(p)
+	}
 	get, ok := effectiveGetters[key]
 	if !ok {
 		return nil
@@ -95,8 +98,42 @@ func js(v any) string {
 
 type getter func(plan.Account) (string, plan.Origin)
 
+// globalGetters cover the keys outside channels.imessage that the channel
+// reads; Account names the scope ("*" for every account, or an agent).
+var globalGetters = map[string]func(*plan.Plan) []Effective{
+	"session.dmScope": func(p *plan.Plan) []Effective {
+		return []Effective{effective("*", js(p.Global.DMScope.Value), p.Global.DMScope.Origin)}
+	},
+	"commands.useAccessGroups": func(p *plan.Plan) []Effective {
+		return []Effective{effective("*", js(p.Global.UseAccessGroups.Value), p.Global.UseAccessGroups.Origin)}
+	},
+	"commands.config": func(p *plan.Plan) []Effective {
+		return []Effective{effective("*", js(p.Global.CommandsConfig.Value), p.Global.CommandsConfig.Origin)}
+	},
+	"agents.list[].groupChat.mentionPatterns": mentionEffective,
+	"messages.groupChat.mentionPatterns":      mentionEffective,
+}
+
+func mentionEffective(p *plan.Plan) []Effective {
+	var out []Effective
+	for _, ag := range p.Global.Agents {
+		out = append(out, effective("agent "+ag.ID, js(ag.MentionPatterns.Value), ag.MentionPatterns.Origin))
+	}
+	return out
+}
+
+func effective(scope, v string, o plan.Origin) Effective {
+	return Effective{Account: scope, Value: v, Origin: DescribeOrigin(o), Kind: o.Kind, Path: o.Path}
+}
+
 func strG(f func(plan.Account) plan.Value[string]) getter {
-	return func(a plan.Account) (string, plan.Origin) { v := f(a); return js(v.Value), v.Origin }
+	return func(a plan.Account) (string, plan.Origin) {
+		v := f(a)
+		if v.Value == "" && v.Origin.Kind == "default" {
+			return "unset", v.Origin
+		}
+		return js(v.Value), v.Origin
+	}
 }
 
 func boolG(f func(plan.Account) plan.Value[bool]) getter {

@@ -116,7 +116,13 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 	if len(eff) > 0 {
 		fmt.Fprintf(w, "\n  Effective:\n")
 		for _, v := range eff {
-			fmt.Fprintf(w, "  account %-12s %s  (%s)\n", v.Account, v.Value, v.Origin)
+			scope := "account " + v.Account
+			if v.Account == "*" {
+				scope = "every account"
+			} else if strings.HasPrefix(v.Account, "agent ") {
+				scope = v.Account
+			}
+			fmt.Fprintf(w, "  %-20s %s  (%s)\n", scope, v.Value, v.Origin)
 		}
 	}
 }

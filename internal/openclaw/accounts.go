@@ -47,6 +47,19 @@ func normalizeOptionalAccountID(value string) (string, bool) {
 	return canonical, true
 }
 
+// NormalizeAgentID is normalizeAgentId: the account-id canonical form, with
+// "main" for an empty result.
+func NormalizeAgentID(value string) string {
+	t := TrimJS(value)
+	if t == "" {
+		return "main"
+	}
+	if out := canonicalizeAccountID(t); out != "" {
+		return out
+	}
+	return "main"
+}
+
 func canonicalizeAccountID(value string) string {
 	if isValidAccountID(value) {
 		return strings.ToLower(value) // ASCII only

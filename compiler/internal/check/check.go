@@ -11,6 +11,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
 )
 
@@ -340,7 +341,10 @@ func describe(n *json5.Node) string {
 		case math.IsInf(n.Num, -1):
 			return "-Infinity"
 		}
-		return jsNumber(n.Num)
+		if n.Num == 0 && math.Signbit(n.Num) {
+			return "-0" // as written; JavaScript would print 0
+		}
+		return openclaw.FormatJSNumber(n.Num)
 	case json5.String:
 		s := n.Str
 		if len(s) > 60 {
@@ -354,11 +358,3 @@ func describe(n *json5.Node) string {
 	}
 }
 
-// jsNumber formats like JavaScript's String(number) for the common cases.
-func jsNumber(f float64) string {
-	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	return strings.Replace(s, "e+0", "e+", 1)
-}

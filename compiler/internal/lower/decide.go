@@ -299,43 +299,8 @@ func defaultAgent(p *plan.Plan) routedAgent {
 	return routedAgent{Agent: plan.Agent{ID: "main"}}
 }
 
-// normalizeAgentID is normalizeAgentId: like account ids, but an empty
-// result is "main".
-func normalizeAgentID(v string) string {
-	t := openclaw.TrimJS(v)
-	if t == "" {
-		return "main"
-	}
-	valid := len(t) <= 64 && (t[0] >= 'a' && t[0] <= 'z' || t[0] >= 'A' && t[0] <= 'Z' || t[0] >= '0' && t[0] <= '9')
-	for i := 0; valid && i < len(t); i++ {
-		c := t[i]
-		valid = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-	}
-	if valid {
-		return strings.ToLower(t)
-	}
-	lower := openclaw.ToLowerJS(t)
-	var b strings.Builder
-	dash := false
-	for i := 0; i < len(lower); i++ {
-		c := lower[i]
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' {
-			b.WriteByte(c)
-			dash = false
-		} else if !dash {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	out := strings.Trim(b.String(), "-")
-	if len(out) > 64 {
-		out = out[:64]
-	}
-	if out == "" {
-		return "main"
-	}
-	return out
-}
+// normalizeAgentID is normalizeAgentId.
+func normalizeAgentID(v string) string { return openclaw.NormalizeAgentID(v) }
 
 // mentionRegexps compiles mention patterns as buildMentionRegexes does:
 // a literal backspace becomes \b, patterns are trimmed, blank ones and

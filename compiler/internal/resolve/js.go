@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // ownEntries returns the indexes of the members of object n that JavaScript
@@ -170,7 +171,7 @@ func jsJoin(elems []*json5.Node) string {
 		case json5.Bool:
 			b.WriteString(strconv.FormatBool(e.Bool))
 		case json5.Number:
-			b.WriteString(jsNumber(e.Num))
+			b.WriteString(openclaw.FormatJSNumber(e.Num))
 		case json5.String:
 			b.WriteString(e.Str)
 		case json5.Array:
@@ -182,45 +183,3 @@ func jsJoin(elems []*json5.Node) string {
 	return b.String()
 }
 
-// jsNumber is Number.prototype.toString() (ECMAScript Number::toString).
-func jsNumber(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		return "0"
-	}
-	sign := ""
-	if f < 0 {
-		sign, f = "-", -f
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64) // d[.ddd]e±XX, shortest round-trip
-	mant, exp, _ := strings.Cut(e, "e")
-	digits := strings.Replace(mant, ".", "", 1)
-	x, _ := strconv.Atoi(exp)
-	k, n := len(digits), x+1
-	switch {
-	case k <= n && n <= 21:
-		return sign + digits + strings.Repeat("0", n-k)
-	case 0 < n && n <= 21:
-		return sign + digits[:n] + "." + digits[n:]
-	case -6 < n && n <= 0:
-		return sign + "0." + strings.Repeat("0", -n) + digits
-	}
-	es := "+"
-	if n-1 < 0 {
-		es = "-"
-	}
-	ev := n - 1
-	if ev < 0 {
-		ev = -ev
-	}
-	if k == 1 {
-		return sign + digits + "e" + es + strconv.Itoa(ev)
-	}
-	return sign + digits[:1] + "." + digits[1:] + "e" + es + strconv.Itoa(ev)
-}

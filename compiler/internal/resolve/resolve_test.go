@@ -791,17 +791,6 @@ func TestNames(t *testing.T) {
 	}
 }
 
-// jsNumber matches Number.prototype.toString.
-func TestJSNumber(t *testing.T) {
-	for f, want := range map[float64]string{
-		1: "1", -1.5: "-1.5", 1e21: "1e+21", 1e20: "100000000000000000000", 0.000001: "0.000001",
-		1e-7: "1e-7", 1.5e-7: "1.5e-7", 123.456: "123.456", 2.5e300: "2.5e+300",
-	} {
-		if got := jsNumber(f); got != want {
-			t.Errorf("jsNumber(%v) = %q, want %q", f, got, want)
-		}
-	}
-}
 
 func TestOwnEntriesOrder(t *testing.T) {
 	n := parseDoc(t, "x", `{ b: 1, "2": 1, a: 1, "10": 1, b: 2, "01": 1, __proto__: 1 }`).Root

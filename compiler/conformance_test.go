@@ -166,7 +166,7 @@ func matches(d diag.Diagnostic, p string) bool {
 	if d.Code == diag.CodeUnknownKey && parent(d.Path) == p {
 		return true
 	}
-	if p == "" && (d.Code == diag.CodeSyntax || d.Code == diag.CodeInclude || d.Code == diag.CodeEnv) {
+	if p == "" && (d.Code == diag.CodeSyntax || d.Code == diag.CodeInclude || d.Code == diag.CodeEnvVars) {
 		return true // OpenClaw reports these at <root>; vet names the $include or value
 	}
 	return p != "" && strings.HasPrefix(d.Path, p+".")

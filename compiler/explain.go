@@ -36,11 +36,15 @@ type Child struct {
 type PathError struct {
 	Path       string
 	Segment    string
+	Unchecked  string // set when the path goes into a section openclawcfg does not check
 	DidYouMean string
 	Valid      []string
 }
 
 func (e *PathError) Error() string {
+	if e.Unchecked != "" {
+		return fmt.Sprintf("%q is inside %s, a section the iMessage channel does not read: openclawcfg knows its key names but not its contents (see OpenClaw's configuration reference)", e.Path, e.Unchecked)
+	}
 	msg := fmt.Sprintf("unknown config path %q: no key %q", e.Path, e.Segment)
 	if e.DidYouMean != "" {
 		msg += fmt.Sprintf("; did you mean %q?", e.DidYouMean)
@@ -124,6 +128,9 @@ func splitPath(p string) []string {
 func walk(n *spec.Node, segs []string) (*spec.Node, []string, error) {
 	var canon []string
 	for _, s := range segs {
+		if n.IsAny() {
+			return nil, nil, &PathError{Segment: s, Unchecked: joinPath(canon)}
+		}
 		switch {
 		case n.Fields != nil && n.Field(s) != nil:
 			n = n.Field(s).Node

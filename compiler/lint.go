@@ -82,7 +82,7 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 						path = "channels.imessage.groups"
 					}
 					once(path, diag.CodeMentionUndetectable,
-						fmt.Sprintf("agent %q has no mention patterns, so requireMention cannot be enforced in %s's groups: every admitted message is answered", ag.ID, acct),
+						fmt.Sprintf("agent %q has no mention patterns, so requireMention cannot be enforced in the groups of %s: every admitted message is answered", ag.ID, acct),
 						`set agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns, e.g. ["@bot"]`)
 				}
 			}
@@ -96,7 +96,11 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 			if strings.Contains(note, "not readable") {
 				continue
 			}
-			once(originPath(a.CLIPath.Origin, "channels.imessage.cliPath"), diag.CodeWrapperShape, acct+": cliPath wrapper: "+note, `use the plain form: exec ssh -T user@host imsg "$@"`)
+			fix := `use the plain form: exec ssh -T user@host imsg "$@"`
+			if strings.Contains(note, "set remoteHost") {
+				fix = `set remoteHost to the Mac's host or user@host`
+			}
+			once(originPath(a.CLIPath.Origin, "channels.imessage.cliPath"), diag.CodeWrapperShape, acct+": cliPath wrapper: "+note, fix)
 		}
 	}
 	return out

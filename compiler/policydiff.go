@@ -113,9 +113,11 @@ func accountDiff(id string, o, c plan.Account) []Change {
 
 	cmpv("groupPolicy", o.Groups.Policy.Value, c.Groups.Policy.Value, groupRank[c.Groups.Policy.Value] > groupRank[o.Groups.Policy.Value], true)
 	cmpv("group chat allowlist", onOff(o.Groups.AllowlistEnabled), onOff(c.Groups.AllowlistEnabled), !c.Groups.AllowlistEnabled, true)
-	cmpv(`"*" in groups`, b(o.Groups.Wildcard != nil), b(c.Groups.Wildcard != nil), c.Groups.Wildcard != nil, true)
+	// Listing chats only widens when a chat allowlist already limited them.
+	gated := o.Groups.AllowlistEnabled && o.Groups.Wildcard == nil
+	cmpv(`"*" in groups`, b(o.Groups.Wildcard != nil), b(c.Groups.Wildcard != nil), c.Groups.Wildcard != nil && gated, true)
 	oc, cc := chatIDs(o), chatIDs(c)
-	cmpv("group chats added", "", strings.Join(minus(cc, oc), ", "), len(minus(cc, oc)) > 0, false)
+	cmpv("group chats added", "", strings.Join(minus(cc, oc), ", "), len(minus(cc, oc)) > 0 && gated, false)
 	cmpv("group chats removed", "", strings.Join(minus(oc, cc), ", "), false, len(minus(oc, cc)) > 0)
 	cmpv(`"*" in group senders`, b(o.Groups.AllowAllSenders), b(c.Groups.AllowAllSenders), c.Groups.AllowAllSenders, true)
 	added, removed = entryDiff(o.Groups.Senders.Value, c.Groups.Senders.Value)
@@ -130,14 +132,21 @@ func accountDiff(id string, o, c plan.Account) []Change {
 		}
 	}
 
-	cmpv("remoteHost", o.RemoteHost.Host, c.RemoteHost.Host, c.RemoteHost.Host != "", false)
+	cmpv("remoteHost", none(o.RemoteHost.Host), none(c.RemoteHost.Host), c.RemoteHost.Host != "", c.RemoteHost.Host == "")
 	cmpv("includeAttachments", b(o.Attachments.Include.Value), b(c.Attachments.Include.Value), c.Attachments.Include.Value, true)
 	lr := minus(c.Attachments.LocalRoots, o.Attachments.LocalRoots)
 	cmpv("local attachment roots added", "", strings.Join(lr, ", "), len(lr) > 0, false)
 	rr := minus(c.Attachments.RemoteRoots, o.Attachments.RemoteRoots)
 	cmpv("remote attachment roots added", "", strings.Join(rr, ", "), len(rr) > 0, false)
-	cmpv("cliPath", o.CLIPath.Value, c.CLIPath.Value, true, false)
+	cmpv("cliPath", none(o.CLIPath.Value), none(c.CLIPath.Value), true, false)
 	return out
+}
+
+func none(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 func onOff(v bool) string {

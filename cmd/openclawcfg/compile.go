@@ -38,7 +38,7 @@ func (c *compileCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	diag.WriteText(e.stderr, r.Diagnostics, map[string]*diag.Source{name: r.Source})
+	diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
 	if sealed == nil {
 		errs, warns := diag.Count(r.Diagnostics)
 		fmt.Fprintf(e.stderr, "%s: no plan written\n", summary(errs, warns))
@@ -61,8 +61,10 @@ func writeAtomic(path string, data []byte) error {
 		return errors.New("it is a directory")
 	}
 	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	if fi, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("directory %s does not exist", dir)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -91,7 +93,7 @@ func readInput(arg string, stdin io.Reader) (string, []byte, error) {
 	if arg == "-" {
 		src, err := readLimited(stdin)
 		if err == nil && len(src) > compiler.MaxFileBytes {
-			err = fmt.Errorf("<stdin>: larger than %d MiB; OpenClaw configs are a few KiB", compiler.MaxFileBytes>>20)
+			err = fmt.Errorf("<stdin>: larger than %d MiB; OpenClaw configs are a few KiB, is this the right file?", compiler.MaxFileBytes>>20)
 		}
 		return "<stdin>", src, err
 	}
@@ -113,10 +115,19 @@ func compileFile(e *env, name string) (*plan.Plan, int) {
 		return nil, exitUsage
 	}
 	if p == nil {
-		diag.WriteText(e.stderr, r.Diagnostics, map[string]*diag.Source{name: r.Source})
+		diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
 		errs, warns := diag.Count(r.Diagnostics)
 		fmt.Fprintf(e.stderr, "%s in %s\n", summary(errs, warns), name)
 		return nil, exitInvalid
 	}
 	return p, exitOK
+}
+
+// sourcesOf maps every file a result read (includes too) for excerpts.
+func sourcesOf(r *compiler.Result) map[string]*diag.Source {
+	m := make(map[string]*diag.Source, len(r.Sources))
+	for _, s := range r.Sources {
+		m[s.Name] = s
+	}
+	return m
 }

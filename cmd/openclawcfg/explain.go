@@ -52,8 +52,11 @@ func (c *explainCmd) Run(e *env) error {
 			return exitCode(code)
 		}
 		eff = compiler.EffectiveValues(p, ex.Path)
+		if eff == nil {
+			eff = []compiler.Effective{}
+		}
 		if id := accountIn(c.Path); id != "" {
-			var one []compiler.Effective
+			one := []compiler.Effective{}
 			for _, v := range eff {
 				if strings.EqualFold(v.Account, id) {
 					one = append(one, v)
@@ -112,6 +115,9 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 			}
 			fmt.Fprintln(w, line)
 		}
+	}
+	if eff != nil && len(eff) == 0 {
+		fmt.Fprintf(w, "\n  Effective: not resolved for this path (the plan holds the channel's effective settings, not this one), or no such account\n")
 	}
 	if len(eff) > 0 {
 		fmt.Fprintf(w, "\n  Effective:\n")

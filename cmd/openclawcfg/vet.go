@@ -145,7 +145,7 @@ func (c *vetCmd) collect(stdin io.Reader) ([]input, error) {
 			}
 			src, err := readLimited(stdin)
 			if err == nil && len(src) > compiler.MaxFileBytes {
-				err = fmt.Errorf("larger than %d MiB; OpenClaw configs are a few KiB", compiler.MaxFileBytes>>20)
+				err = fmt.Errorf("larger than %d MiB; OpenClaw configs are a few KiB, is this the right file?", compiler.MaxFileBytes>>20)
 			}
 			inputs = append(inputs, input{name: name, src: src, err: wrap(name, err)})
 			continue

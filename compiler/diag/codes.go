@@ -19,13 +19,14 @@ const (
 	CodeToolPolicy     = "tool-policy"     // allow and alsoAllow in one scope
 	CodeBinding        = "binding"         // a binding OpenClaw rejects for imessage
 	CodeInclude        = "include"         // an $include OpenClaw cannot follow
-	CodeEnv            = "env"             // ${VAR} substitution: unset variable (warning) or env.vars OpenClaw crashes on
+	CodeEnvVars        = "env-vars"        // env.vars values OpenClaw fails on
 
 	// Warnings.
 	CodeDuplicateKey   = "duplicate-key"   // OpenClaw keeps the last value silently
 	CodeProtoKey       = "proto-key"       // __proto__ is dropped by OpenClaw's parser
 	CodeShadowedPolicy = "shadowed-policy" // a top-level policy hidden by account defaults
 	CodePaddedKey      = "padded-key"      // a channel key with spaces OpenClaw accepts but never reads
+	CodeEnv            = "env"             // a ${VAR} reference to an unset variable, left as written
 
 	// Lints on the effective policy (warnings; silence with --disable).
 	CodeOpenDM              = "open-dm"              // dmPolicy "open"
@@ -62,11 +63,12 @@ var rules = []Rule{
 	{CodeToolPolicy, "A tool policy cannot set both allow and alsoAllow.", false},
 	{CodeBinding, "Binding OpenClaw rejects for the imessage channel.", false},
 	{CodeInclude, "An $include OpenClaw cannot follow (missing, outside the config directory, cyclic, too deep, not JSON5).", false},
-	{CodeEnv, "A ${VAR} reference to an unset variable, or env.vars OpenClaw fails on.", false},
+	{CodeEnvVars, "env.vars values OpenClaw fails on (numbers, booleans, objects).", false},
 	{CodeDuplicateKey, "Duplicate key: OpenClaw silently keeps the last value.", true},
 	{CodeProtoKey, "__proto__ key: OpenClaw's parser drops it.", true},
 	{CodeShadowedPolicy, "Top-level policy hidden in accounts by OpenClaw's per-account default.", true},
 	{CodePaddedKey, "Channel key with surrounding spaces: accepted by OpenClaw but never read.", true},
+	{CodeEnv, "A ${VAR} reference to an unset variable: OpenClaw leaves it as written.", true},
 	{CodeOpenDM, "dmPolicy \"open\" admits direct messages from anyone.", true},
 	{CodeWildcardAllow, "\"*\" in an allow list admits everyone (and opens groups through the allowFrom fallback).", true},
 	{CodeOpenGroups, "groupPolicy \"open\" lets any group member trigger the agent.", true},

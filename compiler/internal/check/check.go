@@ -8,11 +8,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // Check validates root and returns its findings, unsorted, with offsets
@@ -348,7 +349,11 @@ func describe(n *json5.Node) string {
 	case json5.String:
 		s := n.Str
 		if len(s) > 60 {
-			s = s[:57] + "..."
+			cut := 57
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+			s = s[:cut] + "..."
 		}
 		return strconv.Quote(s)
 	case json5.Object:
@@ -357,4 +362,3 @@ func describe(n *json5.Node) string {
 		return "a list"
 	}
 }
-

@@ -4,6 +4,7 @@
 package lower
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"os"
@@ -640,6 +641,9 @@ func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.Remot
 		return r
 	}
 	b, err := opt.ReadFile(cliPath)
+	if err == nil && bytes.IndexByte(b, 0) >= 0 {
+		return r // a binary (imsg itself): nothing to detect, nothing to say
+	}
 	if err != nil {
 		r.WrapperNotes = append(r.WrapperNotes, "cliPath wrapper not readable at compile time ("+errText(err)+"); OpenClaw reads it on the gateway at start")
 		return r
@@ -664,7 +668,9 @@ func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.Remot
 		}
 	}
 	if host == "" {
-		r.WrapperNotes = append(r.WrapperNotes, "no ssh target found in the wrapper: attachments stay local paths")
+		if wrapperRE().ssh.MatchString(text) {
+			r.WrapperNotes = append(r.WrapperNotes, "the wrapper runs ssh but no target was detected in it: attachments are read as local paths; set remoteHost")
+		}
 		return r
 	}
 	h, safe := openclaw.NormalizeScpRemoteHost(host)

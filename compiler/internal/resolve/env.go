@@ -125,7 +125,7 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 			// "read failed: TypeError: value.includes is not a function".
 			r.res.Findings = append(r.res.Findings, Finding{
 				File: r.fileOf(v.value), Offset: v.value.Start, End: v.value.End,
-				Path: "env.vars." + v.rawVars, Code: CodeEnv,
+				Path: "env.vars." + v.rawVars, Code: CodeEnvVars,
 				Message: fmt.Sprintf("env.vars.%s is %s; OpenClaw 2026.3.24 then fails to read the config at all (\"TypeError: value.includes is not a function\") unless %s is already set in its environment",
 					v.rawVars, article(v.value), v.key),
 				Fix: "write the value as a string",

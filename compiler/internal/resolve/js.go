@@ -140,9 +140,11 @@ func truthy(n *json5.Node) bool {
 }
 
 // jsTypeof is typeof as the messages of src/config/includes.ts print it.
+// jsTypeof names n's type for messages: JavaScript's typeof, except that
+// null is "null" (typeof says "object", which only confuses).
 func jsTypeof(n *json5.Node) string {
 	switch n.Kind {
-	case json5.Null, json5.Array, json5.Object:
+	case json5.Array, json5.Object:
 		return "object"
 	}
 	return n.Kind.String()
@@ -182,4 +184,3 @@ func jsJoin(elems []*json5.Node) string {
 	}
 	return b.String()
 }
-

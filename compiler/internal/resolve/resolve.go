@@ -56,7 +56,8 @@ type Finding struct {
 // Finding codes.
 const (
 	CodeInclude = "include"
-	CodeEnv     = "env"
+	CodeEnv     = "env"      // an unset ${VAR} (warning)
+	CodeEnvVars = "env-vars" // env.vars OpenClaw fails on (error)
 )
 
 // Result is the outcome of Resolve.
@@ -459,10 +460,15 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 		src, err := r.read(clean)
 		if err != nil {
 			switch {
-			case errors.Is(err, errSecurity) || errors.Is(err, syscall.EISDIR):
+			case errors.As(err, new(*securityError)) || errors.Is(err, syscall.EISDIR):
+				why := "is a directory"
+				var se *securityError
+				if errors.As(err, &se) {
+					why = se.why
+				}
 				r.includeError(p, at,
-					fmt.Sprintf("$include file %q is not a regular file of at most %d bytes with a single hard link (resolved to %s)", includePath, MaxIncludeFileBytes, normalized),
-					"OpenClaw refuses such files (\"Include file failed security checks\"); include a plain file")
+					fmt.Sprintf("$include file %q %s (resolved to %s); OpenClaw only includes regular files of at most 2 MiB with one hard link", includePath, why, normalized),
+					"OpenClaw refuses such files (\"Include file failed security checks\"): include a plain file of at most 2 MiB")
 			case errors.Is(err, fs.ErrNotExist):
 				r.includeError(p, at,
 					fmt.Sprintf("$include file %q not found (resolved to %s)", includePath, normalized),
@@ -530,7 +536,27 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 	return out
 }
 
-var errSecurity = errors.New("not a regular file of at most 2 MiB with a single hard link")
+// securityError is a failed readConfigIncludeFileWithGuards check; why
+// says which one.
+type securityError struct{ why string }
+
+func (e *securityError) Error() string { return e.why }
+
+var errSecurity = &securityError{"not a regular file of at most 2 MiB with a single hard link"}
+
+func securityCheck(st os.FileInfo) error {
+	switch {
+	case st.IsDir():
+		return &securityError{"is a directory"}
+	case !st.Mode().IsRegular():
+		return &securityError{"is not a regular file"}
+	case st.Size() > MaxIncludeFileBytes:
+		return &securityError{fmt.Sprintf("is larger than %d MiB (%d bytes)", MaxIncludeFileBytes>>20, st.Size())}
+	case hardLinks(st) > 1:
+		return &securityError{"has more than one hard link"}
+	}
+	return nil
+}
 
 func (r *resolver) read(path string) ([]byte, error) {
 	if r.opt.ReadFile != nil {
@@ -545,8 +571,8 @@ func guardedRead(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !st.Mode().IsRegular() || st.Size() > MaxIncludeFileBytes || hardLinks(st) > 1 {
-		return nil, errSecurity
+	if err := securityCheck(st); err != nil {
+		return nil, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -557,8 +583,11 @@ func guardedRead(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !os.SameFile(st, st2) || !st2.Mode().IsRegular() || hardLinks(st2) > 1 {
-		return nil, errSecurity
+	if !os.SameFile(st, st2) {
+		return nil, &securityError{"changed while it was being read"}
+	}
+	if err := securityCheck(st2); err != nil {
+		return nil, err
 	}
 	buf := make([]byte, MaxIncludeFileBytes+1)
 	n := 0
@@ -570,7 +599,7 @@ func guardedRead(path string) ([]byte, error) {
 		}
 	}
 	if n > MaxIncludeFileBytes {
-		return nil, errSecurity
+		return nil, &securityError{fmt.Sprintf("is larger than %d MiB", MaxIncludeFileBytes>>20)}
 	}
 	return buf[:n:n], nil
 }

@@ -382,9 +382,9 @@ var includeCases = []resolveCase{
 		finds: []wantFinding{{at: `5 }`, path: "a.$include", code: "include", msg: "got number"}},
 	},
 	{
-		name:  "include value null is typeof object",
+		name:  "include value null is reported as null",
 		files: main1(`{ a: { $include: null } }`),
-		finds: []wantFinding{{at: `null`, path: "a.$include", code: "include", msg: "got object"}},
+		finds: []wantFinding{{at: `null`, path: "a.$include", code: "include", msg: "got null"}},
 	},
 	{
 		// Invalid $include array item, reached after the earlier items loaded
@@ -444,12 +444,12 @@ var includeCases = []resolveCase{
 		// checks (oracle t-22 "." and t-23 "").
 		name:  "directory",
 		files: main1(`{ a: { $include: "./sub" }, b: 1 }`, "/cfg/sub/x.json5", `{}`),
-		finds: []wantFinding{{at: `"./sub"`, path: "a.$include", code: "include", msg: "not a regular file"}},
+		finds: []wantFinding{{at: `"./sub"`, path: "a.$include", code: "include", msg: "is a directory"}},
 	},
 	{
 		name:  "empty path is the config directory",
 		files: main1(`{ $include: "" }`),
-		finds: []wantFinding{{at: `""`, path: "$include", code: "include", msg: "not a regular file"}},
+		finds: []wantFinding{{at: `""`, path: "$include", code: "include", msg: "is a directory"}},
 	},
 	{
 		// ... and so does a file over 2 MiB.
@@ -628,7 +628,7 @@ var envCases = []resolveCase{
 		// t-01, u-10 for objects, t-29 for true).
 		name:  "vars number crashes OpenClaw",
 		files: main1(`{ env: { vars: { OPENCLAWCFG_N: 5 } } }`),
-		finds: []wantFinding{{at: `5 }`, path: "env.vars.OPENCLAWCFG_N", code: "env", msg: "fails to read the config"}},
+		finds: []wantFinding{{at: `5 }`, path: "env.vars.OPENCLAWCFG_N", code: "env-vars", msg: "fails to read the config"}},
 	},
 	{
 		// ... unless the variable is already set, blocked, or the value falsy
@@ -648,7 +648,7 @@ var envCases = []resolveCase{
 	{
 		name:  "crash through __proto__",
 		files: main1(`{ __proto__: { env: { vars: { P: true } } } }`),
-		finds: []wantFinding{{at: `true`, path: "env.vars.P", code: "env", msg: "is a boolean"}},
+		finds: []wantFinding{{at: `true`, path: "env.vars.P", code: "env-vars", msg: "is a boolean"}},
 	},
 	{
 		// Includes resolve before env: an include error wins (oracle t-28).
@@ -791,7 +791,6 @@ func TestNames(t *testing.T) {
 	}
 }
 
-
 func TestOwnEntriesOrder(t *testing.T) {
 	n := parseDoc(t, "x", `{ b: 1, "2": 1, a: 1, "10": 1, b: 2, "01": 1, __proto__: 1 }`).Root
 	var keys []string
@@ -871,8 +870,8 @@ func TestRealFS(t *testing.T) {
 	for _, c := range []struct{ include, want, msg string }{
 		{"./in-link.json5", `{"x":{"where":"single"}}`, ""},
 		{"./out-link.json5", "", "leads out of the config directory " + cfg + " through a symlink"},
-		{"./hard.json5", "", "not a regular file of at most 2097152 bytes with a single hard link"},
-		{".", "", "not a regular file"},
+		{"./hard.json5", "", "has more than one hard link"},
+		{".", "", "is a directory"},
 		{"./none.json5", "", "not found"},
 	} {
 		src := `{ x: { $include: "` + c.include + `" } }`

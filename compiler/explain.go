@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
@@ -104,12 +105,13 @@ func joinPath(canon []string) string {
 	return strings.ReplaceAll(strings.Join(canon, "."), ".[]", "[]")
 }
 
-var indexRE = regexp.MustCompile(`\[(\d*)\]`)
+// Compiled on first use: explain is rare, start-up is not.
+var indexRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[(\d*)\]`) })
 
 func splitPath(p string) []string {
 	p = strings.TrimSpace(p)
 	// list[0] and list[] are list items, like list.0.
-	p = indexRE.ReplaceAllStringFunc(p, func(m string) string {
+	p = indexRE().ReplaceAllStringFunc(p, func(m string) string {
 		if m == "[]" {
 			return ".[]"
 		}

@@ -542,8 +542,6 @@ type securityError struct{ why string }
 
 func (e *securityError) Error() string { return e.why }
 
-var errSecurity = &securityError{"not a regular file of at most 2 MiB with a single hard link"}
-
 func securityCheck(st os.FileInfo) error {
 	switch {
 	case st.IsDir():

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/encoding/jsonschema"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
@@ -288,7 +289,7 @@ func GenerateJSONSchema() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("specgen: jsonschema: %w", err)
 	}
-	js := v.Context().BuildExpr(expr)
+	js := cuecontext.New().BuildExpr(expr)
 	if err := js.Err(); err != nil {
 		return nil, err
 	}

@@ -30,6 +30,22 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 		return nil // no iMessage channel: nothing starts, nothing to lint
 	}
 	for _, a := range p.Accounts {
+		// Checked before the enabled test: an ignored entry may be the very
+		// one that disables the account.
+		if listed := cmpKey(a); listed != "" && a.EntryKey != listed {
+			path := "channels.imessage.accounts." + listed
+			if a.EntryKey == "" {
+				once(path, diag.CodeAccountKey,
+					fmt.Sprintf("OpenClaw starts this account as %q and then looks that id up among the accounts keys without finding %q: this entry's settings are never read, and the account runs on the top-level settings only", a.ID, listed),
+					fmt.Sprintf("rename the key to %q", a.ID))
+			} else {
+				once(path, diag.CodeAccountKey,
+					fmt.Sprintf("OpenClaw starts this account as %q, which resolves to the entry %q: this entry's settings are never read", a.ID, a.EntryKey),
+					"give each account a key that differs from the others by more than letter case")
+			}
+		}
+	}
+	for _, a := range p.Accounts {
 		if !a.Enabled.Value || !a.Configured {
 			continue
 		}
@@ -119,6 +135,18 @@ func agentIndex(p *plan.Plan, id string) int {
 func admitsChats(a plan.Account) bool {
 	g := a.Groups
 	return g.Policy.Value != "disabled" && (!g.AllowlistEnabled || g.Wildcard != nil || len(g.Chats) > 0)
+}
+
+// cmpKey is the accounts key an account was listed under, or "" for the
+// implicit default account.
+func cmpKey(a plan.Account) string {
+	if a.Key != "" {
+		return a.Key
+	}
+	if a.EntryKey != "" {
+		return a.ID
+	}
+	return ""
 }
 
 func requiresMention(a plan.Account) bool {

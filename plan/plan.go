@@ -58,6 +58,10 @@ type Value[T any] struct {
 type Account struct {
 	ID         string        `json:"id"`
 	Key        string        `json:"key,omitempty"` // the accounts key as written, when it differs from ID
+	// EntryKey is the accounts key whose settings this account reads: the
+	// listed key itself, another key that matches case-insensitively, or
+	// "" when none matches and only the top-level settings apply.
+	EntryKey string `json:"entryKey,omitempty"`
 	Name       Value[string] `json:"name"`
 	Enabled    Value[bool]   `json:"enabled"`
 	Configured bool          `json:"configured"`

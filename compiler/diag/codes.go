@@ -37,6 +37,7 @@ const (
 	CodeMentionUndetectable = "mention-undetectable" // requireMention with no mention patterns
 	CodeRemoteNoRoots       = "remote-no-roots"      // remote attachments with only the default root
 	CodeWrapperShape        = "wrapper-shape"        // a cliPath wrapper detection or stdio will trip on
+	CodeAccountKey          = "account-key"          // an accounts entry OpenClaw never reads
 )
 
 // Rule describes a finding code.
@@ -77,6 +78,7 @@ var rules = []Rule{
 	{CodeMentionUndetectable, "requireMention cannot be enforced without mention patterns.", true},
 	{CodeRemoteNoRoots, "Remote attachments allowed only under the default root.", true},
 	{CodeWrapperShape, "A cliPath wrapper that remoteHost detection or stdio will trip on.", true},
+	{CodeAccountKey, "An accounts key OpenClaw normalises to an id whose lookup does not find this entry: its settings are never read.", true},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -330,7 +330,7 @@ func (l *lowering) account(id string) plan.Account {
 	// key). Its settings may come from another key: "BOT" normalises to
 	// "bot" and, with no "bot" key, finds the first case-insensitive match
 	// ("Bot"); origins name the key actually read.
-	a := plan.Account{ID: norm}
+	a := plan.Account{ID: norm, EntryKey: key}
 	if id != norm {
 		a.Key = id
 	}

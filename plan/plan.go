@@ -56,12 +56,12 @@ type Value[T any] struct {
 
 // Account is one account after OpenClaw's shallow top-level→account merge.
 type Account struct {
-	ID         string        `json:"id"`
-	Key        string        `json:"key,omitempty"` // the accounts key as written, when it differs from ID
+	ID  string `json:"id"`
+	Key string `json:"key,omitempty"` // the accounts key as written, when it differs from ID
 	// EntryKey is the accounts key whose settings this account reads: the
 	// listed key itself, another key that matches case-insensitively, or
 	// "" when none matches and only the top-level settings apply.
-	EntryKey string `json:"entryKey,omitempty"`
+	EntryKey   string        `json:"entryKey,omitempty"`
 	Name       Value[string] `json:"name"`
 	Enabled    Value[bool]   `json:"enabled"`
 	Configured bool          `json:"configured"`

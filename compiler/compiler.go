@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
@@ -159,10 +160,15 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 		if !errors.As(err, &se) {
 			se = &json5.Error{Msg: err.Error()}
 		}
-		r.add([]diag.Diagnostic{{
+		d := diag.Diagnostic{
 			Offset: se.Offset, End: se.Offset, Severity: diag.Error, Code: diag.CodeSyntax,
 			Message: "JSON5 syntax error: " + se.Msg,
-		}})
+		}
+		if se.HasOpened && strings.HasPrefix(se.Msg, "unterminated") {
+			line, col := r.Source.Position(se.Opened)
+			d.Message += fmt.Sprintf(" (it starts at line %d, column %d)", line, col)
+		}
+		r.add([]diag.Diagnostic{d})
 		return r, nil
 	}
 	env := opt.Env

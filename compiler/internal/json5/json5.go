@@ -111,6 +111,11 @@ func IsNumberInteger(n *Node) bool { return n.IsNumberInteger() }
 type Error struct {
 	Offset int    // byte offset of the offending byte; len(src) when the input ends too early
 	Msg    string // lower-case, without position: what was found and what was expected
+	// Opened is the offset of the quote or "/*" that an unterminated
+	// string or comment starts at, so messages can point back to it;
+	// HasOpened says whether it is set.
+	Opened    int
+	HasOpened bool
 }
 
 func (e *Error) Error() string {

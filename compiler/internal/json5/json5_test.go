@@ -301,7 +301,7 @@ func TestErrors(t *testing.T) {
 		{".", 1, "unexpected end of input (expected a digit after '.' in number)"},
 		{".e1", 1, "invalid character 'e' in number (expected a digit after '.')"},
 		{"-", 1, "unexpected end of input (expected a digit, 'Infinity' or 'NaN' after '-' in number)"},
-		{"+ 1", 1, "invalid character U+0020 in number (expected a digit, 'Infinity' or 'NaN' after '+')"},
+		{"+ 1", 1, "invalid character ' ' (a space) in number (expected a digit, 'Infinity' or 'NaN' after '+')"},
 		{"--1", 1, "invalid character '-' in number (expected a digit, 'Infinity' or 'NaN' after '-')"},
 		{"-Inf", 1, "unexpected identifier 'Inf' in number (expected a digit, 'Infinity' or 'NaN' after '-')"},
 		{"-infinity", 1, "unexpected identifier 'infinity' in number (expected a digit, 'Infinity' or 'NaN' after '-')"},

@@ -381,7 +381,7 @@ func (p *parser) ws() *Error {
 			case '*':
 				j := bytes.Index(s[i+2:], []byte("*/"))
 				if j < 0 {
-					return &Error{Offset: len(s), Msg: "unterminated block comment"}
+					return &Error{Offset: len(s), Msg: "unterminated block comment", Opened: i, HasOpened: true}
 				}
 				i += 2 + j + 2
 			default:
@@ -708,7 +708,7 @@ func (p *parser) strSlow(q byte, i int) *Error {
 	var pending rune
 	for {
 		if i >= len(s) {
-			return &Error{Offset: len(s), Msg: "unterminated string"}
+			return &Error{Offset: len(s), Msg: "unterminated string", Opened: p.pos, HasOpened: true}
 		}
 		c := s[i]
 		var r rune
@@ -761,7 +761,7 @@ func (p *parser) escape(i int) (rune, int, *Error) {
 	s := p.src
 	j := i + 1
 	if j >= len(s) {
-		return 0, 0, &Error{Offset: len(s), Msg: "unterminated string"}
+		return 0, 0, &Error{Offset: len(s), Msg: "unterminated string", Opened: p.pos, HasOpened: true}
 	}
 	switch c := s[j]; c {
 	case 'b':
@@ -808,7 +808,7 @@ func (p *parser) hexEscape(i, j, n int) (rune, int, *Error) {
 	var r rune
 	for k := 0; k < n; k++ {
 		if j+k >= len(s) {
-			return 0, 0, &Error{Offset: len(s), Msg: "unterminated string"}
+			return 0, 0, &Error{Offset: len(s), Msg: "unterminated string", Opened: p.pos, HasOpened: true}
 		}
 		c := s[j+k]
 		if !isHex(c) {
@@ -936,6 +936,8 @@ func quoteRune(r rune) string {
 		return `'\t'`
 	case '\'':
 		return `"'"`
+	case ' ':
+		return "' ' (a space)"
 	}
 	if unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Mn, r) {
 		return "'" + string(r) + "'"

@@ -34,19 +34,11 @@ const repoRoot = "../../.."
 // <HOME> in the paths OpenClaw expanded (cliPath, dbPath).
 const oracleHome = "/oracle-home"
 
-// knownDBPath: OpenClaw expands a leading ~ in dbPath at config load
-// (normalizeConfigPaths) and passes the expanded path to imsg; the plan
-// keeps dbPath as written and has no expanded form (unlike cliPath, which
-// has CLIPathExpanded). Needs a plan.Account field, not a lowering fix.
-const knownDBPath = "plan.Account.DBPath is the path as written; OpenClaw hands imsg the ~-expanded path and the plan has no DBPathExpanded"
 
 // knownLowering lists the checks (golden id + " " + field) where the plan
 // knowingly says something else than OpenClaw, and why. Anything else that
 // disagrees fails the test, and so does an entry that no longer disagrees.
-var knownLowering = map[string]string{
-	"examples/multi-account.json5@personal#account dbPath":                             knownDBPath,
-	"compiler/internal/lower/testdata/fidelity/account-keys.json5@work#account dbPath": knownDBPath,
-}
+var knownLowering = map[string]string{}
 
 // knownSeen records the knownLowering entries that still disagree.
 var knownSeen = map[string]bool{}
@@ -277,8 +269,11 @@ func checkLine(t *testing.T, c *checker, p *plan.Plan, g lowerLine) {
 		c.eq("name", a.Name.Value, want.Name)
 		c.eq("configured", a.Configured, want.Configured)
 		c.eq("cliPath", a.CLIPathExpanded, orDefault(cfg["cliPath"], "imsg"))
-		wantDB := orDefault(cfg["dbPath"], "")
-		c.eq("dbPath", a.DBPath.Value, wantDB)
+		gotDB := a.DBPathExpanded
+		if gotDB == "" {
+			gotDB = a.DBPath.Value
+		}
+		c.eq("dbPath", gotDB, orDefault(cfg["dbPath"], ""))
 		c.eq("service", a.Service.Value, orDefault(cfg["service"], "auto"))
 		c.eq("region", a.Region.Value, orDefault(cfg["region"], "US"))
 		c.eq("dmPolicy", a.DM.Policy.Value, orDefault(cfg["dmPolicy"], "pairing"))

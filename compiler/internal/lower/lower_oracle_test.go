@@ -34,7 +34,6 @@ const repoRoot = "../../.."
 // <HOME> in the paths OpenClaw expanded (cliPath, dbPath).
 const oracleHome = "/oracle-home"
 
-
 // knownLowering lists the checks (golden id + " " + field) where the plan
 // knowingly says something else than OpenClaw, and why. Anything else that
 // disagrees fails the test, and so does an entry that no longer disagrees.

@@ -21,8 +21,10 @@ const (
 
 const helpText = `Check and compile the iMessage channel configuration of OpenClaw ` + compiler.TargetOpenClaw + `.
 
-Exit codes: 0 no errors; 1 errors in some input (syntax or validation, or warnings with --strict);
-2 usage error or unreadable input.`
+Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors in some
+input (syntax or validation), warnings with --strict, an unknown explain path,
+or access widened under vet --policy-diff; 2 usage error or unreadable input
+(missing, a directory, larger than 8 MiB).`
 
 type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`

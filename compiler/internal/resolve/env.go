@@ -146,27 +146,6 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 	return s.any(root)
 }
 
-// hasEnvSyntax reports whether any string value holds "${".
-func hasEnvSyntax(n *json5.Node) bool {
-	switch n.Kind {
-	case json5.String:
-		return strings.Contains(n.Str, "${")
-	case json5.Object:
-		for i := range n.Members {
-			if hasEnvSyntax(n.Members[i].Value) {
-				return true
-			}
-		}
-	case json5.Array:
-		for _, e := range n.Elems {
-			if hasEnvSyntax(e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 type substituter struct {
 	r       *resolver
 	overlay map[string]string

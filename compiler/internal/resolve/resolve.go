@@ -135,39 +135,29 @@ func Resolve(main Doc, opt Options) *Result {
 
 // needsWork reports whether any object has an $include key or any string
 // holds "${" (every substitution and every $${ escape needs one).
-func needsWork(n *json5.Node) bool {
+func needsWork(n *json5.Node) bool { return scan(n, true, true) }
+
+func hasInclude(n *json5.Node) bool { return scan(n, true, false) }
+
+// hasEnvSyntax reports whether any string value holds "${".
+func hasEnvSyntax(n *json5.Node) bool { return scan(n, false, true) }
+
+// scan walks n once, looking for $include keys (include) and for "${" in
+// string values (env).
+func scan(n *json5.Node, include, env bool) bool {
 	switch n.Kind {
 	case json5.String:
-		return strings.Contains(n.Str, "${")
+		return env && strings.Contains(n.Str, "${")
 	case json5.Object:
 		for i := range n.Members {
 			m := &n.Members[i]
-			if m.Key == includeKey || needsWork(m.Value) {
+			if include && m.Key == includeKey || scan(m.Value, include, env) {
 				return true
 			}
 		}
 	case json5.Array:
 		for _, e := range n.Elems {
-			if needsWork(e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func hasInclude(n *json5.Node) bool {
-	switch n.Kind {
-	case json5.Object:
-		for i := range n.Members {
-			m := &n.Members[i]
-			if m.Key == includeKey || hasInclude(m.Value) {
-				return true
-			}
-		}
-	case json5.Array:
-		for _, e := range n.Elems {
-			if hasInclude(e) {
+			if scan(e, include, env) {
 				return true
 			}
 		}

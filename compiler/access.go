@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -102,7 +101,7 @@ type getter func(plan.Account) (string, plan.Origin)
 // reads; Account names the scope ("*" for every account, or an agent).
 var globalGetters = map[string]func(*plan.Plan) []Effective{
 	"session.dmScope": func(p *plan.Plan) []Effective {
-		return []Effective{effective("*", js(p.Global.DMScope.Value), p.Global.DMScope.Origin)}
+		return []Effective{effective("*", js(string(p.Global.DMScope.Value)), p.Global.DMScope.Origin)}
 	},
 	"commands.useAccessGroups": func(p *plan.Plan) []Effective {
 		return []Effective{effective("*", js(p.Global.UseAccessGroups.Value), p.Global.UseAccessGroups.Origin)}
@@ -117,7 +116,7 @@ var globalGetters = map[string]func(*plan.Plan) []Effective{
 func mentionEffective(p *plan.Plan) []Effective {
 	var out []Effective
 	for _, ag := range p.Global.Agents {
-		out = append(out, effective("agent "+ag.ID, js(ag.MentionPatterns.Value), ag.MentionPatterns.Origin))
+		out = append(out, effective("agent "+ag.ID, js(ag.Mentions.Patterns.Value), ag.Mentions.Patterns.Origin))
 	}
 	return out
 }
@@ -126,13 +125,13 @@ func effective(scope, v string, o plan.Origin) Effective {
 	return Effective{Account: scope, Value: v, Origin: DescribeOrigin(o), Kind: o.Kind, Path: o.Path}
 }
 
-func strG(f func(plan.Account) plan.Value[string]) getter {
+func strG[S ~string](f func(plan.Account) plan.Value[S]) getter {
 	return func(a plan.Account) (string, plan.Origin) {
 		v := f(a)
 		if v.Value == "" && v.Origin.Kind == "default" {
 			return "unset", v.Origin
 		}
-		return js(v.Value), v.Origin
+		return js(string(v.Value)), v.Origin
 	}
 }
 
@@ -147,8 +146,8 @@ var effectiveGetters = map[string]getter{
 	"dbPath":             strG(func(a plan.Account) plan.Value[string] { return a.DBPath }),
 	"service":            strG(func(a plan.Account) plan.Value[string] { return a.Service }),
 	"region":             strG(func(a plan.Account) plan.Value[string] { return a.Region }),
-	"dmPolicy":           strG(func(a plan.Account) plan.Value[string] { return a.DM.Policy }),
-	"groupPolicy":        strG(func(a plan.Account) plan.Value[string] { return a.Groups.Policy }),
+	"dmPolicy":           strG(func(a plan.Account) plan.Value[plan.DMMode] { return a.DM.Policy }),
+	"groupPolicy":        strG(func(a plan.Account) plan.Value[plan.GroupMode] { return a.Groups.Policy }),
 	"chunkMode":          strG(func(a plan.Account) plan.Value[string] { return a.Outbound.ChunkMode }),
 	"responsePrefix":     strG(func(a plan.Account) plan.Value[string] { return a.ResponsePrefix }),
 	"markdown.tables":    strG(func(a plan.Account) plan.Value[string] { return a.Outbound.MarkdownTables }),
@@ -324,43 +323,23 @@ func mentionRows(p *plan.Plan, a plan.Account) []AccessRow {
 		}
 		need = "requireMention per chat: " + strings.Join(parts, ", ")
 	}
-	for _, ag := range routedAgents(p, a.ID) {
-		r := AccessRow{Topic: "mentions", Rule: fmt.Sprintf("agent %q patterns %s (%s)", ag.ID, js(ag.MentionPatterns.Value), DescribeOrigin(ag.MentionPatterns.Origin))}
-		if ag.CanDetect {
+	seen := map[string]bool{}
+	for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+		if seen[t.AgentID] {
+			continue
+		}
+		seen[t.AgentID] = true
+		m, _ := p.Global.Mentions(t.AgentID)
+		r := AccessRow{Topic: "mentions", Rule: fmt.Sprintf("agent %q patterns %s (%s)", t.AgentID, js(m.Patterns.Value), DescribeOrigin(m.Patterns.Origin))}
+		if m.CanDetect {
 			r.Verdict = need + "; mentions are detected by regex"
 		} else {
-			r.Verdict = need + "; but no mention patterns exist, so mention gating cannot be enforced and every admitted message is answered"
+			r.Verdict = need + "; but no usable mention patterns exist, so mention gating cannot be enforced and every admitted message is answered"
 			r.Fix = `set agents.list[].groupChat.mentionPatterns (or messages.groupChat.mentionPatterns), e.g. ["@bot", "\\bbot\\b"]`
 		}
 		rows = append(rows, r)
 	}
 	return rows
-}
-
-// routedAgents are the agents imessage traffic of account id can reach:
-// those bound to it (or to every account), and the default agent unless
-// a binding without a peer takes all of the account's traffic.
-func routedAgents(p *plan.Plan, id string) []plan.Agent {
-	want := map[string]bool{}
-	catchAll := false
-	for _, b := range p.Global.Bindings {
-		// A binding without accountId routes the default account only.
-		acct := b.AccountID
-		if acct == "" {
-			acct = "default"
-		}
-		if acct == "*" || openclaw.NormalizeAccountID(acct) == id {
-			want[b.AgentID] = true
-			catchAll = catchAll || b.PeerID == ""
-		}
-	}
-	var out []plan.Agent
-	for _, ag := range p.Global.Agents {
-		if (ag.Default && !catchAll) || want[ag.ID] {
-			out = append(out, ag)
-		}
-	}
-	return out
 }
 
 func wildcard(a plan.Account) []plan.GroupChat {

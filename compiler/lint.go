@@ -45,12 +45,20 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 			}
 		}
 	}
-	for _, a := range p.Accounts {
-		if !a.Enabled.Value || !a.Configured {
+	for _, b := range p.Global.Bindings {
+		if b.Dead != "" {
+			once("bindings."+fmt.Sprint(b.Index), diag.CodeDeadBinding,
+				fmt.Sprintf("this imessage binding to agent %q never matches: %s", b.AgentID, b.Dead),
+				"remove the Discord/Slack-only keys, or bind by accountId or peer (kind direct or group, id the handle or chat_id)")
+		}
+	}
+	for i := range p.Accounts {
+		a := p.Accounts[i]
+		if !p.Running(&p.Accounts[i]) {
 			continue
 		}
 		acct := fmt.Sprintf("account %q", a.ID)
-		if a.DM.Policy.Value == "open" {
+		if a.DM.Policy.Value == plan.DMOpen {
 			once(originPath(a.DM.Policy.Origin, "channels.imessage.dmPolicy"), diag.CodeOpenDM,
 				acct+` admits direct messages from anyone (dmPolicy "open")`, `use dmPolicy "pairing" to approve senders one by one`)
 		}
@@ -90,17 +98,22 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 					`add the chats: groups: { "<chat_id>": { requireMention: true } } (ids from: imsg chats --limit 20), "*" for all, or groupPolicy "disabled" to say so`)
 			}
 		}
-		if a.Groups.Policy.Value != "disabled" && (len(a.Groups.Chats) > 0 || a.Groups.Wildcard != nil) && requiresMention(a) {
-			for _, ag := range routedAgents(p, a.ID) {
-				if !ag.CanDetect {
-					path := "agents.list." + fmt.Sprint(agentIndex(p, ag.ID))
-					if locate(root, path) == root {
-						path = "channels.imessage.groups"
-					}
-					once(path, diag.CodeMentionUndetectable,
-						fmt.Sprintf("agent %q has no mention patterns, so requireMention cannot be enforced in the groups of %s: every admitted message is answered", ag.ID, acct),
-						`set agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns, e.g. ["@bot"]`)
+		if a.Groups.Policy.Value != plan.GroupDisabled && (len(a.Groups.Chats) > 0 || a.Groups.Wildcard != nil) && requiresMention(a) {
+			for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+				m, ag := p.Global.Mentions(t.AgentID)
+				if m.CanDetect {
+					continue
 				}
+				path := "channels.imessage.groups"
+				switch {
+				case ag != nil && locate(root, "agents.list."+fmt.Sprint(agentIndex(p, ag))) != root:
+					path = "agents.list." + fmt.Sprint(agentIndex(p, ag))
+				case t.Binding >= 0:
+					path = "bindings." + fmt.Sprint(p.Global.Bindings[t.Binding].Index)
+				}
+				once(path, diag.CodeMentionUndetectable,
+					fmt.Sprintf("agent %q has no usable mention patterns, so requireMention cannot be enforced in the groups of %s: every admitted message is answered", t.AgentID, acct),
+					`set agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns, e.g. ["@bot"]`)
 			}
 		}
 		if a.RemoteHost.Host != "" && a.Attachments.Include.Value && !a.Attachments.RemoteRootsConfigured {
@@ -122,9 +135,10 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 	return out
 }
 
-func agentIndex(p *plan.Plan, id string) int {
-	for i, ag := range p.Global.Agents {
-		if ag.ID == id {
+// agentIndex is the position of a listed agent in agents.list.
+func agentIndex(p *plan.Plan, ag *plan.Agent) int {
+	for i := range p.Global.Agents {
+		if &p.Global.Agents[i] == ag {
 			return i
 		}
 	}

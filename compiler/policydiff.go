@@ -19,8 +19,8 @@ type Change struct {
 }
 
 var (
-	dmRank    = map[string]int{"disabled": 0, "allowlist": 1, "pairing": 2, "open": 3}
-	groupRank = map[string]int{"disabled": 0, "allowlist": 1, "open": 2}
+	dmRank    = map[plan.DMMode]int{plan.DMDisabled: 0, plan.DMAllowlist: 1, plan.DMPairing: 2, plan.DMOpen: 3}
+	groupRank = map[plan.GroupMode]int{plan.GroupDisabled: 0, plan.GroupAllowlist: 1, plan.GroupOpen: 2}
 )
 
 // PolicyDiff lists every change in who can reach the agent, or in what
@@ -50,7 +50,7 @@ func PolicyDiff(old, cur *plan.Plan) []Change {
 	for _, id := range ids {
 		o, oOK := om[id]
 		c, cOK := cm[id]
-		oRun, cRun := oOK && running(old, o), cOK && running(cur, c)
+		oRun, cRun := oOK && old.Running(&o), cOK && cur.Running(&c)
 		switch {
 		case !oRun && !cRun:
 			continue // runs in neither: nothing reaches the agent either way
@@ -70,19 +70,21 @@ func PolicyDiff(old, cur *plan.Plan) []Change {
 	}
 	add("commands.useAccessGroups", fmt.Sprint(old.Global.UseAccessGroups.Value), fmt.Sprint(cur.Global.UseAccessGroups.Value), !cur.Global.UseAccessGroups.Value)
 	od, cd := detectable(old), detectable(cur)
-	for _, ag := range sortedKeys(od, cd) {
-		if od[ag] && !cd[ag] {
-			out = append(out, Change{Account: "*", What: "agent " + ag + " mention detection", Old: "possible", New: "impossible (no patterns): requireMention no longer enforced", Widens: true})
-		} else if !od[ag] && cd[ag] {
-			out = append(out, Change{Account: "*", What: "agent " + ag + " mention detection", Old: "impossible", New: "possible", Narrows: true})
+	for _, k := range sortedKeys(od, cd) {
+		ov, oOK := od[k]
+		cv, cOK := cd[k]
+		if !oOK || !cOK || ov == cv {
+			continue // a route that exists on one side only is covered by the account rows
+		}
+		acct, agent, _ := strings.Cut(k, "\x00")
+		what := "agent " + agent + " mention detection in groups"
+		if ov {
+			out = append(out, Change{Account: acct, What: what, Old: "possible", New: "impossible (no usable patterns): requireMention no longer enforced", Widens: true})
+		} else {
+			out = append(out, Change{Account: acct, What: what, Old: "impossible", New: "possible", Narrows: true})
 		}
 	}
 	return out
-}
-
-// running reports whether OpenClaw starts the account at all.
-func running(p *plan.Plan, a plan.Account) bool {
-	return p.ChannelConfigured && a.Enabled.Value && a.Configured
 }
 
 func state(present bool, a plan.Account) string {
@@ -104,14 +106,14 @@ func accountDiff(id string, o, c plan.Account) []Change {
 	}
 	b := func(v bool) string { return fmt.Sprint(v) }
 	cmpv("enabled", b(o.Enabled.Value), b(c.Enabled.Value), c.Enabled.Value, !c.Enabled.Value)
-	cmpv("dmPolicy", o.DM.Policy.Value, c.DM.Policy.Value, dmRank[c.DM.Policy.Value] > dmRank[o.DM.Policy.Value], true)
+	cmpv("dmPolicy", string(o.DM.Policy.Value), string(c.DM.Policy.Value), dmRank[c.DM.Policy.Value] > dmRank[o.DM.Policy.Value], true)
 	cmpv(`"*" in allowFrom (DMs)`, b(o.DM.AllowAll), b(c.DM.AllowAll), c.DM.AllowAll, true)
 	added, removed := entryDiff(o.DM.AllowFrom.Value, c.DM.AllowFrom.Value)
 	cmpv("allowFrom added", "", added, added != "", false)
 	cmpv("allowFrom removed", "", removed, false, removed != "")
 	cmpv("pairing approvals count for DMs", b(o.DM.PairingStoreCounts), b(c.DM.PairingStoreCounts), c.DM.PairingStoreCounts, true)
 
-	cmpv("groupPolicy", o.Groups.Policy.Value, c.Groups.Policy.Value, groupRank[c.Groups.Policy.Value] > groupRank[o.Groups.Policy.Value], true)
+	cmpv("groupPolicy", string(o.Groups.Policy.Value), string(c.Groups.Policy.Value), groupRank[c.Groups.Policy.Value] > groupRank[o.Groups.Policy.Value], true)
 	cmpv("group chat allowlist", onOff(o.Groups.AllowlistEnabled), onOff(c.Groups.AllowlistEnabled), !c.Groups.AllowlistEnabled, true)
 	// Listing chats only widens when a chat allowlist already limited them.
 	gated := o.Groups.AllowlistEnabled && o.Groups.Wildcard == nil
@@ -194,10 +196,19 @@ func mentions(a plan.Account) map[string]bool {
 	return m
 }
 
+// detectable maps account and routed agent (joined by NUL) to whether that
+// agent can detect mentions, for every group route of a running account.
 func detectable(p *plan.Plan) map[string]bool {
 	m := map[string]bool{}
-	for _, ag := range p.Global.Agents {
-		m[ag.ID] = ag.CanDetect
+	for i := range p.Accounts {
+		a := &p.Accounts[i]
+		if !p.Running(a) {
+			continue
+		}
+		for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+			mm, _ := p.Global.Mentions(t.AgentID)
+			m[a.ID+"\x00"+t.AgentID] = mm.CanDetect
+		}
 	}
 	return m
 }

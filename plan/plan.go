@@ -14,7 +14,9 @@ import (
 )
 
 // Version is the plan format version; a loader refuses any other.
-const Version = 1
+// Version 2: typed policies, bindings as OpenClaw's router reads them,
+// messages.groupChat mention patterns, session.identityLinks.
+const Version = 2
 
 // Plan is everything the runtime needs to run the iMessage channel.
 type Plan struct {
@@ -96,7 +98,7 @@ type AllowEntry struct {
 
 // DMPolicy decides direct messages.
 type DMPolicy struct {
-	Policy    Value[string]       `json:"policy"`
+	Policy    Value[DMMode]       `json:"policy"`
 	AllowFrom Value[[]AllowEntry] `json:"allowFrom"`
 	AllowAll  bool                `json:"allowAll"` // "*" in allowFrom
 	// PairingStoreCounts is true when approvals from the pairing store are
@@ -106,7 +108,7 @@ type DMPolicy struct {
 
 // GroupPolicy decides group messages: both gates must pass.
 type GroupPolicy struct {
-	Policy Value[string] `json:"policy"`
+	Policy Value[GroupMode] `json:"policy"`
 	// Senders is the group sender allow list: groupAllowFrom, else a
 	// non-empty allowFrom (fallback), else empty. Pairing approvals never
 	// count for groups.
@@ -170,31 +172,104 @@ type History struct {
 
 // Global is what the channel reads outside channels.imessage.
 type Global struct {
-	DMScope           Value[string] `json:"dmScope"`
-	UseAccessGroups   Value[bool]   `json:"useAccessGroups"`
-	CommandsConfig    Value[bool]   `json:"commandsConfig"`
-	InboundDebounceMs Value[int]    `json:"inboundDebounceMs"`
-	Agents            []Agent       `json:"agents"`
-	Bindings          []Binding     `json:"bindings,omitempty"`
+	DMScope Value[DMScope] `json:"dmScope"`
+	// IdentityLinks is session.identityLinks in JavaScript key order: a
+	// DM peer listed under a canonical name is keyed by that name in
+	// non-main session keys.
+	IdentityLinks     []IdentityLink `json:"identityLinks,omitempty"`
+	UseAccessGroups   Value[bool]    `json:"useAccessGroups"`
+	CommandsConfig    Value[bool]    `json:"commandsConfig"`
+	InboundDebounceMs Value[int]     `json:"inboundDebounceMs"`
+	Agents            []Agent        `json:"agents"`
+	// GroupChatMentions is messages.groupChat.mentionPatterns when the key
+	// is set: the patterns of a routed agent with no entry of its own.
+	GroupChatMentions *Mentions `json:"groupChatMentions,omitempty"`
+	// Bindings are the route bindings for channel imessage, in config
+	// order (ACP bindings and other channels left out).
+	Bindings []Binding `json:"bindings,omitempty"`
+}
+
+// IdentityLink is one session.identityLinks entry.
+type IdentityLink struct {
+	Canonical string   `json:"canonical"`
+	IDs       []string `json:"ids"`
 }
 
 // Agent holds one agent's mention detection.
 type Agent struct {
-	ID              string            `json:"id"`
-	Default         bool              `json:"default,omitempty"` // receives traffic no binding routes elsewhere
-	MentionPatterns Value[[]string]   `json:"mentionPatterns"`
-	InvalidPatterns []string          `json:"invalidPatterns,omitempty"` // skipped by OpenClaw
-	CanDetect       bool              `json:"canDetectMention"`          // false: mention gating is not enforced
-	Identity        map[string]string `json:"identity,omitempty"`
+	ID      string `json:"id"`
+	Default bool   `json:"default,omitempty"` // receives traffic no binding routes elsewhere
+	// Implicit marks the stand-in "main" agent of a config without
+	// agents.list; routing then accepts any agent id a binding names.
+	Implicit bool              `json:"implicit,omitempty"`
+	Mentions Mentions          `json:"mentions"`
+	Identity map[string]string `json:"identity,omitempty"`
 }
 
-// Binding routes imessage traffic to an agent.
-type Binding struct {
-	AgentID   string `json:"agentId"`
-	AccountID string `json:"accountId,omitempty"`
-	PeerKind  string `json:"peerKind,omitempty"`
-	PeerID    string `json:"peerId,omitempty"`
+// Mentions is a set of mention patterns as OpenClaw compiles them.
+type Mentions struct {
+	Patterns Value[[]string] `json:"patterns"`
+	// Rejected are the patterns OpenClaw skips, with the reason.
+	Rejected []RejectedPattern `json:"rejected,omitempty"`
+	// CanDetect is false when no pattern compiles: requireMention is then
+	// not enforced and every admitted group message is answered.
+	CanDetect bool `json:"canDetectMention"`
 }
+
+// RejectedPattern is a mention pattern OpenClaw ignores.
+type RejectedPattern struct {
+	Pattern string `json:"pattern"`
+	Reason  string `json:"reason"`
+}
+
+// Binding routes imessage traffic to an agent, as resolveAgentRoute
+// reads bindings[].match.
+type Binding struct {
+	Index   int    `json:"index"`   // position in bindings[]
+	AgentID string `json:"agentId"` // as written; the router normalises it
+	// AccountPattern is match.accountId trimmed: "" routes the default
+	// account only, "*" every account.
+	AccountPattern string `json:"accountPattern,omitempty"`
+	// PeerKind and PeerID are a valid peer constraint (kind normalised:
+	// direct, group or channel); both empty when the binding has none.
+	PeerKind PeerKind `json:"peerKind,omitempty"`
+	PeerID   string   `json:"peerId,omitempty"`
+	// Dead says why the binding can never match an iMessage message (an
+	// invalid peer, guildId, teamId or roles), "" when it can.
+	Dead string `json:"dead,omitempty"`
+}
+
+// DMMode is dmPolicy.
+type DMMode string
+
+// GroupMode is groupPolicy.
+type GroupMode string
+
+// DMScope is session.dmScope.
+type DMScope string
+
+// PeerKind is the kind of conversation a route is for.
+type PeerKind string
+
+const (
+	DMPairing   DMMode = "pairing"
+	DMAllowlist DMMode = "allowlist"
+	DMOpen      DMMode = "open"
+	DMDisabled  DMMode = "disabled"
+
+	GroupOpen      GroupMode = "open"
+	GroupAllowlist GroupMode = "allowlist"
+	GroupDisabled  GroupMode = "disabled"
+
+	ScopeMain                  DMScope = "main"
+	ScopePerPeer               DMScope = "per-peer"
+	ScopePerChannelPeer        DMScope = "per-channel-peer"
+	ScopePerAccountChannelPeer DMScope = "per-account-channel-peer"
+
+	PeerDirect  PeerKind = "direct"
+	PeerGroup   PeerKind = "group"
+	PeerChannel PeerKind = "channel"
+)
 
 // Seal sets the header fields and the digest, and returns the JSON the
 // compiler writes. Sealing the same plan twice gives identical bytes.

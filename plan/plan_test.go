@@ -16,7 +16,7 @@ func sample() *plan.Plan {
 	return &plan.Plan{
 		Generator: "test", TargetOpenClaw: "2026.3.24", Source: "x.json5", SourceSHA256: "00",
 		ChannelConfigured: true,
-		Accounts:          []plan.Account{{ID: "default", DM: plan.DMPolicy{Policy: plan.Value[string]{Value: "pairing"}}}},
+		Accounts:          []plan.Account{{ID: "default", DM: plan.DMPolicy{Policy: plan.Value[plan.DMMode]{Value: plan.DMPairing}}}},
 	}
 }
 
@@ -51,7 +51,7 @@ func TestLoadRefuses(t *testing.T) {
 	}{
 		"tampered value":  {bytes.Replace(good, []byte(`"pairing"`), []byte(`"open"`), 1), "digest does not match"},
 		"tampered digest": {bytes.Replace(good, []byte(`"sha256:`), []byte(`"sha256:0`), 1), "digest does not match"},
-		"other version":   {reseal(t, good, replace(`"planVersion": 1`, `"planVersion": 2`)), "version 2"},
+		"other version":   {reseal(t, good, replace(`"planVersion": 2`, `"planVersion": 1`)), "version 1"},
 		"unknown field":   {reseal(t, good, replace(`"planVersion"`, `"extra": 1, "planVersion"`)), "unknown field"},
 		"trailing data":   {reseal(t, good, func(b []byte) []byte { return append(b, "{}"...) }), "trailing data"},
 		"whitespace edit": {bytes.Replace(good, []byte("  "), []byte("   "), 1), "digest does not match"},

@@ -38,6 +38,7 @@ const (
 	CodeRemoteNoRoots       = "remote-no-roots"      // remote attachments with only the default root
 	CodeWrapperShape        = "wrapper-shape"        // a cliPath wrapper detection or stdio will trip on
 	CodeAccountKey          = "account-key"          // an accounts entry OpenClaw never reads
+	CodeDeadBinding         = "dead-binding"         // an imessage binding that can never match
 )
 
 // Rule describes a finding code.
@@ -79,6 +80,7 @@ var rules = []Rule{
 	{CodeRemoteNoRoots, "Remote attachments allowed only under the default root.", true},
 	{CodeWrapperShape, "A cliPath wrapper that remoteHost detection or stdio will trip on.", true},
 	{CodeAccountKey, "An accounts key OpenClaw normalises to an id whose lookup does not find this entry: its settings are never read.", true},
+	{CodeDeadBinding, "An imessage binding with guildId, teamId, roles or an invalid peer: it never matches an iMessage message.", true},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -157,15 +157,13 @@ func Evaluate(p *plan.Plan, accountID string, msg Message) Decision {
 		}
 	}
 
-	peerKind, peerID := "direct", senderID
+	peerKind, peerID := plan.PeerDirect, senderID
 	if isGroup {
-		peerKind, peerID = "group", groupID
+		peerKind, peerID = plan.PeerGroup, groupID
 	}
-	agent := route(p, id, peerKind, peerID)
-	d.AgentID = normalizeAgentID(agent.ID)
-	if agent.implicitID != "" {
-		d.AgentID = agent.implicitID
-	}
+	rt := p.Global.Route(id, peerKind, peerID)
+	d.AgentID = rt.AgentID
+	pats, _ := p.Global.Mentions(rt.AgentID)
 
 	body := openclaw.TrimJS(msg.Text)
 	if body == "" {
@@ -179,7 +177,7 @@ func Evaluate(p *plan.Plan, accountID string, msg Message) Decision {
 		case a.Groups.Wildcard != nil:
 			require = a.Groups.Wildcard.RequireMention.Value
 		}
-		res := mentionRegexps(agent.MentionPatterns.Value)
+		res := mentionRegexps(pats.Patterns.Value)
 		if require && len(res) > 0 && !mentioned(body, res) {
 			return drop("no mention")
 		}
@@ -208,99 +206,6 @@ func listedChat(g plan.GroupPolicy, id string) *plan.GroupChat {
 	}
 	return nil
 }
-
-type routedAgent struct {
-	plan.Agent
-	// implicitID is the agent id when agents.list is empty: OpenClaw then
-	// routes to whatever id a binding names (with no agent config).
-	implicitID string
-}
-
-// route is resolveAgentRoute for iMessage: the first binding, in config
-// order, that names this peer (group and channel kinds match each other),
-// then the first that names the account without a peer, then the first for
-// any account ("*"), else the default agent. A binding's accountId is
-// normalised ("" means "default").
-func route(p *plan.Plan, accountID, peerKind, peerID string) routedAgent {
-	var peer, account, anyAccount *plan.Binding
-	for i := range p.Global.Bindings {
-		b := &p.Global.Bindings[i]
-		pattern := openclaw.TrimJS(b.AccountID)
-		if pattern != "*" && openclaw.NormalizeAccountID(pattern) != accountID {
-			continue
-		}
-		kind, id := chatType(b.PeerKind), openclaw.TrimJS(b.PeerID)
-		switch {
-		case b.PeerKind == "" && b.PeerID == "": // no peer constraint
-			if pattern == "*" && anyAccount == nil {
-				anyAccount = b
-			} else if pattern != "*" && account == nil {
-				account = b
-			}
-		case kind == "" || id == "": // an invalid peer never matches
-		case peer == nil && id == peerID && (kind == peerKind || kind != "direct" && peerKind != "direct"):
-			peer = b
-		}
-	}
-	for _, b := range []*plan.Binding{peer, account, anyAccount} {
-		if b != nil {
-			return pickAgent(p, b.AgentID)
-		}
-	}
-	return defaultAgent(p)
-}
-
-// chatType is normalizeChatType: direct (or dm), group or channel.
-func chatType(k string) string {
-	switch k = strings.ToLower(openclaw.TrimJS(k)); k {
-	case "dm":
-		return "direct"
-	case "direct", "group", "channel":
-		return k
-	}
-	return ""
-}
-
-// implicitAgents reports whether the plan's agent list is the one lowerAgents
-// makes up when agents.list is empty.
-func implicitAgents(p *plan.Plan) bool {
-	ag := p.Global.Agents
-	return len(ag) == 1 && ag[0].ID == "main" && ag[0].Identity == nil &&
-		!strings.HasPrefix(ag[0].MentionPatterns.Origin.Path, "agents.list.")
-}
-
-// pickAgent is pickFirstExistingAgentId: the listed agent with that
-// (normalised) id, else the default agent.
-func pickAgent(p *plan.Plan, id string) routedAgent {
-	if openclaw.TrimJS(id) == "" {
-		return defaultAgent(p)
-	}
-	want := normalizeAgentID(id)
-	if implicitAgents(p) {
-		return routedAgent{Agent: p.Global.Agents[0], implicitID: want}
-	}
-	for _, ag := range p.Global.Agents {
-		if normalizeAgentID(ag.ID) == want {
-			return routedAgent{Agent: ag}
-		}
-	}
-	return defaultAgent(p)
-}
-
-func defaultAgent(p *plan.Plan) routedAgent {
-	for _, ag := range p.Global.Agents {
-		if ag.Default {
-			return routedAgent{Agent: ag}
-		}
-	}
-	if len(p.Global.Agents) > 0 {
-		return routedAgent{Agent: p.Global.Agents[0]}
-	}
-	return routedAgent{Agent: plan.Agent{ID: "main"}}
-}
-
-// normalizeAgentID is normalizeAgentId.
-func normalizeAgentID(v string) string { return openclaw.NormalizeAgentID(v) }
 
 // mentionRegexps compiles mention patterns as buildMentionRegexes does:
 // a literal backspace becomes \b, patterns are trimmed, blank ones and

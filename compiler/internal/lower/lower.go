@@ -121,6 +121,7 @@ func Lower(root *json5.Node, opt Options) *plan.Plan {
 	l := newLowering(root, opt, true)
 	p := &plan.Plan{ChannelConfigured: l.ch != nil}
 	p.Global = lowerGlobal(l.cfg)
+	p.Global.IdentityLinks = identityLinks(l.cfg.obj("session").obj("identityLinks"), objectKeys(root.Lookup("session").Lookup("identityLinks")))
 	p.Enabled = boolValue(l.ch, "enabled", channelPath+".enabled", true)
 
 	ids := openclaw.ListAccountIDs(l.keys)
@@ -516,9 +517,9 @@ func jsString(v any) string {
 
 func lowerDM(m obj, src *source) plan.DMPolicy {
 	// The monitor passes imessageCfg.dmPolicy ?? "pairing".
-	d := plan.DMPolicy{Policy: plan.Value[string]{Value: "pairing", Origin: plan.Origin{Kind: "default"}}}
+	d := plan.DMPolicy{Policy: plan.Value[plan.DMMode]{Value: plan.DMPairing, Origin: plan.Origin{Kind: "default"}}}
 	if v, ok := m["dmPolicy"]; ok && v != nil {
-		d.Policy = plan.Value[string]{Value: jsString(v), Origin: src.origin("dmPolicy")}
+		d.Policy = plan.Value[plan.DMMode]{Value: plan.DMMode(jsString(v)), Origin: src.origin("dmPolicy")}
 	}
 	l, ok := m.list("allowFrom")
 	d.AllowFrom = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("allowFrom")}
@@ -537,16 +538,16 @@ func lowerGroups(cfg, ch, m obj, src *source) plan.GroupPolicy {
 	raw, _ := m.str("groupPolicy")
 	switch {
 	case ch == nil:
-		g.Policy = plan.Value[string]{Value: "allowlist", Origin: plan.Origin{Kind: "default",
+		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: plan.Origin{Kind: "default",
 			Note: `channels.imessage is missing: OpenClaw falls back to "allowlist" (ignoring channels.defaults.groupPolicy) and logs a warning`}}
 		raw = "allowlist"
 	case m["groupPolicy"] != nil:
-		g.Policy = plan.Value[string]{Value: jsString(m["groupPolicy"]), Origin: src.origin("groupPolicy")}
+		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(jsString(m["groupPolicy"])), Origin: src.origin("groupPolicy")}
 	default:
 		// Unreachable after OpenClaw's schema, which always writes one.
-		g.Policy = plan.Value[string]{Value: "open", Origin: plan.Origin{Kind: "default"}}
+		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupOpen, Origin: plan.Origin{Kind: "default"}}
 		if p, ok := cfg.obj("channels").obj("defaults").str("groupPolicy"); ok {
-			g.Policy = plan.Value[string]{Value: p, Origin: plan.Origin{Kind: "fallback", Path: "channels.defaults.groupPolicy"}}
+			g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(p), Origin: plan.Origin{Kind: "fallback", Path: "channels.defaults.groupPolicy"}}
 		}
 	}
 	// The monitor's list: groupAllowFrom ?? (allowFrom non-empty ? allowFrom : []).
@@ -876,9 +877,9 @@ func responsePrefix(cfg, ch, accounts obj, id string) plan.Value[string] {
 
 func lowerGlobal(cfg obj) plan.Global {
 	var g plan.Global
-	g.DMScope = plan.Value[string]{Value: "main", Origin: plan.Origin{Kind: "default", Note: "every DM shares the agent's main session"}}
+	g.DMScope = plan.Value[plan.DMScope]{Value: plan.ScopeMain, Origin: plan.Origin{Kind: "default", Note: "every DM shares the agent's main session"}}
 	if s, ok := cfg.obj("session").str("dmScope"); ok {
-		g.DMScope = plan.Value[string]{Value: s, Origin: plan.Origin{Kind: "set", Path: "session.dmScope"}}
+		g.DMScope = plan.Value[plan.DMScope]{Value: plan.DMScope(s), Origin: plan.Origin{Kind: "set", Path: "session.dmScope"}}
 	}
 	g.UseAccessGroups = plan.Value[bool]{Value: true, Origin: plan.Origin{Kind: "default"}}
 	if b, ok := cfg.obj("commands").boolean("useAccessGroups"); ok {
@@ -893,20 +894,94 @@ func lowerGlobal(cfg obj) plan.Global {
 		g.InboundDebounceMs = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: "fallback", Path: "messages.inbound.debounceMs"}}
 	}
 	g.Agents = lowerAgents(cfg)
+	if global := cfg.obj("messages").obj("groupChat"); global.has("mentionPatterns") {
+		m := plan.NewMentions(plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: "set", Path: "messages.groupChat.mentionPatterns"}})
+		g.GroupChatMentions = &m
+	}
 	bl, _ := cfg.list("bindings")
-	for _, v := range bl {
-		b, _ := v.(obj)
-		match := b.obj("match")
-		if c, _ := match.str("channel"); strings.ToLower(openclaw.TrimJS(c)) != "imessage" {
-			continue
+	for i, v := range bl {
+		if b, ok := lowerBinding(v); ok {
+			b.Index = i
+			g.Bindings = append(g.Bindings, b)
 		}
-		agent, _ := b.str("agentId")
-		acct, _ := match.str("accountId")
-		kind, _ := match.obj("peer").str("kind")
-		id, _ := match.obj("peer").str("id")
-		g.Bindings = append(g.Bindings, plan.Binding{AgentID: agent, AccountID: acct, PeerKind: kind, PeerID: id})
 	}
 	return g
+}
+
+// lowerBinding reads a bindings[] entry as resolveAgentRoute does
+// (normalizeBindingMatch); ok is false for ACP bindings and other channels.
+func lowerBinding(v any) (plan.Binding, bool) {
+	b, _ := v.(obj)
+	if t, _ := b.str("type"); t == "acp" || b == nil {
+		return plan.Binding{}, false
+	}
+	match := b.obj("match")
+	if c, _ := match.str("channel"); strings.ToLower(openclaw.TrimJS(c)) != "imessage" {
+		return plan.Binding{}, false
+	}
+	var out plan.Binding
+	out.AgentID, _ = b.str("agentId")
+	acct, _ := match.str("accountId")
+	out.AccountPattern = openclaw.TrimJS(acct)
+	if p, ok := match["peer"]; ok && truthy(p) {
+		peer, _ := p.(obj)
+		kind, _ := peer.str("kind")
+		switch k := strings.ToLower(openclaw.TrimJS(kind)); k {
+		case "dm", "direct":
+			out.PeerKind = plan.PeerDirect
+		case "group", "channel":
+			out.PeerKind = plan.PeerKind(k)
+		}
+		out.PeerID = bindingID(peer["id"])
+		if out.PeerKind == "" || out.PeerID == "" {
+			out.PeerKind, out.PeerID = "", ""
+			out.Dead = "its peer has no valid kind (direct, group or channel) and id"
+		}
+	}
+	switch {
+	case out.Dead != "":
+	case bindingID(match["guildId"]) != "":
+		out.Dead = "it sets guildId, which an iMessage message never carries"
+	case bindingID(match["teamId"]) != "":
+		out.Dead = "it sets teamId, which an iMessage message never carries"
+	default:
+		if roles, _ := match["roles"].([]any); len(roles) > 0 {
+			out.Dead = "it sets roles, which an iMessage message never carries"
+		}
+	}
+	return out, true
+}
+
+// bindingID is normalizeId: a trimmed string, or a number as a string.
+func bindingID(v any) string {
+	switch v := v.(type) {
+	case string:
+		return openclaw.TrimJS(v)
+	case float64:
+		return openclaw.TrimJS(openclaw.FormatJSNumber(v))
+	}
+	return ""
+}
+
+// identityLinks keeps session.identityLinks in JavaScript's own-key order
+// (integer keys ascending, then insertion order); non-array values are
+// skipped as resolveLinkedPeerId skips them.
+func identityLinks(m obj, keys []string) []plan.IdentityLink {
+	var out []plan.IdentityLink
+	for _, k := range keys {
+		l, ok := m[k].([]any)
+		if !ok {
+			continue
+		}
+		link := plan.IdentityLink{Canonical: k, IDs: []string{}}
+		for _, e := range l {
+			if s, ok := e.(string); ok {
+				link.IDs = append(link.IDs, s)
+			}
+		}
+		out = append(out, link)
+	}
+	return out
 }
 
 // lowerAgents resolves each agent's mention patterns: its own
@@ -923,39 +998,30 @@ func lowerAgents(cfg obj) []plan.Agent {
 	for i, v := range list {
 		e, _ := v.(obj)
 		id, _ := e.str("id")
-		a := plan.Agent{ID: id}
+		a := plan.Agent{ID: id, Implicit: implicit}
 		base := "agents.list." + strconv.Itoa(i)
 		if implicit {
 			base = ""
 		}
+		var pats plan.Value[[]string]
 		switch {
 		case e.obj("groupChat").has("mentionPatterns"):
-			a.MentionPatterns = plan.Value[[]string]{Value: strList(e.obj("groupChat"), "mentionPatterns"), Origin: plan.Origin{Kind: "set", Path: strings.TrimPrefix(base+".groupChat.mentionPatterns", ".")}}
+			pats = plan.Value[[]string]{Value: strList(e.obj("groupChat"), "mentionPatterns"), Origin: plan.Origin{Kind: "set", Path: strings.TrimPrefix(base+".groupChat.mentionPatterns", ".")}}
 		case global.has("mentionPatterns"):
-			a.MentionPatterns = plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: "fallback", Path: "messages.groupChat.mentionPatterns"}}
+			pats = plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: "fallback", Path: "messages.groupChat.mentionPatterns"}}
 		case e.obj("identity") == nil:
-			a.MentionPatterns = plan.Value[[]string]{Value: []string{}, Origin: plan.Origin{Kind: "default",
+			pats = plan.Value[[]string]{Value: []string{}, Origin: plan.Origin{Kind: "default",
 				Note: "no mentionPatterns anywhere and no identity name or emoji to derive them from"}}
 		default:
-			a.MentionPatterns = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: "derived", Path: strings.TrimPrefix(base+".identity", "."), Note: "from the agent's identity name and emoji"}}
+			pats = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: "derived", Path: strings.TrimPrefix(base+".identity", "."), Note: "from the agent's identity name and emoji"}}
 		}
+		a.Mentions = plan.NewMentions(pats)
 		if idn := e.obj("identity"); idn != nil {
 			a.Identity = map[string]string{}
 			for _, k := range []string{"name", "emoji"} {
 				if s, ok := idn.str(k); ok {
 					a.Identity[k] = s
 				}
-			}
-		}
-		// buildMentionRegexes skips blank patterns and refuses those with
-		// nested repetition; with none left, mentions cannot be detected.
-		for _, pat := range a.MentionPatterns.Value {
-			switch t := openclaw.TrimJS(strings.ReplaceAll(pat, "\b", `\b`)); {
-			case t == "":
-			case hasNestedRepetition(t):
-				a.InvalidPatterns = append(a.InvalidPatterns, pat)
-			default:
-				a.CanDetect = true
 			}
 		}
 		if d, _ := e.boolean("default"); d {

@@ -275,7 +275,7 @@ func checkLine(t *testing.T, c *checker, p *plan.Plan, g lowerLine) {
 		c.eq("dbPath", gotDB, orDefault(cfg["dbPath"], ""))
 		c.eq("service", a.Service.Value, orDefault(cfg["service"], "auto"))
 		c.eq("region", a.Region.Value, orDefault(cfg["region"], "US"))
-		c.eq("dmPolicy", a.DM.Policy.Value, orDefault(cfg["dmPolicy"], "pairing"))
+		c.eq("dmPolicy", string(a.DM.Policy.Value), orDefault(cfg["dmPolicy"], "pairing"))
 		c.eq("allowFrom", raws(a.DM.AllowFrom.Value), normalizeAllowList(cfg["allowFrom"]))
 		c.eq("includeAttachments", a.Attachments.Include.Value, orDefault(cfg["includeAttachments"], false))
 		mb, _ := orDefault(cfg["mediaMaxMb"], 16.0).(float64)
@@ -416,9 +416,9 @@ func checkDecision(t *testing.T, c *checker, p *plan.Plan, a plan.Account, g low
 	mustJSON(t, g.Result, &want)
 
 	// The monitor's inputs, as the plan states them.
-	c.eq("dmPolicy (monitor)", a.DM.Policy.Value, in.DMPolicy)
+	c.eq("dmPolicy (monitor)", string(a.DM.Policy.Value), in.DMPolicy)
 	c.eq("allowFrom (monitor)", raws(a.DM.AllowFrom.Value), nonNil(in.AllowFrom))
-	c.eq("groupPolicy (monitor)", a.Groups.Policy.Value, in.GroupPolicy)
+	c.eq("groupPolicy (monitor)", string(a.Groups.Policy.Value), in.GroupPolicy)
 	c.eq("groupAllowFrom (monitor)", raws(a.Groups.Senders.Value), nonNil(in.GroupAllowFrom))
 	c.eq("account id (monitor)", a.ID, in.AccountID)
 

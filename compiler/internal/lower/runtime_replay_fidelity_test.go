@@ -222,9 +222,9 @@ func replayCheck(t *testing.T, g replayLine, a plan.Account) []string {
 		eq("dbPath", a.DBPath.Value, str("dbPath", ""))
 		eq("service", a.Service.Value, str("service", "auto"))
 		eq("region", a.Region.Value, str("region", "US"))
-		eq("dmPolicy", a.DM.Policy.Value, str("dmPolicy", "pairing"))
+		eq("dmPolicy", string(a.DM.Policy.Value), str("dmPolicy", "pairing"))
 		if gp, ok := want.Config["groupPolicy"].(string); ok {
-			eq("groupPolicy", a.Groups.Policy.Value, gp)
+			eq("groupPolicy", string(a.Groups.Policy.Value), gp)
 		}
 		var allow []string
 		if l, ok := want.Config["allowFrom"].([]any); ok {

@@ -1,0 +1,256 @@
+package plan
+
+import (
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+)
+
+// This file is the one home of routing: which agent an iMessage message
+// reaches and under which session key. The runtime's decider, the lints,
+// `explain --access` and the policy diff all ask these functions, so they
+// cannot disagree. It ports resolveAgentRoute (src/routing/resolve-route.ts)
+// and buildAgentPeerSessionKey (src/routing/session-key.ts) of OpenClaw
+// 2026.3.24, restricted to what an iMessage route can carry (a peer; never
+// a guild, team, roles or a parent peer).
+
+// Route is where a message goes.
+type Route struct {
+	AgentID        string `json:"agentId"` // normalised
+	AccountID      string `json:"accountId"`
+	SessionKey     string `json:"sessionKey"`
+	MainSessionKey string `json:"mainSessionKey"`
+	// LastRoutePolicy is "main" when the session key is the agent's main
+	// session, else "session".
+	LastRoutePolicy string `json:"lastRoutePolicy"`
+	// MatchedBy is "binding.peer", "binding.account", "binding.channel" or
+	// "default".
+	MatchedBy string `json:"matchedBy"`
+	// Binding is the index into Global.Bindings that decided, -1 for the
+	// default agent.
+	Binding int `json:"-"`
+}
+
+// Route resolves the agent and session key for a message of the given
+// kind on an account: peerID is the normalised sender handle for a DM and
+// the chat id for a group.
+func (g *Global) Route(accountID string, kind PeerKind, peerID string) Route {
+	accountID = openclaw.NormalizeAccountID(accountID)
+	peerID = openclaw.TrimJS(peerID)
+	// Tiers in order: a binding naming this peer (bindings for this
+	// account and for "*" merged in config order), then one naming the
+	// account, then one for every account. Within a tier the first in
+	// config order wins.
+	peer, account, channel := -1, -1, -1
+	for i := range g.Bindings {
+		b := &g.Bindings[i]
+		if b.Dead != "" || !b.appliesTo(accountID) {
+			continue
+		}
+		switch {
+		case b.PeerKind != "":
+			if peer < 0 && b.PeerID == peerID && peerKindMatches(b.PeerKind, kind) {
+				peer = i
+			}
+		case b.AccountPattern == "*":
+			if channel < 0 {
+				channel = i
+			}
+		default:
+			if account < 0 {
+				account = i
+			}
+		}
+	}
+	for _, t := range []struct {
+		i  int
+		by string
+	}{{peer, "binding.peer"}, {account, "binding.account"}, {channel, "binding.channel"}} {
+		if t.i >= 0 {
+			return g.choose(g.pickAgent(g.Bindings[t.i].AgentID), t.by, t.i, accountID, kind, peerID)
+		}
+	}
+	return g.choose(g.DefaultAgentID(), "default", -1, accountID, kind, peerID)
+}
+
+// appliesTo reports whether the binding's account pattern selects the
+// account: "*" selects all, "" the default account, anything else by its
+// normalised id.
+func (b *Binding) appliesTo(accountID string) bool {
+	switch b.AccountPattern {
+	case "*":
+		return true
+	case "":
+		return accountID == openclaw.DefaultAccountIDValue
+	}
+	return openclaw.NormalizeAccountID(b.AccountPattern) == accountID
+}
+
+// peerKindMatches: group and channel bindings match each other.
+func peerKindMatches(binding, scope PeerKind) bool {
+	if binding == scope {
+		return true
+	}
+	return binding != PeerDirect && scope != PeerDirect
+}
+
+func (g *Global) choose(agentID, matchedBy string, binding int, accountID string, kind PeerKind, peerID string) Route {
+	main := "agent:" + openclaw.NormalizeAgentID(agentID) + ":main"
+	key := g.sessionKey(agentID, accountID, kind, peerID)
+	r := Route{AgentID: agentID, AccountID: accountID, SessionKey: strings.ToLower(key), MainSessionKey: strings.ToLower(main),
+		MatchedBy: matchedBy, Binding: binding, LastRoutePolicy: "session"}
+	if r.SessionKey == r.MainSessionKey {
+		r.LastRoutePolicy = "main"
+	}
+	return r
+}
+
+// sessionKey is buildAgentPeerSessionKey for channel "imessage". The
+// result is lower-cased by the caller with JavaScript's toLowerCase.
+func (g *Global) sessionKey(agentID, accountID string, kind PeerKind, peerID string) string {
+	agent := openclaw.NormalizeAgentID(agentID)
+	if kind != PeerDirect {
+		if peerID == "" {
+			peerID = "unknown"
+		}
+		return "agent:" + agent + ":imessage:" + string(kind) + ":" + openclaw.ToLowerJS(peerID)
+	}
+	scope := g.DMScope.Value
+	if scope != ScopeMain && scope != "" {
+		if linked := g.linkedPeer(peerID); linked != "" {
+			peerID = linked
+		}
+	}
+	peerID = openclaw.ToLowerJS(peerID)
+	if peerID != "" {
+		switch scope {
+		case ScopePerAccountChannelPeer:
+			return "agent:" + agent + ":imessage:" + accountID + ":direct:" + peerID
+		case ScopePerChannelPeer:
+			return "agent:" + agent + ":imessage:direct:" + peerID
+		case ScopePerPeer:
+			return "agent:" + agent + ":direct:" + peerID
+		}
+	}
+	return "agent:" + agent + ":main"
+}
+
+// linkedPeer is resolveLinkedPeerId: the canonical name whose ids list the
+// peer, bare or as "imessage:<peer>" (trimmed, lower-cased).
+func (g *Global) linkedPeer(peerID string) string {
+	raw := openclaw.ToLowerJS(openclaw.TrimJS(peerID))
+	if raw == "" {
+		return ""
+	}
+	scoped := openclaw.ToLowerJS(openclaw.TrimJS("imessage:" + peerID))
+	for _, l := range g.IdentityLinks {
+		name := openclaw.TrimJS(l.Canonical)
+		if name == "" {
+			continue
+		}
+		for _, id := range l.IDs {
+			if n := openclaw.ToLowerJS(openclaw.TrimJS(id)); n != "" && (n == raw || n == scoped) {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// pickAgent is pickFirstExistingAgentId: the listed agent whose normalised
+// id matches, else the default agent; with no agents.list, any id names
+// an agent of its own.
+func (g *Global) pickAgent(id string) string {
+	t := openclaw.TrimJS(id)
+	if t == "" {
+		return g.DefaultAgentID()
+	}
+	if g.implicitAgents() {
+		return openclaw.NormalizeAgentID(t)
+	}
+	if ag := g.Agent(t); ag != nil {
+		return openclaw.NormalizeAgentID(ag.ID)
+	}
+	return g.DefaultAgentID()
+}
+
+// DefaultAgentID is resolveDefaultAgentId: the first agent marked default,
+// else the first listed, else "main".
+func (g *Global) DefaultAgentID() string {
+	for _, ag := range g.Agents {
+		if ag.Default {
+			return openclaw.NormalizeAgentID(ag.ID)
+		}
+	}
+	return "main"
+}
+
+// Agent is resolveAgentConfig: the first listed agent whose normalised id
+// equals id's, or nil (no agents.list, or not listed).
+func (g *Global) Agent(id string) *Agent {
+	if g.implicitAgents() {
+		return nil
+	}
+	want := openclaw.NormalizeAgentID(id)
+	for i := range g.Agents {
+		if openclaw.NormalizeAgentID(g.Agents[i].ID) == want {
+			return &g.Agents[i]
+		}
+	}
+	return nil
+}
+
+// implicitAgents reports whether agents.list is empty (the lowering then
+// lists one stand-in "main" agent with Implicit set).
+func (g *Global) implicitAgents() bool {
+	return len(g.Agents) == 1 && g.Agents[0].Implicit
+}
+
+// Mentions is resolveMentionPatterns for a routed agent: the agent's own
+// groupChat.mentionPatterns (even []), else
+// messages.groupChat.mentionPatterns, else patterns derived from its
+// identity. The second result is the agent whose patterns they are (nil
+// when the agent is not listed).
+func (g *Global) Mentions(agentID string) (Mentions, *Agent) {
+	if ag := g.Agent(agentID); ag != nil {
+		return ag.Mentions, ag
+	}
+	if g.GroupChatMentions != nil {
+		return *g.GroupChatMentions, nil
+	}
+	note := "the agent is not in agents.list and messages.groupChat.mentionPatterns is unset"
+	if g.implicitAgents() {
+		note = "agents.list is empty and messages.groupChat.mentionPatterns is unset"
+	}
+	return Mentions{Patterns: Value[[]string]{Value: []string{}, Origin: Origin{Kind: "default", Note: note}}}, nil
+}
+
+// Target is one route a kind of message can take on an account.
+type Target struct {
+	Route
+	// Peer is the peer id a peer binding names ("" for the catch-all).
+	Peer string
+}
+
+// Targets lists every route messages of one kind can take on an account:
+// one per peer binding that can match (first binding per peer), then the
+// catch-all that every other message takes. The lints and `explain
+// --access` use it to know which agents' mention patterns matter.
+func (g *Global) Targets(accountID string, kind PeerKind) []Target {
+	accountID = openclaw.NormalizeAccountID(accountID)
+	var out []Target
+	seen := map[string]bool{}
+	for i := range g.Bindings {
+		b := &g.Bindings[i]
+		if b.Dead != "" || b.PeerKind == "" || !b.appliesTo(accountID) || !peerKindMatches(b.PeerKind, kind) || seen[b.PeerID] {
+			continue
+		}
+		seen[b.PeerID] = true
+		out = append(out, Target{Route: g.Route(accountID, kind, b.PeerID), Peer: b.PeerID})
+	}
+	// A peer id no binding names reaches the catch-all; "\x00" is never a
+	// real peer id, so no session key is shown for it.
+	catchAll := g.Route(accountID, kind, "\x00")
+	catchAll.SessionKey = ""
+	return append(out, Target{Route: catchAll})
+}

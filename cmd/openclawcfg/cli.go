@@ -32,6 +32,7 @@ type cli struct {
 	Explain explainCmd       `cmd:"" help:"Explain a config path, its effective value in a config, or who a config admits."`
 	Compile compileCmd       `cmd:"" help:"Validate a config and write its frozen runtime plan."`
 	Schema  schemaCmd        `cmd:"" help:"Print the config schema as JSON Schema, for editors."`
+	Decide  decideCmd        `cmd:"" help:"Decide imsg messages (JSON lines on stdin) as OpenClaw would: drop and why, pairing, or dispatch."`
 }
 
 // env is what commands need from the outside world.
@@ -95,7 +96,7 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 func commandOf(args []string) []string {
 	for _, a := range args {
 		switch a {
-		case "vet", "explain", "compile", "schema":
+		case "vet", "explain", "compile", "schema", "decide":
 			return []string{a}
 		}
 	}

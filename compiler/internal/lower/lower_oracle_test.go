@@ -13,11 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openclawcfg/openclawcfg/compiler"
-	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
+	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 )
 
 // The golden holds OpenClaw 2026.3.24's own answers about every example and
@@ -423,17 +424,24 @@ func checkDecision(t *testing.T, c *checker, p *plan.Plan, a plan.Account, g low
 	c.eq("account id (monitor)", a.ID, in.AccountID)
 
 	m := in.Message
-	d := lower.Evaluate(p, in.AccountID, lower.Message{
-		Sender: m.Sender, ChatID: m.ChatID, ChatGUID: m.ChatGUID, ChatIdentifier: m.ChatIdentifier,
-		IsGroup: m.IsGroup, IsFromMe: m.IsFromMe, Text: m.Text, PairingStore: in.StoreAllowFrom,
-	})
-	c.eq("decision", strings.TrimSpace(d.Kind+" "+d.Reason), strings.TrimSpace(want.Kind+" "+want.Reason))
-	switch want.Kind {
-	case lower.KindPairing:
+	raw, _ := json.Marshal(map[string]any{"sender": m.Sender, "chat_id": m.ChatID, "chat_guid": m.ChatGUID,
+		"chat_identifier": m.ChatIdentifier, "is_group": m.IsGroup, "is_from_me": m.IsFromMe, "text": m.Text})
+	msg, err := inbound.ParseMessage(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := inbound.New(p, in.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dc.Decide(msg, inbound.Input{Store: in.StoreAllowFrom, Now: time.UnixMilli(1_800_000_000_000)}, inbound.NewState())
+	c.eq("decision", strings.TrimSpace(string(d.Kind)+" "+d.Reason), strings.TrimSpace(want.Kind+" "+want.Reason))
+	switch inbound.Kind(want.Kind) {
+	case inbound.Pairing:
 		c.eq("pairing sender id", d.SenderID, want.SenderID)
-	case lower.KindDispatch:
+	case inbound.Dispatch:
 		c.eq("isGroup", d.IsGroup, want.IsGroup)
-		c.eq("routed agent", d.AgentID, want.Route.AgentID)
+		c.eq("routed agent", d.Route.AgentID, want.Route.AgentID)
 	}
 }
 

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/openclawcfg/openclawcfg/plan"
+	"github.com/openclawcfg/openclawcfg/runtime/inbound"
+)
+
+type decideCmd struct {
+	Plan     string `arg:"" name:"plan" help:"A plan written by openclawcfg compile."`
+	Account  string `placeholder:"ID" help:"Decide as this account (default: the plan's default account)."`
+	StateDir string `placeholder:"DIR" help:"State dir holding the pairing store (default: $OPENCLAWCFG_STATE_DIR, else ~/.openclawcfg)."`
+	Format   string `short:"f" default:"json" enum:"json,text" help:"json (one object a line) or text (one sentence a line)."`
+	Context  bool   `help:"With --format json, add the inbound context a handler would receive."`
+}
+
+func (c *decideCmd) Help() string {
+	return `Reads imsg message objects on standard input, one JSON object a line (the
+params.message of a watch.subscribe notification; a whole notification line is
+accepted too), and writes one line per message: what OpenClaw 2026.3.24 does
+with it as the first message a freshly started gateway sees. JSON lines carry
+kind (drop, pairing or dispatch), reason (OpenClaw's drop reason), senderId,
+isGroup, agentId, sessionKey, wasMentioned, commandAuthorized, and why and key
+(the rule in one sentence and the config key that decided). A line that is not
+a message object gets an {"error": ...} line and the stream goes on.
+Exit status: 0 when every line was decided, 1 when some line was not a
+message, 2 when the plan does not load or the account is unknown.`
+}
+
+// decision is one output line; the key names are a stable interface.
+type decisionLine struct {
+	Kind              string           `json:"kind"`
+	Reason            string           `json:"reason,omitempty"`
+	SenderID          string           `json:"senderId,omitempty"`
+	IsGroup           bool             `json:"isGroup"`
+	AgentID           string           `json:"agentId,omitempty"`
+	SessionKey        string           `json:"sessionKey,omitempty"`
+	WasMentioned      bool             `json:"wasMentioned"`
+	CommandAuthorized bool             `json:"commandAuthorized"`
+	Why               string           `json:"why,omitempty"`
+	Key               string           `json:"key,omitempty"`
+	Context           *inbound.Context `json:"context,omitempty"`
+}
+
+func (c *decideCmd) Run(e *env) error {
+	p, err := loadPlan(c.Plan)
+	if err != nil {
+		return err
+	}
+	account := c.Account
+	if account == "" {
+		account = p.DefaultAccount.Value
+	}
+	d, err := inbound.New(p, account)
+	if err != nil {
+		return err
+	}
+	a := d.Account()
+	if why := p.NotRunning(a); why != "" {
+		fmt.Fprintf(e.stderr, "openclawcfg: note: account %q does not start (%s); deciding as if it ran\n", a.ID, why)
+	}
+	dir := stateDir(c.StateDir)
+	store, err := readPairingStore(dir, a.ID)
+	if err != nil {
+		return fmt.Errorf("cannot read the pairing store in %s: %v", dir, err)
+	}
+
+	in := bufio.NewReaderSize(e.stdin, 1<<16)
+	out := bufio.NewWriterSize(e.stdout, 1<<16)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	bad := false
+	for n := 1; ; n++ {
+		line, long, err := readLine(in)
+		if long || len(bytes.TrimSpace(line)) > 0 {
+			msg, perr := messageOf(line)
+			if long {
+				msg, perr = nil, errLineTooLong
+			}
+			if perr != nil {
+				bad = true
+				if c.Format == "text" {
+					fmt.Fprintf(out, "line %d: not a message: %v\n", n, perr)
+				} else {
+					_ = enc.Encode(map[string]any{"line": n, "error": perr.Error()})
+				}
+			} else {
+				// Each message is the first a freshly started gateway sees.
+				dec := d.Decide(msg, inbound.Input{Store: store, Now: time.Now()}, inbound.NewState())
+				if c.Format == "text" {
+					fmt.Fprintf(out, "line %d: %s\n", n, sentence(dec))
+				} else {
+					l := decisionLine{Kind: string(dec.Kind), Reason: dec.Reason, SenderID: dec.SenderID, IsGroup: dec.IsGroup,
+						WasMentioned: dec.WasMentioned, CommandAuthorized: dec.CommandAuthorized, Why: dec.Why, Key: dec.Key}
+					if dec.Route != nil {
+						l.AgentID, l.SessionKey = dec.Route.AgentID, dec.Route.SessionKey
+					}
+					if c.Context {
+						l.Context = dec.Context
+					}
+					if err := enc.Encode(l); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading standard input: %v", err)
+		}
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	if bad {
+		return exitCode(exitInvalid)
+	}
+	return nil
+}
+
+// maxLine bounds one input line; a longer one is reported, not buffered.
+const maxLine = 8 << 20
+
+var errLineTooLong = errors.New("line longer than 8 MiB")
+
+// readLine returns the next line without its newline. A line over
+// maxLine is consumed without being kept, and reported with long.
+func readLine(r *bufio.Reader) (line []byte, long bool, err error) {
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !long && len(line)+len(chunk) <= maxLine {
+			line = append(line, chunk...)
+		} else {
+			long, line = true, nil
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimRight(line, "\r\n"), long, err
+	}
+}
+
+// messageOf accepts a message object, a notification's params, or a whole
+// notification line.
+func messageOf(line []byte) (*inbound.Message, error) {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil || obj == nil {
+		if err == nil {
+			err = errors.New("null")
+		}
+		return nil, fmt.Errorf("not a JSON object: %v", jsonErr(err))
+	}
+	if dec.More() {
+		return nil, errors.New("not a JSON object: data after the object")
+	}
+	if params, ok := obj["params"].(map[string]any); ok && obj["method"] != nil {
+		if obj["method"] != "message" {
+			return nil, fmt.Errorf("a %v notification, not a message", obj["method"])
+		}
+		obj = params
+	}
+	if m, ok := obj["message"].(map[string]any); ok {
+		obj = m
+	}
+	return inbound.FromObject(obj)
+}
+
+func jsonErr(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%v (at byte %d)", se, se.Offset)
+	}
+	return err.Error()
+}
+
+// sentence renders a decision for people.
+func sentence(d inbound.Decision) string {
+	var b strings.Builder
+	switch d.Kind {
+	case inbound.Dispatch:
+		fmt.Fprintf(&b, "dispatch to agent %q (session %s): %s", d.Route.AgentID, d.Route.SessionKey, d.Why)
+		if d.CommandAuthorized {
+			b.WriteString("; may run control commands")
+		}
+	case inbound.Pairing:
+		fmt.Fprintf(&b, "pairing: %s", d.Why)
+	default:
+		fmt.Fprintf(&b, "drop (%s): %s", d.Reason, d.Why)
+	}
+	if d.Key != "" {
+		fmt.Fprintf(&b, " [%s]", d.Key)
+	}
+	return b.String()
+}
+
+// loadPlan reads and verifies a sealed plan; every failure is a usage
+// error (exit 2) that says why.
+func loadPlan(path string) (*plan.Plan, error) {
+	b, err := readSmall(path, 64<<20)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the plan %s: %s", path, readError(err))
+	}
+	p, err := plan.Load(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a usable plan: %v", path, strings.TrimPrefix(err.Error(), "plan: "))
+	}
+	return p, nil
+}
+
+func readSmall(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	if fi.Size() > max {
+		return nil, fmt.Errorf("larger than %d MiB", max>>20)
+	}
+	return io.ReadAll(io.LimitReader(f, max+1))
+}

@@ -1,0 +1,435 @@
+package inbound
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/plan"
+)
+
+// Kind is what happens to a message.
+type Kind string
+
+const (
+	Drop     Kind = "drop"
+	Pairing  Kind = "pairing"
+	Dispatch Kind = "dispatch"
+)
+
+// Decision is the outcome for one message.
+type Decision struct {
+	Kind Kind
+	// Reason is the drop reason in OpenClaw's words ("dmPolicy blocked",
+	// "no mention", ...), or "rate limited" when the echo-loop limiter
+	// silenced a dispatch.
+	Reason string
+	// Why explains the decision in one sentence naming the rule; Key is the
+	// config key that decided it ("" when no key did).
+	Why string
+	Key string
+
+	Sender   string // trimmed raw sender
+	SenderID string // normalised sender (the pairing request's id)
+	IsGroup  bool
+	ChatID   string // String(chat_id), "" without one
+	// Route is set once routing ran (dispatch, and drops after it).
+	Route             *plan.Route
+	WasMentioned      bool
+	CommandAuthorized bool
+	// RateLimited: OpenClaw decided to dispatch, then its echo-loop limiter
+	// dropped the message (Kind is Drop, Reason "rate limited").
+	RateLimited bool
+	// Context is the inbound context of a dispatch.
+	Context *Context
+	// HistoryKey is the pending-history key of a group message.
+	HistoryKey string
+	// Logs are the lines OpenClaw logs in verbose mode for this message.
+	Logs []string
+
+	bodyText string
+}
+
+// Decider decides the messages of one account of a plan. Build it once per
+// account; it compiles the account's mention patterns up front. Decide is
+// safe for concurrent use only with distinct States.
+type Decider struct {
+	p        *plan.Plan
+	a        *plan.Account
+	allow    []string // allowFrom as the monitor normalises it
+	groupAl  []string // the monitor's groupAllowFrom list
+	roots    []string // effective attachment roots
+	remote   string   // remote host in effect ("" for local)
+	commands commandDetector
+	envelope envelopeOptions
+
+	mu       sync.Mutex
+	mentions map[string]*mentionSet // by routed agent id
+}
+
+type mentionSet struct {
+	res []*jsRegexp
+}
+
+// New builds the decider for the account the gateway runs as accountID.
+// It does not check that the account runs; Plan.Running tells.
+func New(p *plan.Plan, accountID string) (*Decider, error) {
+	a := p.Account(accountID)
+	if a == nil {
+		var ids []string
+		for _, x := range p.Accounts {
+			ids = append(ids, x.ID)
+		}
+		return nil, fmt.Errorf("no account %q in the plan (accounts: %s)", openclaw.NormalizeAccountID(accountID), strings.Join(ids, ", "))
+	}
+	d := &Decider{p: p, a: a, mentions: map[string]*mentionSet{},
+		commands: commandsOf(p), envelope: envelopeOf(p)}
+	for _, e := range a.DM.AllowFrom.Value {
+		d.allow = append(d.allow, e.Raw)
+	}
+	for _, e := range a.Groups.Senders.Value {
+		d.groupAl = append(d.groupAl, e.Raw)
+	}
+	d.roots = a.Attachments.LocalRoots
+	if a.RemoteHost.Host != "" {
+		d.remote = a.RemoteHost.Host
+		d.roots = a.Attachments.RemoteRoots
+	}
+	for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+		d.mentionsFor(t.AgentID)
+	}
+	return d, nil
+}
+
+// Account is the account the decider decides for.
+func (d *Decider) Account() *plan.Account { return d.a }
+
+func (d *Decider) mentionsFor(agentID string) *mentionSet {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if m, ok := d.mentions[agentID]; ok {
+		return m
+	}
+	src, _ := d.p.Global.Mentions(agentID)
+	m := &mentionSet{res: compileMentions(src.Patterns.Value)}
+	d.mentions[agentID] = m
+	return m
+}
+
+// Input is what the monitor knows besides the message.
+type Input struct {
+	// Store is the account's pairing allow list (approved sender ids) as
+	// readChannelAllowFromStore returns it.
+	Store []string
+	// Now is the monitor's clock.
+	Now time.Time
+}
+
+// Decide runs OpenClaw 2026.3.24's handleMessageNow for one message:
+// attachment filter and placeholder, resolveIMessageInboundDecision, the
+// echo-loop limiter, and for a dispatch the inbound context, the session
+// time and the group history (cleared as OpenClaw clears it after the
+// dispatch). st is the account's state and is updated.
+func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
+	now := in.Now.UnixMilli()
+	a := d.a
+	var logs []string
+	logf := func(format string, args ...any) { logs = append(logs, fmt.Sprintf(format, args...)) }
+
+	// Attachments (§5.1): only with includeAttachments; kept when they have
+	// a path, are not missing and lie inside the effective roots.
+	var valid []Attachment
+	if a.Attachments.Include.Value {
+		for _, at := range m.Attachments {
+			p := openclaw.TrimJS(deref(at.OriginalPath))
+			if p == "" || at.Missing {
+				continue
+			}
+			if openclaw.PathAllowed(p, d.roots) {
+				valid = append(valid, at)
+				continue
+			}
+			logf("imessage: dropping inbound attachment outside allowed roots: %s", p)
+		}
+	}
+	messageText := openclaw.TrimJS(deref(m.Text))
+	placeholder := ""
+	if len(valid) > 0 {
+		placeholder = "<media:attachment>"
+		if k := mediaKind(deref(valid[0].MimeType)); k != "" {
+			placeholder = "<media:" + k + ">"
+		}
+	}
+	bodyText := messageText
+	if bodyText == "" {
+		bodyText = placeholder
+	}
+
+	dec := d.decide(m, messageText, bodyText, in.Store, st, now, logf)
+	dec.Logs = logs
+
+	// The echo-loop limiter (monitor-provider.ts): drops of our own text
+	// count; a dispatch in a chat with five of them in a minute is dropped.
+	convKey := "dm:" + openclaw.TrimJS(m.Sender)
+	if m.ChatID != nil {
+		convKey = "group:" + m.ChatID.String()
+	}
+	rateKey := a.ID + ":" + convKey
+	switch {
+	case dec.Kind == Drop:
+		switch dec.Reason {
+		case "echo", "self-chat echo", "reflected assistant content", "from me":
+			st.limiter.record(rateKey, now)
+		}
+		return dec
+	case dec.Kind == Dispatch && st.limiter.limited(rateKey, now):
+		dec.Logs = append(dec.Logs, "imessage: rate-limited conversation "+convKey+" (echo loop detected)")
+		dec.Kind, dec.Reason, dec.RateLimited = Drop, "rate limited", true
+		dec.Why = "OpenClaw's echo-loop limiter dropped it: five of the bot's own messages (from-me, echo, self-chat or reflected drops) were seen in this chat within 60 s"
+		dec.Context = nil
+		return dec
+	case dec.Kind == Pairing:
+		return dec
+	}
+
+	dec.Context = d.buildContext(m, &dec, valid, st, now)
+	// recordInboundSession stamps the session; the next envelope in it
+	// shows the time since.
+	st.sessions.set(dec.Route.SessionKey, now)
+	if dec.IsGroup && dec.HistoryKey != "" && a.History.GroupLimit.Value > 0 {
+		st.histories.clear(dec.HistoryKey)
+	}
+	return dec
+}
+
+// decide is resolveIMessageInboundDecision.
+func (d *Decider) decide(m *Message, messageText, bodyText string, store []string, st *State, now int64, logf func(string, ...any)) Decision {
+	a := d.a
+	sender := openclaw.TrimJS(m.Sender)
+	if sender == "" {
+		return Decision{Kind: Drop, Reason: "missing sender", Why: "the message has no sender"}
+	}
+	dec := Decision{Sender: sender, SenderID: openclaw.NormalizeHandle(sender)}
+	drop := func(reason, why, key string) Decision {
+		dec.Kind, dec.Reason, dec.Why, dec.Key = Drop, reason, why, key
+		return dec
+	}
+	var chatID *int64
+	if m.ChatID != nil {
+		dec.ChatID = m.ChatID.String()
+		if v, ok := m.ChatID.Int64(); ok {
+			chatID = &v
+		}
+	}
+	var createdAt *int64
+	createdInvalid := false
+	if m.CreatedAt != "" {
+		if ms, ok := parseJSDate(m.CreatedAt); ok {
+			createdAt = &ms
+		} else {
+			createdInvalid = true
+		}
+	}
+	gate := a.ChatGate(dec.ChatID)
+	dec.IsGroup = m.IsGroup || (dec.ChatID != "" && gate.TreatsAsGroup())
+	selfKey := func(text string) string {
+		return selfChatKey(a.ID, dec.IsGroup, dec.ChatID, sender, text, createdAt)
+	}
+	if m.IsFromMe {
+		st.selfChat.remember(selfKey(bodyText), now)
+		return drop("from me", "imsg marks it as sent from this Mac (is_from_me)", "")
+	}
+	if dec.IsGroup && (m.ChatID == nil || !m.ChatID.Truthy()) {
+		return drop("group without chat_id", "a group message must carry a chat_id", "")
+	}
+	allowed := func(list []string) bool {
+		if len(list) == 0 {
+			return false
+		}
+		return openclaw.IsAllowedSender(list, sender, chatID, m.ChatGUID, m.ChatIdentifier)
+	}
+	// Access (resolveDmGroupAccessWithLists): the DM list merges the
+	// pairing store unless dmPolicy is "allowlist"; groups use the
+	// monitor's group list only, with no fallback.
+	dmList := d.allow
+	if a.DM.Policy.Value != plan.DMAllowlist {
+		dmList = append(append([]string(nil), d.allow...), trimmed(store)...)
+	}
+	groupList := d.groupAl
+	if dec.IsGroup {
+		switch a.Groups.Policy.Value {
+		case plan.GroupDisabled:
+			logf("Blocked iMessage group message (groupPolicy: disabled)")
+			return drop("groupPolicy disabled", `groupPolicy is "disabled": every group message is dropped`, originPath(a.Groups.Policy.Origin, "channels.imessage.groupPolicy"))
+		case plan.GroupOpen:
+		default:
+			if len(groupList) == 0 {
+				logf("Blocked iMessage group message (groupPolicy: allowlist, no groupAllowFrom)")
+				return drop("groupPolicy allowlist (empty groupAllowFrom)", `groupPolicy is "allowlist" and the group sender list is empty (pairing approvals never count for groups)`, originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"))
+			}
+			if !allowed(groupList) {
+				logf("Blocked iMessage sender %s (not in groupAllowFrom)", sender)
+				return drop("not in groupAllowFrom", fmt.Sprintf("the sender %s is not in the group sender list", dec.SenderID), originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"))
+			}
+		}
+		if gate.ListEnabled && !gate.Allowed {
+			logf("imessage: skipping group message (%s) not in allowlist", dec.ChatID)
+			return drop("group id not in allowlist", fmt.Sprintf("chat %s is not a key of groups (and there is no \"*\" entry)", dec.ChatID), originPath(a.Groups.GroupsOrigin, "channels.imessage.groups"))
+		}
+	} else {
+		switch {
+		case a.DM.Policy.Value == plan.DMDisabled:
+			return drop("dmPolicy disabled", `dmPolicy is "disabled": every DM is dropped`, originPath(a.DM.Policy.Origin, "channels.imessage.dmPolicy"))
+		case a.DM.Policy.Value == plan.DMOpen, allowed(dmList):
+		case a.DM.Policy.Value == plan.DMPairing:
+			dec.Kind, dec.Key = Pairing, originPath(a.DM.Policy.Origin, "channels.imessage.dmPolicy")
+			dec.Why = fmt.Sprintf(`dmPolicy is "pairing" and %s is neither in allowFrom nor approved: the sender gets a pairing code`, dec.SenderID)
+			return dec
+		default:
+			logf("Blocked iMessage sender %s (dmPolicy=%s)", sender, a.DM.Policy.Value)
+			return drop("dmPolicy blocked", fmt.Sprintf("dmPolicy is %q and %s is not in allowFrom", a.DM.Policy.Value, dec.SenderID), originPath(a.DM.AllowFrom.Origin, "channels.imessage.allowFrom"))
+		}
+	}
+
+	kind, peer := plan.PeerDirect, dec.SenderID
+	if dec.IsGroup {
+		kind, peer = plan.PeerGroup, dec.ChatID
+	}
+	route := d.p.Global.Route(a.ID, kind, peer)
+	dec.Route = &route
+
+	if openclaw.TrimJS(bodyText) == "" {
+		return drop("empty body", "the message has no text and no usable attachment", "")
+	}
+	if st.selfChat.has(selfKey(bodyText), now) {
+		logf("imessage: dropping self-chat reflected duplicate: %q", preview(bodyText, 50))
+		return drop("self-chat echo", "it repeats a from-me row of this chat seen within 10 s (a message to yourself)", "")
+	}
+	var msgID string
+	if m.ID != nil {
+		msgID = m.ID.String()
+	}
+	if messageText != "" || msgID != "" {
+		scope := a.ID + ":imessage:" + sender
+		if dec.IsGroup {
+			scope = a.ID + ":chat_id:" + dec.ChatID
+		}
+		if st.echo.has(scope, messageText, msgID, now) {
+			logf("imessage: skipping echo message%s: %q", idSuffix(msgID), preview(messageText, 50))
+			return drop("echo", "it is the text of a reply the bot sent to this chat within 5 s", "")
+		}
+	}
+	if labels := reflectedLabels(messageText); len(labels) > 0 {
+		logf("imessage: dropping reflected assistant content (markers: %s)", strings.Join(labels, ", "))
+		return drop("reflected assistant content", "it carries the assistant's internal markers ("+strings.Join(labels, ", ")+") outside code, so it is the bot's own output bounced back", "")
+	}
+
+	if dec.IsGroup {
+		dec.HistoryKey = dec.ChatID
+	}
+	mentionSet := d.mentionsFor(route.AgentID)
+	mentioned := !dec.IsGroup || matchMentions(messageText, mentionSet.res)
+	require := gate.RequireMention()
+	if !dec.IsGroup {
+		require = plan.Value[bool]{Value: true}
+	}
+	canDetect := len(mentionSet.res) > 0
+	// Command authorisation (resolveDualTextControlCommandGate): for groups
+	// the DM authoriser is the configured allowFrom only.
+	cmdDM := dmList
+	if dec.IsGroup {
+		cmdDM = d.allow
+	}
+	effGroup := groupList
+	hasCmd := d.commands.HasControlCommand(messageText)
+	authorized := !d.p.Global.UseAccessGroups.Value ||
+		(len(cmdDM) > 0 && allowed(cmdDM)) || (len(effGroup) > 0 && allowed(effGroup))
+	dec.CommandAuthorized = authorized
+	if dec.IsGroup && hasCmd && !authorized {
+		logf("imessage: drop control command (unauthorized) target=%s", sender)
+		return drop("control command (unauthorized)", "it is a control command and the sender is in neither allowFrom nor the group sender list", originPath(a.DM.AllowFrom.Origin, "channels.imessage.allowFrom"))
+	}
+	bypass := dec.IsGroup && require.Value && !mentioned && authorized && hasCmd
+	dec.WasMentioned = mentioned || bypass
+	if dec.IsGroup && require.Value && canDetect && !mentioned && !bypass {
+		logf("imessage: skipping group message (no mention)")
+		entry := HistoryEntry{Sender: dec.SenderID, Body: bodyText, Timestamp: createdAt, Invalid: createdInvalid}
+		if m.ID != nil && m.ID.Truthy() {
+			entry.MessageID = msgID
+		}
+		st.histories.append(dec.HistoryKey, entry, a.History.GroupLimit.Value)
+		ms, _ := d.p.Global.Mentions(route.AgentID)
+		return drop("no mention", fmt.Sprintf("this chat requires a mention and the text matches none of agent %q's patterns", route.AgentID),
+			originPath(ms.Patterns.Origin, "messages.groupChat.mentionPatterns"))
+	}
+
+	dec.Kind = Dispatch
+	dec.Key = ""
+	dec.bodyText = openclaw.TrimJS(bodyText)
+	switch {
+	case dec.IsGroup:
+		dec.Why = fmt.Sprintf("group chat %s and sender %s pass both gates", dec.ChatID, dec.SenderID)
+		switch {
+		case !require.Value:
+			dec.Why += "; no mention is required here"
+		case bypass:
+			dec.Why += "; an authorised control command needs no mention"
+		case !canDetect:
+			dec.Why += fmt.Sprintf("; requireMention is on but agent %q has no usable mention patterns, so it is not enforced", route.AgentID)
+		default:
+			dec.Why += "; the agent is mentioned"
+		}
+	case a.DM.Policy.Value == plan.DMOpen:
+		dec.Why = `dmPolicy is "open"`
+	default:
+		dec.Why = fmt.Sprintf("%s is allowed to DM", dec.SenderID)
+	}
+	dec.Why += fmt.Sprintf("; routed to agent %q (%s)", route.AgentID, route.MatchedBy)
+	return dec
+}
+
+func trimmed(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s = openclaw.TrimJS(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func originPath(o plan.Origin, def string) string {
+	if o.Path != "" {
+		return o.Path
+	}
+	return def
+}
+
+func idSuffix(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " id=" + id
+}
+
+// preview is truncateUtf16Safe(text, n): at most n UTF-16 units, never
+// splitting a surrogate pair.
+func preview(s string, n int) string {
+	units := 0
+	for i, r := range s {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		if units+w > n {
+			return s[:i]
+		}
+		units += w
+	}
+	return s
+}
+
+func decodeRuneStr(s string) (rune, int) { return utf8.DecodeRuneInString(s) }

@@ -196,9 +196,21 @@ func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
 	}
 
 	dec.Context = d.buildContext(m, &dec, valid, st, now)
-	// recordInboundSession stamps the session; the next envelope in it
-	// shows the time since.
+	dec.Logs = append(dec.Logs, fmt.Sprintf(`imessage inbound: chatId=%s from=%s len=%d preview="%s"`,
+		orUnknown(dec.ChatID), dec.Context.From, utf16Len(dec.Context.Body),
+		strings.ReplaceAll(preview(dec.Context.Body, 200), "\n", `\n`)))
+	// The dispatch leaves the session stamped (the agent turn's
+	// initSessionState), and a DM also the main session through the
+	// last-route update, unless the main DM session is pinned to another
+	// owner; the next envelope in a session shows the time since.
 	st.sessions.set(dec.Route.SessionKey, now)
+	if !dec.IsGroup {
+		if owner := d.pinnedOwner(); owner != "" && owner != dec.SenderID {
+			dec.Logs = append(dec.Logs, fmt.Sprintf("imessage: skip main-session last route for %s (pinned owner %s)", dec.SenderID, owner))
+		} else {
+			st.sessions.set(dec.Route.MainSessionKey, now)
+		}
+	}
 	if dec.IsGroup && dec.HistoryKey != "" && a.History.GroupLimit.Value > 0 {
 		st.histories.clear(dec.HistoryKey)
 	}
@@ -389,6 +401,48 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 	}
 	dec.Why += fmt.Sprintf("; routed to agent %q (%s)", route.AgentID, route.MatchedBy)
 	return dec
+}
+
+// pinnedOwner is resolvePinnedMainDmOwnerFromAllowlist: with dmScope
+// "main" and an allowFrom of exactly one distinct handle (no "*"), the main
+// DM session belongs to that handle.
+func (d *Decider) pinnedOwner() string {
+	if s := d.p.Global.DMScope.Value; s != "" && s != plan.ScopeMain {
+		return ""
+	}
+	owners := map[string]bool{}
+	owner := ""
+	for _, e := range d.allow {
+		if e == "*" {
+			return ""
+		}
+		if n := openclaw.NormalizeHandle(e); n != "" && !owners[n] {
+			owners[n] = true
+			owner = n
+		}
+	}
+	if len(owners) != 1 {
+		return ""
+	}
+	return owner
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
 }
 
 func trimmed(list []string) []string {

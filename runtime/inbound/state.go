@@ -362,3 +362,20 @@ func (s *sessionTimes) set(key string, at int64) {
 		s.order.Remove(e)
 	}
 }
+
+// PendingChat is one chat's pending group history.
+type PendingChat struct {
+	Key     string
+	Entries []HistoryEntry
+}
+
+// PendingHistory lists the pending group histories, least recently written
+// first (OpenClaw's Map order).
+func (s *State) PendingHistory() []PendingChat {
+	var out []PendingChat
+	for e := s.histories.order.Front(); e != nil; e = e.Next() {
+		slot := e.Value.(*historySlot)
+		out = append(out, PendingChat{Key: slot.key, Entries: slot.entries})
+	}
+	return out
+}

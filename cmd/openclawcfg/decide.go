@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openclawcfg/openclawcfg/plan"
+	"github.com/openclawcfg/openclawcfg/runtime/pairing"
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 )
 
@@ -69,9 +70,10 @@ func (c *decideCmd) Run(e *env) error {
 		fmt.Fprintf(e.stderr, "openclawcfg: note: account %q does not start (%s); deciding as if it ran\n", a.ID, why)
 	}
 	dir := stateDir(c.StateDir)
-	store, err := readPairingStore(dir, a.ID)
+	// As OpenClaw does, an unusable store file counts as empty; say so.
+	store, err := pairing.New(dir).ReadAllowFrom(a.ID)
 	if err != nil {
-		return fmt.Errorf("cannot read the pairing store in %s: %v", dir, err)
+		fmt.Fprintf(e.stderr, "openclawcfg: warning: pairing store: %v; deciding as if it approved nobody\n", err)
 	}
 
 	in := bufio.NewReaderSize(e.stdin, 1<<16)

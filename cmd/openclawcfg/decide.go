@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/openclawcfg/openclawcfg/plan"
-	"github.com/openclawcfg/openclawcfg/runtime/pairing"
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
+	"github.com/openclawcfg/openclawcfg/runtime/pairing"
 )
 
 type decideCmd struct {

@@ -176,17 +176,42 @@ type Global struct {
 	// IdentityLinks is session.identityLinks in JavaScript key order: a
 	// DM peer listed under a canonical name is keyed by that name in
 	// non-main session keys.
-	IdentityLinks     []IdentityLink `json:"identityLinks,omitempty"`
-	UseAccessGroups   Value[bool]    `json:"useAccessGroups"`
-	CommandsConfig    Value[bool]    `json:"commandsConfig"`
-	InboundDebounceMs Value[int]     `json:"inboundDebounceMs"`
-	Agents            []Agent        `json:"agents"`
+	IdentityLinks   []IdentityLink `json:"identityLinks,omitempty"`
+	UseAccessGroups Value[bool]    `json:"useAccessGroups"`
+	CommandsConfig  Value[bool]    `json:"commandsConfig"`
+	// Commands are the other config facts the control-command list
+	// depends on (commands.mcp/plugins/debug/bash set to true, and the
+	// channels whose plugins add /dock-<id> commands).
+	Commands CommandFlags `json:"commands"`
+	// Envelope is agents.defaults' envelope settings, as the inbound
+	// envelope reads them ("" when unset).
+	Envelope          Envelope   `json:"envelope"`
+	InboundDebounceMs Value[int] `json:"inboundDebounceMs"`
+	Agents            []Agent    `json:"agents"`
 	// GroupChatMentions is messages.groupChat.mentionPatterns when the key
 	// is set: the patterns of a routed agent with no entry of its own.
 	GroupChatMentions *Mentions `json:"groupChatMentions,omitempty"`
 	// Bindings are the route bindings for channel imessage, in config
 	// order (ACP bindings and other channels left out).
 	Bindings []Binding `json:"bindings,omitempty"`
+}
+
+// CommandFlags switch config-gated control commands on.
+type CommandFlags struct {
+	MCP          bool     `json:"mcp,omitempty"`
+	Plugins      bool     `json:"plugins,omitempty"`
+	Debug        bool     `json:"debug,omitempty"`
+	Bash         bool     `json:"bash,omitempty"`
+	DockChannels []string `json:"dockChannels,omitempty"`
+}
+
+// Envelope holds agents.defaults.envelopeTimezone, envelopeTimestamp,
+// envelopeElapsed and userTimezone.
+type Envelope struct {
+	Timezone     string `json:"timezone,omitempty"`
+	Timestamp    string `json:"timestamp,omitempty"`
+	Elapsed      string `json:"elapsed,omitempty"`
+	UserTimezone string `json:"userTimezone,omitempty"`
 }
 
 // IdentityLink is one session.identityLinks entry.

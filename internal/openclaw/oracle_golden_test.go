@@ -35,7 +35,6 @@ type goldenLine struct {
 // an OpenClaw config object (the compiler will replay them against its own
 // config resolution) or, for parseIMessageTarget, are outbound-only.
 var skippedGoldenFns = map[string]string{
-	"parseIMessageTarget":                  "outbound target parsing; no Go port yet",
 	"resolveIMessageAttachmentRoots":       "takes a cfg; replayed by the compiler",
 	"resolveIMessageRemoteAttachmentRoots": "takes a cfg; replayed by the compiler",
 	"resolveIMessageAccount":               "takes a cfg; replayed by the compiler",
@@ -142,6 +141,34 @@ func argsString(args []json.RawMessage) string {
 }
 
 var goldenChecks = map[string]func(goldenLine) error{
+	"parseIMessageTarget": func(g goldenLine) error {
+		got, err := ParseTarget(argStr(g, 0))
+		if !g.OK {
+			if err == nil || err.Error() != g.Error {
+				return fmt.Errorf("want error %q, got %+v, %v", g.Error, got, err)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("unexpected error %v", err)
+		}
+		var want struct {
+			Kind, To, Service, ChatGUID, ChatIdentifier string
+			ChatID                                      *float64
+		}
+		if err := json.Unmarshal(g.Result, &want); err != nil {
+			return err
+		}
+		wantID := ""
+		if want.ChatID != nil {
+			wantID = FormatJSNumber(*want.ChatID)
+		}
+		w := Target{Kind: want.Kind, To: want.To, Service: want.Service, ChatID: wantID, ChatGUID: want.ChatGUID, ChatIdentifier: want.ChatIdentifier}
+		if got != w {
+			return fmt.Errorf("got %+v, want %+v", got, w)
+		}
+		return nil
+	},
 	"normalizeScpRemoteHost": func(g goldenLine) error {
 		got, ok := NormalizeScpRemoteHost(argStr(g, 0))
 		return wantOptionalString(g, got, ok)

@@ -187,7 +187,7 @@ var bracketedSystemTag = sync.OnceValue(func() *regexp.Regexp {
 
 // buildContext is buildIMessageInboundContext followed by
 // finalizeInboundContext.
-func (d *Decider) buildContext(m *Message, dec *Decision, media []Attachment, st *State, now int64) *Context {
+func (d *Decider) buildContext(m *Message, dec *Decision, media []Attachment, st *State, sessions *Sessions, now int64) *Context {
 	a := d.a
 	route := dec.Route
 	c := &Context{AccountId: route.AccountID, SessionKey: route.SessionKey, Provider: "imessage", Surface: "imessage",
@@ -216,14 +216,14 @@ func (d *Decider) buildContext(m *Message, dec *Decision, media []Attachment, st
 	fromLabel := formatFromLabel(dec.IsGroup, deref(m.ChatName), groupID, "Group", dec.SenderID, dec.Sender)
 	var createdAt *int64
 	if m.CreatedAt != "" {
-		ms, ok := parseJSDate(m.CreatedAt)
+		ms, ok := openclaw.DateParse(m.CreatedAt, d.loc())
 		if ok {
 			createdAt = &ms
 		}
 		c.Timestamp = &JSTime{Ms: ms, Invalid: !ok}
 	}
 	var prev *int64
-	if t, ok := st.sessions.get(route.SessionKey); ok {
+	if t, ok := sessions.get(route.SessionKey); ok {
 		prev = &t
 	}
 	chatType := "direct"

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -66,6 +67,8 @@ type Decider struct {
 	commands commandDetector
 	envelope envelopeOptions
 
+	hostLoc *time.Location // set by WithHostTZ
+
 	mu       sync.Mutex
 	mentions map[string]*mentionSet // by routed agent id
 }
@@ -126,7 +129,22 @@ type Input struct {
 	Store []string
 	// Now is the monitor's clock.
 	Now time.Time
+	// KeepHistory leaves a dispatched group's pending history in place:
+	// the runtime clears it (ClearHistory) when the dispatch finishes, as
+	// OpenClaw does after its agent run. Without it Decide clears at once.
+	KeepHistory bool
+	// Sessions is the gateway's session store, shared by its accounts; nil
+	// uses one private to st.
+	Sessions *Sessions
 }
+
+// CommandBody is the command a message body names, normalised as
+// OpenClaw's command handlers see it ("/id" is "/whoami"), or "".
+func (d *Decider) CommandBody(text string) string { return d.commands.NormalizeCommandBody(text) }
+
+// HasControlCommand reports whether text is a control command under the
+// plan's command settings.
+func (d *Decider) HasControlCommand(text string) bool { return d.commands.HasControlCommand(text) }
 
 // Decide runs OpenClaw 2026.3.24's handleMessageNow for one message:
 // attachment filter and placeholder, resolveIMessageInboundDecision, the
@@ -195,26 +213,38 @@ func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
 		return dec
 	}
 
-	dec.Context = d.buildContext(m, &dec, valid, st, now)
-	dec.Logs = append(dec.Logs, fmt.Sprintf(`imessage inbound: chatId=%s from=%s len=%d preview="%s"`,
-		orUnknown(dec.ChatID), dec.Context.From, utf16Len(dec.Context.Body),
-		strings.ReplaceAll(preview(dec.Context.Body, 200), "\n", `\n`)))
+	sessions := in.Sessions
+	if sessions == nil {
+		sessions = st.sessions
+	}
+	dec.Context = d.buildContext(m, &dec, valid, st, sessions, now)
 	// The dispatch leaves the session stamped (the agent turn's
 	// initSessionState), and a DM also the main session through the
 	// last-route update, unless the main DM session is pinned to another
 	// owner; the next envelope in a session shows the time since.
-	st.sessions.set(dec.Route.SessionKey, now)
+	sessions.set(dec.Route.SessionKey, now)
 	if !dec.IsGroup {
 		if owner := d.pinnedOwner(); owner != "" && owner != dec.SenderID {
 			dec.Logs = append(dec.Logs, fmt.Sprintf("imessage: skip main-session last route for %s (pinned owner %s)", dec.SenderID, owner))
 		} else {
-			st.sessions.set(dec.Route.MainSessionKey, now)
+			sessions.set(dec.Route.MainSessionKey, now)
 		}
 	}
-	if dec.IsGroup && dec.HistoryKey != "" && a.History.GroupLimit.Value > 0 {
-		st.histories.clear(dec.HistoryKey)
+	dec.Logs = append(dec.Logs, fmt.Sprintf(`imessage inbound: chatId=%s from=%s len=%d preview="%s"`,
+		orUnknown(dec.ChatID), dec.Context.From, utf16Len(dec.Context.Body),
+		strings.ReplaceAll(preview(dec.Context.Body, 200), "\n", `\n`)))
+	if !in.KeepHistory {
+		d.ClearHistory(st, dec)
 	}
 	return dec
+}
+
+// ClearHistory clears a dispatched group's pending history, as OpenClaw
+// does once the dispatch is done (clearHistoryEntriesIfEnabled).
+func (d *Decider) ClearHistory(st *State, dec Decision) {
+	if dec.IsGroup && dec.HistoryKey != "" && d.a.History.GroupLimit.Value > 0 {
+		st.histories.clear(dec.HistoryKey)
+	}
 }
 
 // decide is resolveIMessageInboundDecision.
@@ -239,7 +269,7 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 	var createdAt *int64
 	createdInvalid := false
 	if m.CreatedAt != "" {
-		if ms, ok := parseJSDate(m.CreatedAt); ok {
+		if ms, ok := openclaw.DateParse(m.CreatedAt, d.loc()); ok {
 			createdAt = &ms
 		} else {
 			createdInvalid = true
@@ -317,7 +347,7 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 		return drop("empty body", "the message has no text and no usable attachment", "")
 	}
 	if st.selfChat.has(selfKey(bodyText), now) {
-		logf("imessage: dropping self-chat reflected duplicate: %q", preview(bodyText, 50))
+		logf(`imessage: dropping self-chat reflected duplicate: "%s"`, sanitizeTerminalText(preview(bodyText, 50)))
 		return drop("self-chat echo", "it repeats a from-me row of this chat seen within 10 s (a message to yourself)", "")
 	}
 	var msgID string
@@ -330,7 +360,7 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 			scope = a.ID + ":chat_id:" + dec.ChatID
 		}
 		if st.echo.has(scope, messageText, msgID, now) {
-			logf("imessage: skipping echo message%s: %q", idSuffix(msgID), preview(messageText, 50))
+			logf(`imessage: skipping echo message%s: "%s"`, idSuffix(msgID), preview(messageText, 50))
 			return drop("echo", "it is the text of a reply the bot sent to this chat within 5 s", "")
 		}
 	}
@@ -487,3 +517,21 @@ func preview(s string, n int) string {
 }
 
 func decodeRuneStr(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
+
+var (
+	osc8Pattern = regexp.MustCompile("\x1b\\]8;;[^\n\r\u2028\u2029]*?\x1b\\\\|\x1b\\]8;;\x1b\\\\")
+	sgrPattern  = regexp.MustCompile("\x1b\\[[0-9;]*m")
+)
+
+// sanitizeTerminalText ports src/terminal/safe-text.ts: ANSI hyperlinks and
+// colours removed, \r \n \t written as escapes, other C0/C1 controls dropped.
+func sanitizeTerminalText(s string) string {
+	s = sgrPattern.ReplaceAllString(osc8Pattern.ReplaceAllString(s, ""), "")
+	s = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r <= 31 || (r >= 127 && r <= 159) {
+			return -1
+		}
+		return r
+	}, s)
+}

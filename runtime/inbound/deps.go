@@ -1,7 +1,6 @@
 package inbound
 
-// Interim adapters for the OpenClaw ports that land in internal/openclaw
-// and internal/jsregex (mention patterns, control commands, the envelope).
+// Adapters from the plan to the OpenClaw ports in internal/openclaw.
 
 import (
 	"regexp"
@@ -12,6 +11,71 @@ import (
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
+type commandDetector = openclaw.CommandConfig
+
+func commandsOf(p *plan.Plan) commandDetector {
+	g := p.Global
+	return openclaw.CommandConfig{Config: g.CommandsConfig.Value, MCP: g.Commands.MCP, Plugins: g.Commands.Plugins,
+		Debug: g.Commands.Debug, Bash: g.Commands.Bash, DockChannels: g.Commands.DockChannels}
+}
+
+type envelopeOptions = openclaw.EnvelopeOptions
+
+func envelopeOf(p *plan.Plan) envelopeOptions {
+	e := p.Global.Envelope
+	return openclaw.EnvelopeOptions{EnvelopeTimezone: e.Timezone, EnvelopeTimestamp: e.Timestamp,
+		EnvelopeElapsed: e.Elapsed, UserTimezone: e.UserTimezone}
+}
+
+// WithHostTZ makes the decider format envelope times as on a host whose TZ
+// variable is tz (by default, this process's zone).
+func (d *Decider) WithHostTZ(tz string) *Decider {
+	d.envelope.HostTZ = &tz
+	d.hostLoc = time.Local
+	if l, err := time.LoadLocation(strings.TrimPrefix(tz, ":")); err == nil {
+		d.hostLoc = l
+	}
+	return d
+}
+
+// loc is the zone a created_at without an offset is read in.
+func (d *Decider) loc() *time.Location {
+	if d.hostLoc != nil {
+		return d.hostLoc
+	}
+	return time.Local
+}
+
+type envelopeParams struct {
+	Channel, From                string
+	Timestamp, PreviousTimestamp *int64
+	Body, ChatType               string
+	SenderName, SenderID         string
+	SenderLabel                  string
+	Options                      envelopeOptions
+}
+
+func ms(p *int64) float64 {
+	if p == nil {
+		return 0
+	}
+	return float64(*p)
+}
+
+func formatEnvelope(p envelopeParams) string {
+	return p.Options.FormatInboundEnvelope(openclaw.InboundEnvelope{Channel: p.Channel, From: p.From,
+		Timestamp: ms(p.Timestamp), PreviousTimestamp: ms(p.PreviousTimestamp), Body: p.Body, ChatType: p.ChatType,
+		SenderLabel: p.SenderLabel, SenderName: p.SenderName, SenderID: p.SenderID})
+}
+
+func formatFromLabel(isGroup bool, groupLabel, groupID, fallback, directLabel, directID string) string {
+	return openclaw.FormatFromLabel(openclaw.FromLabel{IsGroup: isGroup, GroupLabel: groupLabel, GroupID: groupID,
+		GroupFallback: fallback, DirectLabel: directLabel, DirectID: directID})
+}
+
+func mediaKind(mime string) string { return openclaw.MediaKindFromMime(mime) }
+
+// Interim until the JavaScript regex engine lands.
 type jsRegexp = regexp.Regexp
 
 func compileMentions(patterns []string) []*jsRegexp {
@@ -44,90 +108,4 @@ func matchMentions(text string, res []*jsRegexp) bool {
 		}
 	}
 	return false
-}
-
-type commandDetector struct{}
-
-func commandsOf(*plan.Plan) commandDetector { return commandDetector{} }
-
-func (commandDetector) HasControlCommand(text string) bool {
-	t := strings.ToLower(openclaw.TrimJS(text))
-	for _, c := range []string{"/status", "/new", "/reset", "/help", "/whoami"} {
-		if t == c || strings.HasPrefix(t, c+" ") {
-			return true
-		}
-	}
-	return false
-}
-
-type envelopeOptions struct{}
-
-func envelopeOf(*plan.Plan) envelopeOptions { return envelopeOptions{} }
-
-type envelopeParams struct {
-	Channel, From                string
-	Timestamp, PreviousTimestamp *int64
-	Body, ChatType               string
-	SenderName, SenderID         string
-	SenderLabel                  string
-	Options                      envelopeOptions
-}
-
-func formatEnvelope(p envelopeParams) string {
-	parts := []string{p.Channel}
-	if f := openclaw.TrimJS(p.From); f != "" {
-		parts = append(parts, f)
-	}
-	if p.Timestamp != nil && *p.Timestamp != 0 {
-		t := time.UnixMilli(*p.Timestamp).In(time.Local)
-		parts = append(parts, t.Format("Mon 2006-01-02 15:04 MST"))
-	}
-	body := p.Body
-	if p.ChatType == "group" {
-		sender := openclaw.TrimJS(p.SenderLabel)
-		if sender == "" {
-			sender = p.SenderName
-			if p.SenderID != "" && p.SenderID != p.SenderName {
-				sender += " (" + p.SenderID + ")"
-			}
-		}
-		if sender != "" {
-			body = sender + ": " + body
-		}
-	}
-	return "[" + strings.Join(parts, " ") + "] " + body
-}
-
-func formatFromLabel(isGroup bool, groupLabel, groupID, fallback, directLabel, directID string) string {
-	if isGroup {
-		label := openclaw.TrimJS(groupLabel)
-		if label == "" {
-			label = fallback
-		}
-		if id := openclaw.TrimJS(groupID); id != "" {
-			return label + " id:" + id
-		}
-		return label
-	}
-	dl := openclaw.TrimJS(directLabel)
-	di := openclaw.TrimJS(directID)
-	if di == "" || di == dl {
-		return dl
-	}
-	return dl + " id:" + di
-}
-
-func mediaKind(mime string) string {
-	m := strings.ToLower(openclaw.TrimJS(mime))
-	switch {
-	case strings.HasPrefix(m, "image/"):
-		return "image"
-	case strings.HasPrefix(m, "audio/"):
-		return "audio"
-	case strings.HasPrefix(m, "video/"):
-		return "video"
-	case m == "":
-		return ""
-	}
-	return "document"
 }

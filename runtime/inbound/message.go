@@ -69,8 +69,9 @@ func (n Number) String() string {
 		}
 		return s
 	}
+	// JSON.parse gives ±Infinity for a literal beyond the double range.
 	f, err := strconv.ParseFloat(n.raw, 64)
-	if err != nil {
+	if err != nil && !math.IsInf(f, 0) {
 		return n.raw
 	}
 	return openclaw.FormatJSNumber(f)

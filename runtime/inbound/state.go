@@ -4,7 +4,9 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
@@ -21,7 +23,7 @@ type State struct {
 	selfChat  selfChatCache
 	histories historyMap
 	limiter   loopLimiter
-	sessions  sessionTimes
+	sessions  *Sessions
 }
 
 // NewState returns an empty state.
@@ -31,8 +33,34 @@ func NewState() *State {
 		selfChat:  selfChatCache{entries: map[string]*list.Element{}, order: list.New()},
 		histories: historyMap{entries: map[string]*list.Element{}, order: list.New()},
 		limiter:   loopLimiter{convs: map[string][]int64{}},
-		sessions:  sessionTimes{entries: map[string]*list.Element{}, order: list.New()},
+		sessions:  NewSessions(),
 	}
+}
+
+// Sessions is when each agent session last saw a message: OpenClaw's
+// session store, which all accounts of a gateway share (a DM on any account
+// under dmScope "main" lands in agent:<id>:main). It drives the envelope's
+// "+elapsed" marker. Safe for concurrent use.
+type Sessions struct {
+	mu sync.Mutex
+	t  sessionTimes
+}
+
+// NewSessions returns an empty session store.
+func NewSessions() *Sessions {
+	return &Sessions{t: sessionTimes{entries: map[string]*list.Element{}, order: list.New()}}
+}
+
+func (s *Sessions) get(key string) (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.t.get(key)
+}
+
+func (s *Sessions) set(key string, at int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.t.set(key, at)
 }
 
 // RememberSent records an outbound send as deliverReplies does, under the
@@ -379,3 +407,5 @@ func (s *State) PendingHistory() []PendingChat {
 	}
 	return out
 }
+
+func formatMs(ms int64) string { return strconv.FormatInt(ms, 10) }

@@ -1,6 +1,8 @@
 package pairing
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -64,15 +66,15 @@ func FuzzParseDate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, loc := range []*time.Location{time.UTC, ny} {
-			ms, ok := parseDateMs(s, loc)
+			ms, ok := openclaw.ParseJSDate(s, loc)
 			if !ok {
 				continue
 			}
-			if ms < -maxTimeMs || ms > maxTimeMs {
+			if ms < -openclaw.MaxTimeMs || ms > openclaw.MaxTimeMs {
 				t.Fatalf("%q: %d out of range", s, ms)
 			}
-			if back, ok := parseDateMs(isoString(ms), time.UTC); !ok || back != ms {
-				t.Fatalf("%q → %d → %q → %d, %v", s, ms, isoString(ms), back, ok)
+			if back, ok := openclaw.ParseJSDate(openclaw.ISOString(ms), time.UTC); !ok || back != ms {
+				t.Fatalf("%q → %d → %q → %d, %v", s, ms, openclaw.ISOString(ms), back, ok)
 			}
 		}
 	})

@@ -1,6 +1,8 @@
 package pairing
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+
 	"bufio"
 	"bytes"
 	"encoding/base64"
@@ -319,7 +321,7 @@ func replayCase(t *testing.T, l goldenLine) {
 	for i, st := range l.Steps {
 		label := fmt.Sprintf("step %d (%s)", i+1, st.Op)
 		if st.At != "" {
-			ms, ok := parseDateMs(st.At, time.UTC)
+			ms, ok := openclaw.ParseJSDate(st.At, time.UTC)
 			if !ok {
 				t.Fatalf("%s: bad at %q", label, st.At)
 			}
@@ -469,7 +471,7 @@ func TestGoldenDateParse(t *testing.T) {
 		for _, r := range tab {
 			s, flag := r[0].(string), r[2].(string)
 			v8, v8ok := r[1].(float64)
-			got, ok := parseDateMs(s, loc)
+			got, ok := openclaw.ParseJSDate(s, loc)
 			rows++
 			if flag == "legacy" {
 				// V8's legacy fallback, not ported: Go says "unparseable" (expired).

@@ -1,6 +1,8 @@
 package pairing
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -109,7 +111,7 @@ func acquireFileLock(filePath string, opts lockOptions) (*fileLock, error) {
 	for attempt, spins := 0, 0; attempt < attempts && spins < 10000; spins++ {
 		f, err := os.OpenFile(lockPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err == nil {
-			payload := "{\n  \"pid\": " + strconv.Itoa(os.Getpid()) + ",\n  \"createdAt\": \"" + isoString(time.Now().UnixMilli()) + "\"\n}"
+			payload := "{\n  \"pid\": " + strconv.Itoa(os.Getpid()) + ",\n  \"createdAt\": \"" + openclaw.ISOString(time.Now().UnixMilli()) + "\"\n}"
 			fi, serr := f.Stat()
 			_, werr := f.WriteString(payload)
 			if err := errors.Join(serr, werr); err != nil {
@@ -182,7 +184,7 @@ func isStaleLock(lockPath string, stale time.Duration) (bool, os.FileInfo) {
 						return true, seen
 					}
 					if created != "" {
-						ms, ok := parseDateMs(created, time.Local)
+						ms, ok := openclaw.ParseJSDate(created, time.Local)
 						if !ok || now.UnixMilli()-ms > stale.Milliseconds() {
 							return true, seen
 						}

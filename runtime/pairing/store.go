@@ -294,7 +294,7 @@ func (s *Store) parseTimestamp(v jsValue, defined bool) (int64, bool) {
 	if !truthy(v, defined) {
 		return 0, false
 	}
-	return parseDateMs(jsString(v, true), s.loc)
+	return openclaw.ParseJSDate(jsString(v, true), s.loc)
 }
 
 func (s *Store) isExpired(entry jsValue, nowMs int64) bool {
@@ -405,7 +405,7 @@ func (s *Store) Upsert(account, id string, meta []MetaField) (code string, creat
 	path := s.pairingPath()
 	err = s.withLock(path, func() *jsObject { return pairingDoc([]jsValue{}) }, func(l *fileLock) error {
 		nowMs := s.now().UnixMilli()
-		now := isoString(nowMs)
+		now := openclaw.ISOString(nowMs)
 		id := openclaw.TrimJS(toWellFormed(id))
 		acct := normalizeAccount(account)
 		if acct == "" {

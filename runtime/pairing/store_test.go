@@ -1,6 +1,8 @@
 package pairing
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -222,7 +224,7 @@ func TestLockProtocol(t *testing.T) {
 	lock := filepath.Join(dir, "credentials", "imessage-pairing.json.lock")
 
 	// A live holder (this process's pid, fresh) is waited for, then we give up with OpenClaw's message.
-	writeFile(t, lock, fmt.Sprintf("{\n  \"pid\": %d,\n  \"createdAt\": %q\n}", os.Getpid(), isoString(time.Now().UnixMilli())))
+	writeFile(t, lock, fmt.Sprintf("{\n  \"pid\": %d,\n  \"createdAt\": %q\n}", os.Getpid(), openclaw.ISOString(time.Now().UnixMilli())))
 	_, _, err := s.Upsert("", "+1", nil)
 	if err == nil || err.Error() != "file lock timeout for "+strings.TrimSuffix(lockPathFor(s.pairingPath()), ".lock") {
 		t.Fatalf("held lock: %v", err)
@@ -236,8 +238,8 @@ func TestLockProtocol(t *testing.T) {
 	// Stale: dead pid; old createdAt; unparseable createdAt; old mtime with no payload.
 	old := time.Now().Add(-time.Minute)
 	for name, content := range map[string]string{
-		"dead pid":      "{\n  \"pid\": 2147483646,\n  \"createdAt\": \"" + isoString(time.Now().UnixMilli()) + "\"\n}",
-		"old createdAt": fmt.Sprintf("{\"pid\": %d, \"createdAt\": %q}", os.Getpid(), isoString(old.UnixMilli())),
+		"dead pid":      "{\n  \"pid\": 2147483646,\n  \"createdAt\": \"" + openclaw.ISOString(time.Now().UnixMilli()) + "\"\n}",
+		"old createdAt": fmt.Sprintf("{\"pid\": %d, \"createdAt\": %q}", os.Getpid(), openclaw.ISOString(old.UnixMilli())),
 		"bad createdAt": fmt.Sprintf("{\"pid\": %d, \"createdAt\": \"soon\"}", os.Getpid()),
 		"old mtime":     "",
 	} {

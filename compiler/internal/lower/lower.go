@@ -886,6 +886,23 @@ func lowerGlobal(cfg obj) plan.Global {
 		g.UseAccessGroups = plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: "set", Path: "commands.useAccessGroups"}}
 	}
 	g.CommandsConfig = boolValue(cfg.obj("commands"), "config", "commands.config", false)
+	// isCommandFlagEnabled: only the boolean true switches a command on.
+	cmds := cfg.obj("commands")
+	on := func(k string) bool { b, ok := cmds[k].(bool); return ok && b }
+	g.Commands = plan.CommandFlags{MCP: on("mcp"), Plugins: on("plugins"), Debug: on("debug"), Bash: on("bash")}
+	// Channel plugins with native commands add /dock-<id>; they load when
+	// configured or enabled as plugins.
+	for _, id := range []string{"discord", "mattermost", "slack", "telegram"} {
+		enabled, _ := cfg.obj("plugins").obj("entries").obj(id).boolean("enabled")
+		if cfg.obj("channels")[id] != nil || enabled {
+			g.Commands.DockChannels = append(g.Commands.DockChannels, id)
+		}
+	}
+	defs := cfg.obj("agents").obj("defaults")
+	g.Envelope.Timezone, _ = defs.str("envelopeTimezone")
+	g.Envelope.Timestamp, _ = defs.str("envelopeTimestamp")
+	g.Envelope.Elapsed, _ = defs.str("envelopeElapsed")
+	g.Envelope.UserTimezone, _ = defs.str("userTimezone")
 	g.InboundDebounceMs = plan.Value[int]{Origin: plan.Origin{Kind: "default"}}
 	in := cfg.obj("messages").obj("inbound")
 	if v, ok := in.obj("byChannel").num("imessage"); ok {
@@ -1047,20 +1064,10 @@ func strList(o obj, key string) []string {
 	return out
 }
 
-// identityPatterns derives \b@?<name words>\b and the escaped emoji.
+// identityPatterns is deriveMentionPatterns(identity): \b@?<name words>\b
+// (words split on JavaScript whitespace) and the escaped emoji.
 func identityPatterns(id obj) []string {
-	out := []string{}
-	if name, ok := id.str("name"); ok {
-		words := strings.Fields(name)
-		for i, w := range words {
-			words[i] = regexp.QuoteMeta(w)
-		}
-		if len(words) > 0 {
-			out = append(out, `\b@?`+strings.Join(words, `\s+`)+`\b`)
-		}
-	}
-	if emoji, ok := id.str("emoji"); ok && openclaw.TrimJS(emoji) != "" {
-		out = append(out, regexp.QuoteMeta(openclaw.TrimJS(emoji)))
-	}
-	return out
+	name, _ := id.str("name")
+	emoji, _ := id.str("emoji")
+	return append([]string{}, openclaw.DeriveMentionPatterns(name, emoji)...)
 }

@@ -1,13 +1,14 @@
-package pairing
+package openclaw
 
 import (
+	"strings"
 	"time"
 )
 
-// maxTimeMs is ECMAScript's time value range (±8.64e15 ms around the epoch).
-const maxTimeMs = 8_640_000_000_000_000
+// MaxTimeMs is ECMAScript's time value range (±8.64e15 ms around the epoch).
+const MaxTimeMs = 8_640_000_000_000_000
 
-// parseDateMs is the part of V8's Date.parse (Node 24) that OpenClaw's
+// ParseJSDate is the part of V8's Date.parse (Node 24) that OpenClaw's
 // pairing store can meet: what Date#toISOString writes and the ISO-like
 // variants a person editing the file would type. It returns ok=false where
 // V8 answers NaN, and also for the legacy formats it does not port ("May 16
@@ -23,7 +24,7 @@ const maxTimeMs = 8_640_000_000_000_000
 // A day up to 31 is accepted in any month and rolls over (2026-02-30 is
 // March 2), hour 24 only as 24:00[:00[.000]], extra fraction digits are
 // truncated to milliseconds, "-000000" is invalid.
-func parseDateMs(s string, loc *time.Location) (int64, bool) {
+func ParseJSDate(s string, loc *time.Location) (int64, bool) {
 	p := dateScanner{s: s}
 	year, ok := p.year()
 	if !ok {
@@ -188,7 +189,7 @@ func civilMs(y, m, d, hh, mm, ss, ms int) int64 {
 }
 
 func clipTime(ms int64) (int64, bool) {
-	if ms < -maxTimeMs || ms > maxTimeMs {
+	if ms < -MaxTimeMs || ms > MaxTimeMs {
 		return 0, false
 	}
 	return ms, true
@@ -212,8 +213,8 @@ func daysFromCivil(y, m, d int) int64 {
 	return int64(era)*146097 + int64(doe) - 719468
 }
 
-// isoString is Date#toISOString for a time value in range.
-func isoString(ms int64) string {
+// ISOString is Date#toISOString for a time value in range.
+func ISOString(ms int64) string {
 	t := time.UnixMilli(ms).UTC()
 	y := t.Year()
 	if y >= 0 && y <= 9999 {
@@ -234,4 +235,35 @@ func pad(n, width int) string {
 		n /= 10
 	}
 	return string(b)
+}
+
+// legacyDateLayouts are the non-ISO forms of V8's fallback parser that
+// message timestamps meet in practice: Date#toUTCString (RFC 1123),
+// RFC 2822 with a numeric zone, and Date#toString.
+var legacyDateLayouts = []string{
+	"Mon, 02 Jan 2006 15:04:05 GMT",
+	"Mon, 2 Jan 2006 15:04:05 GMT",
+	"Mon, 02 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+	"Mon Jan 02 2006 15:04:05 GMT-0700",
+}
+
+// DateParse is Date.parse: the ISO forms exactly as ParseJSDate reads
+// them, then the common legacy forms (RFC 1123 as toUTCString writes it,
+// RFC 2822, Date#toString with or without its "(zone name)"). Other legacy
+// forms V8 also accepts ("May 16 2026", "2026/05/16") give ok=false.
+func DateParse(s string, loc *time.Location) (int64, bool) {
+	if ms, ok := ParseJSDate(s, loc); ok {
+		return ms, true
+	}
+	t := TrimJS(s)
+	if i := strings.LastIndex(t, " ("); i > 0 && strings.HasSuffix(t, ")") {
+		t = t[:i]
+	}
+	for _, layout := range legacyDateLayouts {
+		if tm, err := time.Parse(layout, t); err == nil {
+			return clipTime(tm.UnixMilli())
+		}
+	}
+	return 0, false
 }

@@ -33,6 +33,8 @@ type cli struct {
 	Compile compileCmd       `cmd:"" help:"Validate a config and write its frozen runtime plan."`
 	Schema  schemaCmd        `cmd:"" help:"Print the config schema as JSON Schema, for editors."`
 	Decide  decideCmd        `cmd:"" help:"Decide imsg messages (JSON lines on stdin) as OpenClaw would: drop and why, pairing, or dispatch."`
+	Run     runCmd           `cmd:"" help:"Run the plan's iMessage accounts against imsg rpc, with your program answering."`
+	Pairing pairingCmd       `cmd:"" help:"List and approve pairing requests (OpenClaw's store format)."`
 }
 
 // env is what commands need from the outside world.
@@ -96,7 +98,7 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 func commandOf(args []string) []string {
 	for _, a := range args {
 		switch a {
-		case "vet", "explain", "compile", "schema", "decide":
+		case "vet", "explain", "compile", "schema", "decide", "run", "pairing":
 			return []string{a}
 		}
 	}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/plan"
+	"github.com/openclawcfg/openclawcfg/runtime/handler"
+	"github.com/openclawcfg/openclawcfg/runtime/monitor"
+	"github.com/openclawcfg/openclawcfg/runtime/pairing"
+)
+
+type runCmd struct {
+	Plan           string        `arg:"" name:"plan" help:"A plan written by openclawcfg compile."`
+	Handler        []string      `arg:"" optional:"" name:"handler" passthrough:"" help:"After --: the program (and its arguments) that answers each admitted message."`
+	StateDir       string        `placeholder:"DIR" help:"State dir: pairing store, staged media (default: $OPENCLAWCFG_STATE_DIR, else ~/.openclawcfg)."`
+	Account        []string      `placeholder:"ID" help:"Run only these accounts (repeatable; default: every account that starts)."`
+	Echo           bool          `help:"Reply with each message's own text instead of running a handler (to try it out)."`
+	HandlerTimeout time.Duration `default:"120s" placeholder:"DURATION" help:"Kill a handler that runs longer."`
+	Chats          int           `default:"8" placeholder:"N" help:"Chats handled at once per account (one chat's messages are always in order)."`
+	MediaRoot      []string      `placeholder:"DIR" help:"A directory a reply's media may come from (repeatable), besides the state dir's media folder and the temp dir."`
+	LogFormat      string        `enum:"auto,text,json" default:"auto" help:"Log format on stderr: text on a terminal, json otherwise (auto)."`
+	Verbose        bool          `short:"v" help:"Debug logging: every decision's OpenClaw log lines."`
+}
+
+func (c *runCmd) Help() string {
+	return `Runs the plan's iMessage accounts against imsg rpc as OpenClaw 2026.3.24's
+gateway would, with a program of yours in place of OpenClaw's agent:
+
+  openclawcfg run plan.json --echo
+  openclawcfg run plan.json -- ./answer.sh --flag
+
+The handler is started per admitted message (argv only, never a shell) with the
+inbound context (OpenClaw's field names, as JSON) on stdin. Its stdout is the
+reply: plain text, or {"text": "...", "media": ["/abs/path", ...]}; empty means
+no reply. It goes through OpenClaw's reply pipeline (responsePrefix, markdown
+tables, chunking) to imsg. Strangers get OpenClaw's pairing codes; approve them
+with 'openclawcfg pairing approve CODE'. SIGINT or SIGTERM stops cleanly.`
+}
+
+func (c *runCmd) Run(e *env) error {
+	if len(c.Handler) > 0 && c.Handler[0] == "--" {
+		c.Handler = c.Handler[1:]
+	}
+	var h handler.Handler
+	switch {
+	case c.Echo && len(c.Handler) > 0:
+		return errors.New("give either --echo or a handler after --, not both")
+	case c.Echo:
+		h = handler.Echo{}
+	case len(c.Handler) == 0:
+		return errors.New("no handler: give --echo, or the program that answers after --, e.g. openclawcfg run plan.json -- ./answer.sh")
+	default:
+		h = &handler.Exec{Argv: c.Handler, Timeout: c.HandlerTimeout}
+	}
+	if c.Chats < 1 {
+		return errors.New("--chats must be at least 1")
+	}
+	p, err := loadPlan(c.Plan)
+	if err != nil {
+		return err
+	}
+	accounts, err := selectAccounts(p, c.Account)
+	if err != nil {
+		return err
+	}
+	for _, r := range c.MediaRoot {
+		if !filepath.IsAbs(r) {
+			return fmt.Errorf("--media-root %s: must be an absolute path", r)
+		}
+	}
+	dir := stateDir(c.StateDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("state dir %s: %v", dir, err)
+	}
+	if err := rememberPlan(dir, c.Plan); err != nil {
+		return fmt.Errorf("state dir %s: %v", dir, err)
+	}
+	log := newLogger(e.stderr, c.LogFormat, c.Verbose)
+	store := pairing.New(dir)
+	var ms []*monitor.Monitor
+	for _, a := range accounts {
+		var acctHandler = h
+		if x, ok := h.(*handler.Exec); ok {
+			copy := *x
+			copy.Env = handler.Environ(a.ID)
+			acctHandler = &copy
+		}
+		m, err := monitor.New(monitor.Options{Plan: p, Account: a.ID, Store: store, Handler: acctHandler, Logger: log,
+			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot})
+		if err != nil {
+			return err
+		}
+		ms = append(ms, m)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.Account().ID
+	}
+	log.Info("openclawcfg run: starting", "accounts", strings.Join(ids, ","), "stateDir", dir, "plan", c.Plan)
+	done := make(chan struct{})
+	go func() {
+		monitor.Supervise(ctx, ms, monitor.DefaultBackoff)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		// Every child gets the stop sequence; do not outlive 3 s.
+		select {
+		case <-done:
+		case <-time.After(2500 * time.Millisecond):
+			log.Warn("openclawcfg run: stopped before every child exited")
+		}
+	}
+	for _, m := range ms {
+		s := m.Stats()
+		var drops []string
+		for _, d := range s.Drops() {
+			drops = append(drops, fmt.Sprintf("%s=%d", d.Reason, d.Count))
+		}
+		log.Info("openclawcfg run: account summary", "account", m.Account().ID, "received", s.Received.Load(),
+			"dispatched", s.Dispatched.Load(), "pairing", s.PairingRequests.Load(), "sent", s.Sent.Load(),
+			"sendFailed", s.SendFailed.Load(), "handlerFailed", s.HandlerFailed.Load(), "restarts", s.Restarts.Load(),
+			"drops", strings.Join(drops, " "))
+	}
+	if ctx.Err() == nil {
+		return errors.New("every account stopped (see the log for why)")
+	}
+	return nil
+}
+
+// selectAccounts is the accounts to run: the named ones (each must exist
+// and start), else every account that starts.
+func selectAccounts(p *plan.Plan, names []string) ([]*plan.Account, error) {
+	var out []*plan.Account
+	if len(names) == 0 {
+		for i := range p.Accounts {
+			if p.Running(&p.Accounts[i]) {
+				out = append(out, &p.Accounts[i])
+			}
+		}
+		if len(out) == 0 {
+			var why []string
+			for i := range p.Accounts {
+				why = append(why, fmt.Sprintf("%s: %s", p.Accounts[i].ID, p.NotRunning(&p.Accounts[i])))
+			}
+			return nil, fmt.Errorf("no account of the plan starts (%s)", strings.Join(why, "; "))
+		}
+		return out, nil
+	}
+	for _, n := range names {
+		a := p.Account(n)
+		if a == nil {
+			var ids []string
+			for _, x := range p.Accounts {
+				ids = append(ids, x.ID)
+			}
+			return nil, fmt.Errorf("--account %s: no such account (accounts: %s)", n, strings.Join(ids, ", "))
+		}
+		if why := p.NotRunning(a); why != "" {
+			return nil, fmt.Errorf("--account %s: the account does not start (%s)", n, why)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// rememberPlan keeps a copy of the running plan in the state dir, so
+// 'pairing approve --notify' and 'status' know the accounts' cliPath.
+func rememberPlan(dir, planPath string) error {
+	b, err := readSmall(planPath, 64<<20)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, "openclawcfg-plan.json"), b)
+}
+
+// newLogger logs text on a terminal and JSON otherwise.
+func newLogger(w io.Writer, format string, verbose bool) *slog.Logger {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && isTerminal(f) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+var _ = openclaw.TrimJS

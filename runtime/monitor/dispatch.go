@@ -1,0 +1,279 @@
+package monitor
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw/reply"
+	"github.com/openclawcfg/openclawcfg/runtime/handler"
+	"github.com/openclawcfg/openclawcfg/runtime/inbound"
+)
+
+// dispatch answers one admitted message: the handler (or the runtime
+// itself for /whoami) produces a reply, which goes through OpenClaw's reply
+// pipeline to imsg. The chat's pending group history is cleared when it is
+// done, as OpenClaw clears it after its agent run.
+func (lt *lifetime) dispatch(ctx context.Context, d inbound.Decision) {
+	m := lt.m
+	defer func() {
+		lt.stMu.Lock()
+		m.dec.ClearHistory(lt.st, d)
+		lt.stMu.Unlock()
+	}()
+	c := d.Context
+	cleanup, err := lt.stageInbound(ctx, c)
+	if err != nil {
+		m.log.Warn("imessage: attachments not staged", "err", err.Error())
+	}
+	defer cleanup()
+
+	var r handler.Reply
+	switch text, ok := whoami(m, d); {
+	case ok:
+		r.Text = text
+	case isWhoamiCommand(m, c.CommandBody):
+		m.log.Info("Ignoring /whoami from unauthorized sender: " + orDash(c.SenderId))
+		return
+	default:
+		r, err = m.opt.Handler.Handle(ctx, c)
+		if err != nil {
+			m.opt.Stats.handlerFailed()
+			// The error is logged, never sent to the chat.
+			m.log.Error("imessage: handler failed; no reply sent", "sender", d.SenderID, "chat", d.ChatID, "err", err.Error())
+			return
+		}
+	}
+	if r.Empty() {
+		m.log.Info("imessage: handler sent no reply", "sender", d.SenderID, "chat", d.ChatID)
+		return
+	}
+	lt.deliver(ctx, d, r)
+}
+
+// deliver is deliverReplies for one reply.
+func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.Reply) {
+	m := lt.m
+	a := m.acct
+	target := d.Context.To
+	if target == "" {
+		m.log.Error("imessage: missing delivery target")
+		return
+	}
+	opt := reply.Options{
+		ResponsePrefix:   a.ResponsePrefix.Value,
+		TableMode:        a.Outbound.MarkdownTables.Value,
+		ChunkLimit:       a.Outbound.TextChunkLimit.Value,
+		ChunkMode:        a.Outbound.ChunkMode.Value,
+		CurrentMessageID: d.Context.MessageSid,
+		WorkspaceDir:     filepath.Join(m.opt.StateDir, "workspace"),
+		MediaKind:        mediaKindOf,
+	}
+	if ag := m.opt.Plan.Global.Agent(d.Route.AgentID); ag != nil {
+		opt.Prefix.IdentityName = ag.Identity["name"]
+	}
+	opt.HomeDir, _ = os.UserHomeDir()
+	sends, outcome := reply.Plan(reply.Reply{Text: r.Text, Media: r.Media}, opt)
+	if outcome.Dropped != "" {
+		m.log.Info("imessage: reply not sent", "reason", outcome.Dropped, "sender", d.SenderID)
+		return
+	}
+	scope := a.ID + ":" + target
+	now := m.now()
+	if outcome.Text != "" {
+		lt.stMu.Lock()
+		lt.st.RememberSent(a.ID, target, outcome.Text, "", now)
+		lt.stMu.Unlock()
+	}
+	_ = scope
+	delivered := false
+	for _, s := range sends {
+		file := ""
+		if s.Media != "" {
+			staged, err := lt.stageOutbound(s.Media)
+			if err != nil {
+				m.log.Error("imessage: reply media refused; the rest of this reply is not sent", "media", s.Media, "err", err.Error())
+				break
+			}
+			file = staged
+		}
+		id, err := lt.send(ctx, target, s.Text, file)
+		if err != nil {
+			m.log.Error("imessage reply failed", "target", target, "err", err.Error())
+			break
+		}
+		delivered = true
+		lt.stMu.Lock()
+		lt.st.RememberSent(a.ID, target, s.Echo, id, m.now())
+		lt.stMu.Unlock()
+	}
+	if outcome.Err != "" {
+		m.log.Error("imessage final reply failed: " + outcome.Err)
+	}
+	if delivered {
+		m.log.Info("imessage: delivered reply to " + target)
+	}
+}
+
+// whoami answers /whoami (and its alias /id) for an authorised sender with
+// OpenClaw's identity card; the handler is not asked.
+func whoami(m *Monitor, d inbound.Decision) (string, bool) {
+	c := d.Context
+	if !c.CommandAuthorized || !isWhoamiCommand(m, c.CommandBody) {
+		return "", false
+	}
+	lines := []string{"🧭 Identity", "Channel: imessage"}
+	if c.SenderId != "" {
+		lines = append(lines, "User id: "+c.SenderId)
+	}
+	if c.ChatType == "group" && c.From != "" {
+		lines = append(lines, "Chat: "+c.From)
+	}
+	if c.SenderId != "" {
+		lines = append(lines, "AllowFrom: "+c.SenderId)
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+func isWhoamiCommand(m *Monitor, body string) bool {
+	return m.dec.CommandBody(body) == "/whoami"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "<unknown>"
+	}
+	return s
+}
+
+// mediaKindOf is the kind of a local reply attachment, from its extension
+// or its first bytes.
+func mediaKindOf(src string) string {
+	p, err := localPath(src)
+	if err != nil {
+		return ""
+	}
+	ct := mime.TypeByExtension(strings.ToLower(filepath.Ext(p)))
+	if ct == "" {
+		f, err := os.Open(p)
+		if err != nil {
+			return ""
+		}
+		defer f.Close()
+		head := make([]byte, 512)
+		n, _ := io.ReadFull(f, head)
+		ct = http.DetectContentType(head[:n])
+	}
+	return reply.KindFromMIME(ct)
+}
+
+// localPath turns a reply's media source into an absolute local path: an
+// absolute path, a file:// URL or a ~ path. Remote URLs are not fetched.
+func localPath(src string) (string, error) {
+	s := strings.TrimSpace(src)
+	switch {
+	case strings.HasPrefix(s, "file://"):
+		u, err := url.Parse(s)
+		if err != nil {
+			return "", err
+		}
+		s = u.Path
+	case strings.HasPrefix(s, "http://"), strings.HasPrefix(s, "https://"):
+		return "", errors.New("remote media URLs are not fetched; save the file and give its path")
+	case s == "~" || strings.HasPrefix(s, "~/"):
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		s = filepath.Join(home, s[1:])
+	}
+	if !filepath.IsAbs(s) {
+		return "", fmt.Errorf("media path %q is not absolute", src)
+	}
+	return filepath.Clean(s), nil
+}
+
+// stageOutbound checks a reply's media file and copies it into
+// <state>/media/outbound, as OpenClaw copies outbound media into its media
+// store and hands imsg that copy. Only regular files under the allowed
+// roots (the state dir's media folder, the temp dir, and --media-root
+// dirs), after resolving symlinks, and within mediaMaxMb, are sent.
+func (lt *lifetime) stageOutbound(src string) (string, error) {
+	m := lt.m
+	p, err := localPath(src)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	roots := append([]string{filepath.Join(m.opt.StateDir, "media"), os.TempDir()}, m.opt.MediaRoots...)
+	if !underAny(real, roots) {
+		return "", fmt.Errorf("%s is outside the allowed media places (%s); pass --media-root to allow a directory", real, strings.Join(roots, ", "))
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", real)
+	}
+	limit := m.acct.Outbound.MediaMaxBytes.Value
+	if limit > 0 && fi.Size() > limit {
+		return "", fmt.Errorf("%s is %d bytes, over mediaMaxMb (%d bytes)", real, fi.Size(), limit)
+	}
+	dir := filepath.Join(m.opt.StateDir, "media", "outbound")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	dst := filepath.Join(dir, hex.EncodeToString(rnd[:])+"-"+filepath.Base(real))
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(out, io.LimitReader(f, fi.Size()))
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
+		return "", err
+	}
+	return dst, nil
+}
+
+func underAny(p string, roots []string) bool {
+	for _, r := range roots {
+		if r == "" {
+			continue
+		}
+		if rr, err := filepath.EvalSymlinks(r); err == nil {
+			r = rr
+		}
+		rel, err := filepath.Rel(r, p)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = openclaw.TrimJS

@@ -1,0 +1,60 @@
+package monitor
+
+import (
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// Stats counts what one account did. Safe for concurrent use.
+type Stats struct {
+	Received, Dispatched, PairingRequests atomic.Int64
+	Sent, SendFailed                      atomic.Int64
+	HandlerFailed, Starts, Restarts       atomic.Int64
+
+	mu    sync.Mutex
+	drops map[string]int64
+}
+
+// NewStats returns zeroed counters.
+func NewStats() *Stats { return &Stats{drops: map[string]int64{}} }
+
+func (s *Stats) received()       { s.Received.Add(1) }
+func (s *Stats) dispatch()       { s.Dispatched.Add(1) }
+func (s *Stats) pairingRequest() { s.PairingRequests.Add(1) }
+func (s *Stats) sent()           { s.Sent.Add(1) }
+func (s *Stats) sendFailed()     { s.SendFailed.Add(1) }
+func (s *Stats) handlerFailed()  { s.HandlerFailed.Add(1) }
+func (s *Stats) started()        { s.Starts.Add(1) }
+
+func (s *Stats) drop(reason string) {
+	s.mu.Lock()
+	s.drops[reason]++
+	s.mu.Unlock()
+}
+
+// Drop is one drop reason's count.
+type Drop struct {
+	Reason string `json:"reason"`
+	Count  int64  `json:"count"`
+}
+
+// Drops lists the drop counts by reason, most frequent first.
+func (s *Stats) Drops() []Drop {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Drop, 0, len(s.drops))
+	for r, n := range s.drops {
+		out = append(out, Drop{r, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out
+}
+
+func formatInt(n int64) string { return strconv.FormatInt(n, 10) }

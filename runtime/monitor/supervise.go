@@ -1,0 +1,77 @@
+package monitor
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Backoff is OpenClaw's channel restart policy (server-channels.ts): attempt
+// n waits min(300 s, round(5 s × 2^(n−1) × (1 + 0.1·rand))), at most 10
+// attempts, and the counter is never reset by a successful restart.
+type Backoff struct {
+	Base     time.Duration // 5 s
+	Max      time.Duration // 300 s
+	Attempts int           // 10
+}
+
+// DefaultBackoff is OpenClaw 2026.3.24's.
+var DefaultBackoff = Backoff{Base: 5 * time.Second, Max: 300 * time.Second, Attempts: 10}
+
+// Delay is attempt n's wait (n starts at 1).
+func (b Backoff) Delay(n int, jitter float64) time.Duration {
+	d := float64(b.Base) * math.Pow(2, float64(n-1)) * (1 + 0.1*jitter)
+	return min(time.Duration(math.Round(d/float64(time.Millisecond)))*time.Millisecond, b.Max)
+}
+
+// Supervise runs every monitor until ctx ends, restarting each after it
+// ends (imsg exited, or it failed to start) with b's backoff. One account's
+// failures never touch another's. It returns when every monitor has ended
+// for good: ctx ended, or an account gave up after b.Attempts restarts.
+func Supervise(ctx context.Context, ms []*Monitor, b Backoff) {
+	var wg sync.WaitGroup
+	for _, m := range ms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			supervise(ctx, m, b)
+		}()
+	}
+	wg.Wait()
+}
+
+func supervise(ctx context.Context, m *Monitor, b Backoff) {
+	attempt := 0
+	for {
+		err := m.Run(ctx)
+		if ctx.Err() != nil {
+			return // a manual stop is never restarted
+		}
+		if err != nil {
+			m.log.Error("channel exited: " + err.Error())
+		} else {
+			m.log.Warn("channel exited: imsg rpc closed")
+		}
+		attempt++
+		if attempt > b.Attempts {
+			m.log.Error("giving up after " + itoa(b.Attempts) + " restart attempts")
+			return
+		}
+		d := b.Delay(attempt, rand.Float64())
+		m.log.Warn("auto-restart attempt "+itoa(attempt)+"/"+itoa(b.Attempts)+" in "+secs(d), "attempt", attempt)
+		m.opt.Stats.Restarts.Add(1)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d):
+		}
+	}
+}
+
+func itoa(n int) string { return formatInt(int64(n)) }
+
+func secs(d time.Duration) string {
+	return formatInt(int64(math.Round(d.Seconds()))) + "s"
+}

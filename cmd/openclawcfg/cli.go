@@ -35,6 +35,8 @@ type cli struct {
 	Decide  decideCmd        `cmd:"" help:"Decide imsg messages (JSON lines on stdin) as OpenClaw would: drop and why, pairing, or dispatch."`
 	Run     runCmd           `cmd:"" help:"Run the plan's iMessage accounts against imsg rpc, with your program answering."`
 	Pairing pairingCmd       `cmd:"" help:"List and approve pairing requests (OpenClaw's store format)."`
+	Send    sendCmd          `cmd:"" help:"Send one message through an account's imsg with the plan's target, chunking and media rules."`
+	Status  statusCmd        `cmd:"" help:"Probe each account's imsg as OpenClaw does (binary, rpc support, chats.list)."`
 }
 
 // env is what commands need from the outside world.
@@ -98,7 +100,7 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 func commandOf(args []string) []string {
 	for _, a := range args {
 		switch a {
-		case "vet", "explain", "compile", "schema", "decide", "run", "pairing":
+		case "vet", "explain", "compile", "schema", "decide", "run", "pairing", "send", "status":
 			return []string{a}
 		}
 	}

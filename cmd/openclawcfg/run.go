@@ -111,10 +111,27 @@ func (c *runCmd) Run(e *env) error {
 		ids[i] = m.Account().ID
 	}
 	log.Info("openclawcfg run: starting", "accounts", strings.Join(ids, ","), "stateDir", dir, "plan", c.Plan)
+	started := time.Now()
 	done := make(chan struct{})
 	go func() {
 		monitor.Supervise(ctx, ms, monitor.DefaultBackoff)
 		close(done)
+	}()
+	statusDone := make(chan struct{})
+	go func() {
+		defer close(statusDone)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			if err := writeStatus(dir, c.Plan, started, true, ms); err != nil {
+				log.Warn("openclawcfg run: status file not written", "err", err.Error())
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
 	}()
 	select {
 	case <-done:
@@ -126,6 +143,8 @@ func (c *runCmd) Run(e *env) error {
 			log.Warn("openclawcfg run: stopped before every child exited")
 		}
 	}
+	<-statusDone
+	_ = writeStatus(dir, c.Plan, started, false, ms)
 	for _, m := range ms {
 		s := m.Stats()
 		var drops []string

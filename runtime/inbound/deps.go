@@ -3,10 +3,10 @@ package inbound
 // Adapters from the plan to the OpenClaw ports in internal/openclaw.
 
 import (
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/openclawcfg/openclawcfg/internal/jsregex"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
@@ -75,37 +75,13 @@ func formatFromLabel(isGroup bool, groupLabel, groupID, fallback, directLabel, d
 
 func mediaKind(mime string) string { return openclaw.MediaKindFromMime(mime) }
 
-// Interim until the JavaScript regex engine lands.
-type jsRegexp = regexp.Regexp
+type jsRegexp = jsregex.Regexp
 
+// compileMentions is buildMentionRegexes for a routed agent's patterns.
 func compileMentions(patterns []string) []*jsRegexp {
-	var out []*jsRegexp
-	for _, p := range patterns {
-		t := openclaw.TrimJS(strings.ReplaceAll(p, "\b", `\b`))
-		if t == "" {
-			continue
-		}
-		if re, err := regexp.Compile("(?i)" + t); err == nil {
-			out = append(out, re)
-		}
-	}
-	return out
+	res, _ := openclaw.CompileMentionPatterns(patterns)
+	return res
 }
 
-func matchMentions(text string, res []*jsRegexp) bool {
-	cleaned := openclaw.ToLowerJS(strings.Map(func(r rune) rune {
-		if r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2060 && r <= 0x206f {
-			return -1
-		}
-		return r
-	}, text))
-	if cleaned == "" {
-		return false
-	}
-	for _, re := range res {
-		if re.MatchString(cleaned) {
-			return true
-		}
-	}
-	return false
-}
+// matchMentions is matchesMentionPatterns.
+func matchMentions(text string, res []*jsRegexp) bool { return openclaw.MatchesMention(text, res) }

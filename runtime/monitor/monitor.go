@@ -101,6 +101,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	if cfg.CLIPath == "" {
 		cfg.CLIPath = a.CLIPath.Value
 	}
+	m.opt.Stats.SetState("waiting for imsg", "")
 	probeTimeout := m.opt.ProbeTimeout
 	if probeTimeout <= 0 {
 		probeTimeout = imsg.DefaultRequestTimeout
@@ -147,6 +148,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	}
 	m.log.Info("imessage: watching", "cliPath", cfg.CLIPath, "dbPath", a.DBPathExpanded)
 	m.opt.Stats.started()
+	m.opt.Stats.SetState("running", "")
 
 	decided := make(chan struct{})
 	go func() { defer close(decided); lt.decideLoop() }()

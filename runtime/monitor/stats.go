@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Stats counts what one account did. Safe for concurrent use.
@@ -13,17 +14,42 @@ type Stats struct {
 	Sent, SendFailed                      atomic.Int64
 	HandlerFailed, Starts, Restarts       atomic.Int64
 
-	mu    sync.Mutex
-	drops map[string]int64
+	// LastInbound and LastOutbound are when a message last arrived and a
+	// send last succeeded (Unix ms, 0 for never).
+	LastInbound, LastOutbound atomic.Int64
+
+	mu        sync.Mutex
+	drops     map[string]int64
+	state     string
+	lastError string
+}
+
+// SetState records the account's lifecycle state ("starting", "waiting
+// for imsg", "running", "restarting", "stopped", "gave up") and, when not
+// "", the error that led there.
+func (s *Stats) SetState(state, lastError string) {
+	s.mu.Lock()
+	s.state = state
+	if lastError != "" {
+		s.lastError = lastError
+	}
+	s.mu.Unlock()
+}
+
+// State returns the lifecycle state and the last error.
+func (s *Stats) State() (state, lastError string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state, s.lastError
 }
 
 // NewStats returns zeroed counters.
 func NewStats() *Stats { return &Stats{drops: map[string]int64{}} }
 
-func (s *Stats) received()       { s.Received.Add(1) }
+func (s *Stats) received()       { s.Received.Add(1); s.LastInbound.Store(time.Now().UnixMilli()) }
 func (s *Stats) dispatch()       { s.Dispatched.Add(1) }
 func (s *Stats) pairingRequest() { s.PairingRequests.Add(1) }
-func (s *Stats) sent()           { s.Sent.Add(1) }
+func (s *Stats) sent()           { s.Sent.Add(1); s.LastOutbound.Store(time.Now().UnixMilli()) }
 func (s *Stats) sendFailed()     { s.SendFailed.Add(1) }
 func (s *Stats) handlerFailed()  { s.HandlerFailed.Add(1) }
 func (s *Stats) started()        { s.Starts.Add(1) }

@@ -47,18 +47,23 @@ func supervise(ctx context.Context, m *Monitor, b Backoff) {
 	for {
 		err := m.Run(ctx)
 		if ctx.Err() != nil {
+			m.opt.Stats.SetState("stopped", "")
 			return // a manual stop is never restarted
 		}
+		why := "imsg rpc closed"
 		if err != nil {
-			m.log.Error("channel exited: " + err.Error())
+			why = err.Error()
+			m.log.Error("channel exited: " + why)
 		} else {
 			m.log.Warn("channel exited: imsg rpc closed")
 		}
 		attempt++
 		if attempt > b.Attempts {
 			m.log.Error("giving up after " + itoa(b.Attempts) + " restart attempts")
+			m.opt.Stats.SetState("gave up", why)
 			return
 		}
+		m.opt.Stats.SetState("restarting", why)
 		d := b.Delay(attempt, rand.Float64())
 		m.log.Warn("auto-restart attempt "+itoa(attempt)+"/"+itoa(b.Attempts)+" in "+secs(d), "attempt", attempt)
 		m.opt.Stats.Restarts.Add(1)

@@ -1,18 +1,60 @@
-package lower
+package openclaw
 
 import (
+	"errors"
 	"math"
 	"unicode/utf16"
+
+	"github.com/openclawcfg/openclawcfg/internal/jsregex"
 )
 
-// hasNestedRepetition ports hasNestedRepetition (src/security/safe-regex.ts
-// in OpenClaw 2026.3.24): OpenClaw refuses to compile a config regex (a
-// mention pattern, for one) in which a quantifier applies to something
-// that already repeats, such as (a+)+ or (a|ab)*. The scan is lexical, on
-// UTF-16 code units, exactly as OpenClaw's: escapes and character classes
-// are single tokens, groups nest, and alternations of unequal lengths count
-// as ambiguous under an unbounded quantifier.
-func hasNestedRepetition(source string) bool {
+// The reasons compileSafeRegexDetailed (dist/safe-regex-*.js,
+// src/security/safe-regex.ts in OpenClaw 2026.3.24) gives for a config
+// regex it does not compile, in the words OpenClaw logs.
+const (
+	SafeRegexEmpty                  = "empty"                    // blank after trim: skipped without a warning
+	SafeRegexUnsafeNestedRepetition = "unsafe-nested-repetition" // refused by HasNestedRepetition
+	SafeRegexInvalid                = "invalid-regex"            // new RegExp(source, flags) throws
+	// SafeRegexUnsupported is not OpenClaw's: V8 compiles the pattern but
+	// jsregex cannot run it (only the u and v flags).
+	SafeRegexUnsupported = "jsregex-unsupported"
+)
+
+// CompileSafeRegex is compileSafeRegexDetailed(source, flags): the source
+// is trimmed (JavaScript trim); a blank one is SafeRegexEmpty; one with
+// nested repetition is refused before it is compiled; otherwise it is
+// new RegExp(trimmed, flags). It returns the trimmed source, which is what
+// OpenClaw reports, and on failure a nil Regexp and the reason.
+// (OpenClaw also caches results; that changes no answer.)
+func CompileSafeRegex(source, flags string) (re *jsregex.Regexp, trimmed, reason string) {
+	trimmed = TrimJS(source)
+	switch {
+	case trimmed == "":
+		return nil, trimmed, SafeRegexEmpty
+	case HasNestedRepetition(trimmed):
+		return nil, trimmed, SafeRegexUnsafeNestedRepetition
+	}
+	re, err := jsregex.Compile(trimmed, flags)
+	switch {
+	case err == nil:
+		return re, trimmed, ""
+	case errors.Is(err, jsregex.ErrUnsupported):
+		return nil, trimmed, SafeRegexUnsupported
+	}
+	return nil, trimmed, SafeRegexInvalid
+}
+
+// HasNestedRepetition ports hasNestedRepetition: OpenClaw refuses a config
+// regex (a mention pattern, for one) in which a quantifier applies to
+// something that already repeats, such as (a+)+ or (a|ab)*. The scan is
+// lexical, on UTF-16 code units, exactly as OpenClaw's: escapes and
+// character classes are single tokens, groups nest, and alternations of
+// unequal lengths count as ambiguous under an unbounded quantifier. Being
+// lexical it reads the "?" of "(?:" as a quantifier and the ":" as a
+// character, so "(?:a|b)+" (branches of length 2 and 1) is refused too,
+// while catastrophic patterns with equal-length branches such as
+// "(\w\d|\d\w)*$" pass.
+func HasNestedRepetition(source string) bool {
 	return nestedRepetition(tokenizePattern(utf16.Encode([]rune(source))))
 }
 

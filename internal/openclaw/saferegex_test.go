@@ -1,10 +1,11 @@
-package lower
+package openclaw
 
 import "testing"
 
 // OpenClaw 2026.3.24's verdicts (compileSafeRegexDetailed(p, "i").reason ===
 // "unsafe-nested-repetition", from dist/safe-regex-*.js, recorded with the
-// oracle's Node 24): a mention pattern it refuses never detects a mention.
+// oracle's Node 24). The golden (mentions_golden_test.go) checks the gate's
+// every reason on many more patterns.
 var nestedRepetitionOracle = map[string]bool{
 	"(a+)+": true, "(a|ab)*": true, "(a|b)*": false, "a+b+": false, `\bbot\b`: false,
 	"(?:a+){2}": true, "[a+]+": false, "a{2,}?": false, "(ab)+": false, "((a)+)": false,
@@ -16,8 +17,18 @@ var nestedRepetitionOracle = map[string]bool{
 
 func TestHasNestedRepetitionMatchesOpenClaw(t *testing.T) {
 	for p, want := range nestedRepetitionOracle {
-		if got := hasNestedRepetition(p); got != want {
-			t.Errorf("hasNestedRepetition(%q) = %v, OpenClaw %v", p, got, want)
+		if got := HasNestedRepetition(p); got != want {
+			t.Errorf("HasNestedRepetition(%q) = %v, OpenClaw %v", p, got, want)
 		}
 	}
+}
+
+func FuzzHasNestedRepetition(f *testing.F) {
+	for p := range nestedRepetitionOracle {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		HasNestedRepetition(p)
+		CompileSafeRegex(p, "i")
+	})
 }

@@ -94,7 +94,10 @@ func (c *decideCmd) Run(e *env) error {
 				if c.Format == "text" {
 					fmt.Fprintf(out, "line %d: not a message: %v\n", n, perr)
 				} else {
-					_ = enc.Encode(map[string]any{"line": n, "error": perr.Error()})
+					_ = enc.Encode(struct {
+						Line  int    `json:"line"`
+						Error string `json:"error"`
+					}{n, perr.Error()})
 				}
 			} else {
 				// Each message is the first a freshly started gateway sees.
@@ -159,12 +162,13 @@ func readLine(r *bufio.Reader) (line []byte, long bool, err error) {
 func messageOf(line []byte) (*inbound.Message, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil || obj == nil {
-		if err == nil {
-			err = errors.New("null")
-		}
-		return nil, fmt.Errorf("not a JSON object: %v", jsonErr(err))
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("not JSON: %v", jsonErr(err))
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("not a JSON object but %s", jsonKind(v))
 	}
 	if dec.More() {
 		return nil, errors.New("not a JSON object: data after the object")
@@ -179,6 +183,20 @@ func messageOf(line []byte) (*inbound.Message, error) {
 		obj = m
 	}
 	return inbound.FromObject(obj)
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
 }
 
 func jsonErr(err error) string {
@@ -214,7 +232,11 @@ func sentence(d inbound.Decision) string {
 func loadPlan(path string) (*plan.Plan, error) {
 	b, err := readSmall(path, 64<<20)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the plan %s: %s", path, readError(err))
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot read the plan %s: %v", path, err)
 	}
 	p, err := plan.Load(b)
 	if err != nil {

@@ -31,6 +31,8 @@ type runCmd struct {
 	MediaRoot      []string      `placeholder:"DIR" help:"A directory a reply's media may come from (repeatable), besides the state dir's media folder and the temp dir."`
 	LogFormat      string        `enum:"auto,text,json" default:"auto" help:"Log format on stderr: text on a terminal, json otherwise (auto)."`
 	Verbose        bool          `short:"v" help:"Debug logging: every decision's OpenClaw log lines."`
+	// BackoffBase shortens OpenClaw's 5 s restart backoff in tests.
+	BackoffBase time.Duration `hidden:"" default:"5s"`
 }
 
 func (c *runCmd) Help() string {
@@ -114,7 +116,9 @@ func (c *runCmd) Run(e *env) error {
 	started := time.Now()
 	done := make(chan struct{})
 	go func() {
-		monitor.Supervise(ctx, ms, monitor.DefaultBackoff)
+		b := monitor.DefaultBackoff
+		b.Base = c.BackoffBase
+		monitor.Supervise(ctx, ms, b)
 		close(done)
 	}()
 	statusDone := make(chan struct{})
@@ -152,7 +156,7 @@ func (c *runCmd) Run(e *env) error {
 			drops = append(drops, fmt.Sprintf("%s=%d", d.Reason, d.Count))
 		}
 		log.Info("openclawcfg run: account summary", "account", m.Account().ID, "received", s.Received.Load(),
-			"dispatched", s.Dispatched.Load(), "pairing", s.PairingRequests.Load(), "sent", s.Sent.Load(),
+			"dispatched", s.Dispatched.Load(), "pairingCodes", s.PairingCodes.Load(), "sent", s.Sent.Load(),
 			"sendFailed", s.SendFailed.Load(), "handlerFailed", s.HandlerFailed.Load(), "restarts", s.Restarts.Load(),
 			"drops", strings.Join(drops, " "))
 	}

@@ -56,7 +56,7 @@ func writeStatus(dir, plan string, started time.Time, running bool, ms []*monito
 			state = "starting"
 		}
 		st.Accounts = append(st.Accounts, accountStatus{ID: m.Account().ID, State: state, LastError: lastErr,
-			Received: s.Received.Load(), Dispatched: s.Dispatched.Load(), Pairing: s.PairingRequests.Load(),
+			Received: s.Received.Load(), Dispatched: s.Dispatched.Load(), Pairing: s.PairingCodes.Load(),
 			Sent: s.Sent.Load(), SendFailed: s.SendFailed.Load(), HandlerFailed: s.HandlerFailed.Load(),
 			Restarts: s.Restarts.Load(), LastInboundAt: msTime(s.LastInbound.Load()),
 			LastOutboundAt: msTime(s.LastOutbound.Load()), Drops: s.Drops()})

@@ -393,6 +393,7 @@ func (lt *lifetime) pair(ctx context.Context, d inbound.Decision, chatID string)
 		m.log.Info("imessage: pairing already pending or store full; no reply", "sender", d.SenderID)
 		return
 	}
+	m.opt.Stats.PairingCodes.Add(1)
 	m.log.Info("imessage pairing request", "sender", d.SenderID)
 	target := d.Sender
 	if chatID != "" {

@@ -11,8 +11,10 @@ import (
 // Stats counts what one account did. Safe for concurrent use.
 type Stats struct {
 	Received, Dispatched, PairingRequests atomic.Int64
-	Sent, SendFailed                      atomic.Int64
-	HandlerFailed, Starts, Restarts       atomic.Int64
+	// PairingCodes counts new pairing requests (a code sent).
+	PairingCodes                    atomic.Int64
+	Sent, SendFailed                atomic.Int64
+	HandlerFailed, Starts, Restarts atomic.Int64
 
 	// LastInbound and LastOutbound are when a message last arrived and a
 	// send last succeeded (Unix ms, 0 for never).

@@ -71,6 +71,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if err != nil {
 		panic(err)
 	}
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, "openclawcfg: no command; commands: %s\n", strings.Join(commandNames, ", "))
+		fmt.Fprintln(stderr, "run 'openclawcfg --help' for usage")
+		return exitUsage
+	}
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		var pe *kong.ParseError
@@ -95,6 +100,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 }
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+var commandNames = []string{"vet", "explain", "compile", "schema", "decide", "run", "pairing", "send", "status"}
 
 // commandOf finds the subcommand among args, for the usage hint.
 func commandOf(args []string) []string {

@@ -29,7 +29,7 @@
 // The markdown converter is a port of markdown-it 14.3.3 with OpenClaw's
 // options and of OpenClaw's IR renderer (md_*.go). Everything is checked
 // against OpenClaw itself: testdata/reply-2026.3.24.jsonl records what
-// OpenClaw's own functions sent for 724 replies (scripts/oracle-reply-goldens.sh),
+// OpenClaw's own functions sent for 874 replies (scripts/oracle-reply-goldens.sh),
 // and testdata/e2e-turns.jsonl the 19 turns of the real gateway's e2e
 // recordings.
 //

@@ -17,6 +17,7 @@ const (
 	exitOK      = 0 // every input passed (warnings allowed unless --strict)
 	exitInvalid = 1 // some input has errors (syntax or validation)
 	exitUsage   = 2 // bad flags or arguments, or an input could not be read
+	exitGaveUp  = 3 // run: every account stopped for good (gave up restarting)
 )
 
 const helpText = `Check and compile the iMessage channel configuration of OpenClaw ` + compiler.TargetOpenClaw + `.
@@ -24,7 +25,8 @@ const helpText = `Check and compile the iMessage channel configuration of OpenCl
 Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors in some
 input (syntax or validation), warnings with --strict, an unknown explain path,
 or access widened under vet --policy-diff; 2 usage error or unreadable input
-(missing, a directory, larger than 8 MiB).`
+(missing, a directory, larger than 8 MiB), or a plan that does not load; 3 run
+stopped because every account gave up restarting.`
 
 type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`

@@ -122,6 +122,17 @@ func (c *runCmd) Run(e *env) error {
 		close(done)
 	}()
 	statusDone := make(chan struct{})
+	changed := make(chan struct{}, 1)
+	for _, m := range ms {
+		go func() {
+			for range m.Stats().Changed() {
+				select {
+				case changed <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
 	go func() {
 		defer close(statusDone)
 		tick := time.NewTicker(time.Second)
@@ -134,6 +145,7 @@ func (c *runCmd) Run(e *env) error {
 			case <-done:
 				return
 			case <-tick.C:
+			case <-changed:
 			}
 		}
 	}()
@@ -161,7 +173,8 @@ func (c *runCmd) Run(e *env) error {
 			"drops", strings.Join(drops, " "))
 	}
 	if ctx.Err() == nil {
-		return errors.New("every account stopped (see the log for why)")
+		fmt.Fprintln(e.stderr, "openclawcfg: every account stopped for good (see the log above for why)")
+		return exitCode(exitGaveUp)
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ type accountStatus struct {
 	LastError      string         `json:"lastError,omitempty"`
 	Received       int64          `json:"received"`
 	Dispatched     int64          `json:"dispatched"`
-	Pairing        int64          `json:"pairingRequests"`
+	Pairing        int64          `json:"pairingCodes"`
 	Sent           int64          `json:"sent"`
 	SendFailed     int64          `json:"sendFailed"`
 	HandlerFailed  int64          `json:"handlerFailed"`

@@ -24,6 +24,7 @@ type Stats struct {
 	drops     map[string]int64
 	state     string
 	lastError string
+	changed   chan struct{}
 }
 
 // SetState records the account's lifecycle state ("starting", "waiting
@@ -36,6 +37,10 @@ func (s *Stats) SetState(state, lastError string) {
 		s.lastError = lastError
 	}
 	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
 }
 
 // State returns the lifecycle state and the last error.
@@ -46,7 +51,12 @@ func (s *Stats) State() (state, lastError string) {
 }
 
 // NewStats returns zeroed counters.
-func NewStats() *Stats { return &Stats{drops: map[string]int64{}} }
+func NewStats() *Stats { return &Stats{drops: map[string]int64{}, changed: make(chan struct{}, 1)} }
+
+// Changed is signalled (without blocking; one pending signal at most)
+// whenever the lifecycle state changes, so a status writer can react at
+// once.
+func (s *Stats) Changed() <-chan struct{} { return s.changed }
 
 func (s *Stats) received()       { s.Received.Add(1); s.LastInbound.Store(time.Now().UnixMilli()) }
 func (s *Stats) dispatch()       { s.Dispatched.Add(1) }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
 	"github.com/openclawcfg/openclawcfg/plan"
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 	"github.com/openclawcfg/openclawcfg/runtime/pairing"
@@ -82,6 +83,7 @@ func (c *decideCmd) Run(e *env) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	bad := false
+	st := inbound.NewState()
 	for n := 1; ; n++ {
 		line, long, err := readLine(in)
 		if long || len(bytes.TrimSpace(line)) > 0 {
@@ -101,7 +103,8 @@ func (c *decideCmd) Run(e *env) error {
 				}
 			} else {
 				// Each message is the first a freshly started gateway sees.
-				dec := d.Decide(msg, inbound.Input{Store: store, Now: time.Now()}, inbound.NewState())
+				st.Reset()
+				dec := d.Decide(msg, inbound.Input{Store: store, Now: time.Now(), SkipContext: !c.Context}, st)
 				if c.Format == "text" {
 					fmt.Fprintf(out, "line %d: %s\n", n, sentence(dec))
 				} else {
@@ -160,29 +163,29 @@ func readLine(r *bufio.Reader) (line []byte, long bool, err error) {
 // messageOf accepts a message object, a notification's params, or a whole
 // notification line.
 func messageOf(line []byte) (*inbound.Message, error) {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("not JSON: %v", jsonErr(err))
+	b := line[jsonscan.SkipWS(line, 0):]
+	if !jsonscan.Valid(b) {
+		var v any
+		return nil, fmt.Errorf("not JSON: %v", jsonErr(json.Unmarshal(line, &v)))
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
+	if b[0] != '{' {
+		var v any
+		_ = json.Unmarshal(b, &v)
 		return nil, fmt.Errorf("not a JSON object but %s", jsonKind(v))
 	}
-	if dec.More() {
-		return nil, errors.New("not a JSON object: data after the object")
-	}
-	if params, ok := obj["params"].(map[string]any); ok && obj["method"] != nil {
-		if obj["method"] != "message" {
-			return nil, fmt.Errorf("a %v notification, not a message", obj["method"])
+	var f [3][]byte
+	jsonscan.ScanObject(b, []string{"method", "params", "message"}, f[:])
+	if len(f[0]) > 0 && string(f[0]) != "null" && len(f[1]) > 0 && f[1][0] == '{' {
+		if string(f[0]) != `"message"` {
+			return nil, fmt.Errorf("a %s notification, not a message", f[0])
 		}
-		obj = params
+		b, f[2] = f[1], nil
+		jsonscan.ScanObject(b, []string{"method", "params", "message"}, f[:])
 	}
-	if m, ok := obj["message"].(map[string]any); ok {
-		obj = m
+	if len(f[2]) > 0 && f[2][0] == '{' {
+		b = f[2]
 	}
-	return inbound.FromObject(obj)
+	return inbound.ParseMessage(b)
 }
 
 func jsonKind(v any) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 	"github.com/openclawcfg/openclawcfg/runtime/handler"
+	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 	"github.com/openclawcfg/openclawcfg/runtime/monitor"
 	"github.com/openclawcfg/openclawcfg/runtime/pairing"
 )
@@ -90,6 +91,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	log := newLogger(e.stderr, c.LogFormat, c.Verbose)
 	store := pairing.New(dir)
+	sessions := inbound.NewSessions()
 	var ms []*monitor.Monitor
 	for _, a := range accounts {
 		var acctHandler = h
@@ -99,7 +101,7 @@ func (c *runCmd) Run(e *env) error {
 			acctHandler = &copy
 		}
 		m, err := monitor.New(monitor.Options{Plan: p, Account: a.ID, Store: store, Handler: acctHandler, Logger: log,
-			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot})
+			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot, Sessions: sessions})
 		if err != nil {
 			return err
 		}

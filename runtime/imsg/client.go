@@ -1,6 +1,8 @@
 package imsg
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -655,7 +657,7 @@ func (c *Client) handleOversize(res lineResult) {
 	c.log.Error("imsg rpc: line too long, skipped", "bytes", res.oversize, "limit", c.cfg.maxLine)
 	prefix := trimJSBytes(res.line)
 	var f [1][]byte
-	scanObject(prefix, wireKeys[:1], f[:])
+	jsonscan.ScanObject(prefix, wireKeys[:1], f[:])
 	if f[0] == nil || string(f[0]) == "null" {
 		return
 	}

@@ -1,6 +1,8 @@
 package imsg
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
+
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
@@ -55,7 +57,7 @@ func decodeLine(line []byte) decoded {
 		d.kind = lineBlank
 		return d
 	}
-	if !validJSON(line) {
+	if !jsonscan.Valid(line) {
 		d.kind = lineInvalid
 		d.err = json.Unmarshal(line, new(json.RawMessage))
 		if d.err == nil { // nesting json.Valid refuses; see maxJSDepth
@@ -68,7 +70,7 @@ func decodeLine(line []byte) decoded {
 		return d
 	}
 	var f [5][]byte
-	if !scanObject(line, wireKeys, f[:]) {
+	if !jsonscan.ScanObject(line, wireKeys, f[:]) {
 		d.kind = lineInvalid // unreachable for valid JSON; kept defensive
 		d.err = errTooDeep
 		return d
@@ -146,143 +148,6 @@ func allDigits(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// scanObject walks the top level of the JSON object b (b[0] == '{') and
-// stores in out[i] the raw value of the last member named keys[i]. It is
-// tolerant: on malformed or truncated input it stops and returns false,
-// leaving in out what it saw complete before that point (the id of an
-// over-long line is read from its start this way).
-func scanObject(b []byte, keys []string, out [][]byte) bool {
-	if len(b) == 0 || b[0] != '{' {
-		return false
-	}
-	i := skipWS(b, 1)
-	if i < len(b) && b[i] == '}' {
-		return true
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return false
-		}
-		ks := i
-		var ok bool
-		if i, ok = skipString(b, i); !ok {
-			return false
-		}
-		key := b[ks:i]
-		i = skipWS(b, i)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		i = skipWS(b, i+1)
-		vs := i
-		if i, ok = skipValue(b, i); !ok {
-			return false
-		}
-		if k := keyIndex(key, keys); k >= 0 {
-			out[k] = b[vs:i]
-		}
-		i = skipWS(b, i)
-		if i >= len(b) {
-			return false
-		}
-		switch b[i] {
-		case ',':
-			i = skipWS(b, i+1)
-		case '}':
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// keyIndex finds the quoted key among keys, decoding escapes when present.
-func keyIndex(quoted []byte, keys []string) int {
-	raw := quoted[1 : len(quoted)-1]
-	if bytes.IndexByte(raw, '\\') >= 0 {
-		v, ok := parseJS(quoted)
-		if !ok {
-			return -1
-		}
-		raw = []byte(v.goString())
-	}
-	for i, k := range keys {
-		if string(raw) == k {
-			return i
-		}
-	}
-	return -1
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i] == '"'.
-func skipString(b []byte, i int) (int, bool) {
-	start := i + 1
-	for j := start; ; {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			return len(b), false
-		}
-		q := j + k
-		n := 0
-		for p := q - 1; p >= start && b[p] == '\\'; p-- {
-			n++
-		}
-		if n%2 == 0 {
-			return q + 1, true
-		}
-		j = q + 1
-	}
-}
-
-// skipValue returns the index after the value starting at b[i]. A scalar
-// that runs to the end of b counts as truncated.
-func skipValue(b []byte, i int) (int, bool) {
-	if i >= len(b) {
-		return i, false
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				var ok bool
-				if i, ok = skipString(b, i); !ok {
-					return i, false
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1, true
-				}
-			}
-			i++
-		}
-		return i, false
-	}
-	s := i
-	for i < len(b) {
-		switch b[i] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i, i > s
-		}
-		i++
-	}
-	return i, false
 }
 
 // trimJSBytes is String.prototype.trim on valid UTF-8.

@@ -1,6 +1,8 @@
 package imsg
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
+
 	"bytes"
 	"encoding/json"
 	"io"
@@ -137,7 +139,7 @@ func FuzzDecodeLine(f *testing.F) {
 			return
 		}
 		var fields [5][]byte
-		if !scanObject(d.line, wireKeys, fields[:]) {
+		if !jsonscan.ScanObject(d.line, wireKeys, fields[:]) {
 			t.Fatalf("scanObject failed on valid %q", d.line)
 		}
 		for i, k := range wireKeys {
@@ -190,7 +192,7 @@ func FuzzValidJSON(f *testing.F) {
 	f.Add([]byte(strings.Repeat("[", 10001) + strings.Repeat("]", 10001)))
 	f.Add([]byte(strings.Repeat(`{"a":`, 10001) + "1" + strings.Repeat("}", 10001)))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := validJSON(b), json.Valid(b); got != want {
+		if got, want := jsonscan.Valid(b), json.Valid(b); got != want {
 			t.Fatalf("validJSON %v, json.Valid %v for %q", got, want, b)
 		}
 	})

@@ -1,6 +1,8 @@
 package imsg
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
+
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -80,7 +82,7 @@ func newRPCError(method string, raw []byte) *RPCError {
 	e := &RPCError{Method: method, Message: "imsg rpc error"}
 	var codeText string
 	var f [3][]byte
-	if scanObject(raw, rpcErrorKeys, f[:]) {
+	if jsonscan.ScanObject(raw, rpcErrorKeys, f[:]) {
 		if m := f[0]; m != nil && string(m) != "null" {
 			if v, ok := parseJS(m); ok {
 				e.Message = v.toString()

@@ -1,6 +1,8 @@
 package imsg
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
+
 	"bytes"
 	"cmp"
 	"slices"
@@ -99,7 +101,7 @@ func (p *jsParser) value(depth int) (jsValue, bool) {
 		s, ok := p.str()
 		return jsValue{kind: jsString, str: s}, ok
 	case c == '-' || c >= '0' && c <= '9':
-		end := numberEnd(p.b, p.i)
+		end := jsonscan.NumberEnd(p.b, p.i)
 		if end < 0 {
 			return jsValue{}, false
 		}
@@ -304,47 +306,6 @@ func (p *jsParser) str() ([]uint16, bool) {
 		}
 	}
 	return nil, false
-}
-
-// numberEnd returns the end of the JSON number starting at b[i], or -1.
-func numberEnd(b []byte, i int) int {
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	default:
-		return -1
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		s := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == s {
-			return -1
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		s := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == s {
-			return -1
-		}
-	}
-	return i
 }
 
 // parseJSONNumber converts a JSON number as JSON.parse does: correctly

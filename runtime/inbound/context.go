@@ -104,14 +104,24 @@ func (c *Context) MarshalJSON() ([]byte, error) {
 // with "System:" followed by whitespace or the end becomes
 // "System (untrusted):".
 func sanitizeInboundText(s string) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-	if !strings.ContainsAny(s, "[sS") {
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
+	// The patterns need "system", "assistant" or "internal" (any ASCII
+	// case); most texts have none.
+	sys := containsFoldASCII(s, "system")
+	if !sys && !containsFoldASCII(s, "assistant") && !containsFoldASCII(s, "internal") {
 		return s
 	}
-	s = bracketedSystemTag().ReplaceAllStringFunc(s, func(m string) string {
-		sub := bracketedSystemTag().FindStringSubmatch(m)
-		return "(" + sub[1] + ")"
-	})
+	if strings.IndexByte(s, '[') >= 0 {
+		s = bracketedSystemTag().ReplaceAllStringFunc(s, func(m string) string {
+			sub := bracketedSystemTag().FindStringSubmatch(m)
+			return "(" + sub[1] + ")"
+		})
+	}
+	if !sys {
+		return s
+	}
 	return neutraliseSystemLines(s)
 }
 
@@ -214,13 +224,12 @@ func (d *Decider) buildContext(m *Message, dec *Decision, media []Attachment, st
 		groupID = dec.ChatID
 	}
 	fromLabel := formatFromLabel(dec.IsGroup, deref(m.ChatName), groupID, "Group", dec.SenderID, dec.Sender)
-	var createdAt *int64
-	if m.CreatedAt != "" {
-		ms, ok := openclaw.DateParse(m.CreatedAt, d.loc())
-		if ok {
-			createdAt = &ms
-		}
-		c.Timestamp = &JSTime{Ms: ms, Invalid: !ok}
+	createdAt := dec.createdAt
+	switch {
+	case createdAt != nil:
+		c.Timestamp = &JSTime{Ms: *createdAt}
+	case dec.createdInvalid:
+		c.Timestamp = &JSTime{Invalid: true}
 	}
 	var prev *int64
 	if t, ok := sessions.get(route.SessionKey); ok {

@@ -3,6 +3,7 @@ package inbound
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -51,7 +52,9 @@ type Decision struct {
 	// Logs are the lines OpenClaw logs in verbose mode for this message.
 	Logs []string
 
-	bodyText string
+	bodyText       string
+	createdAt      *int64
+	createdInvalid bool
 }
 
 // Decider decides the messages of one account of a plan. Build it once per
@@ -61,9 +64,11 @@ type Decider struct {
 	p        *plan.Plan
 	a        *plan.Account
 	allow    []string // allowFrom as the monitor normalises it
-	groupAl  []string // the monitor's groupAllowFrom list
-	roots    []string // effective attachment roots
-	remote   string   // remote host in effect ("" for local)
+	allowC   openclaw.AllowList
+	groupC   openclaw.AllowList // the monitor's groupAllowFrom list
+	owner    string             // resolvePinnedMainDmOwnerFromAllowlist
+	roots    []string           // effective attachment roots
+	remote   string             // remote host in effect ("" for local)
 	commands commandDetector
 	envelope envelopeOptions
 
@@ -71,6 +76,7 @@ type Decider struct {
 
 	mu       sync.Mutex
 	mentions map[string]*mentionSet // by routed agent id
+	routes   map[routeKey]plan.Route
 }
 
 type mentionSet struct {
@@ -93,9 +99,12 @@ func New(p *plan.Plan, accountID string) (*Decider, error) {
 	for _, e := range a.DM.AllowFrom.Value {
 		d.allow = append(d.allow, e.Raw)
 	}
+	var group []string
 	for _, e := range a.Groups.Senders.Value {
-		d.groupAl = append(d.groupAl, e.Raw)
+		group = append(group, e.Raw)
 	}
+	d.allowC, d.groupC = openclaw.CompileAllowList(d.allow), openclaw.CompileAllowList(group)
+	d.owner = d.pinnedOwner()
 	d.roots = a.Attachments.LocalRoots
 	if a.RemoteHost.Host != "" {
 		d.remote = a.RemoteHost.Host
@@ -105,6 +114,33 @@ func New(p *plan.Plan, accountID string) (*Decider, error) {
 		d.mentionsFor(t.AgentID)
 	}
 	return d, nil
+}
+
+type routeKey struct {
+	kind plan.PeerKind
+	peer string
+}
+
+// maxRoutes bounds the route memo; the plan never changes, so a route is
+// computed once per conversation.
+const maxRoutes = 4096
+
+func (d *Decider) route(kind plan.PeerKind, peer string) plan.Route {
+	k := routeKey{kind, peer}
+	d.mu.Lock()
+	r, ok := d.routes[k]
+	d.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = d.p.Global.Route(d.a.ID, kind, peer)
+	d.mu.Lock()
+	if d.routes == nil || len(d.routes) >= maxRoutes {
+		d.routes = map[routeKey]plan.Route{}
+	}
+	d.routes[k] = r
+	d.mu.Unlock()
+	return r
 }
 
 // Account is the account the decider decides for.
@@ -133,6 +169,12 @@ type Input struct {
 	// the runtime clears it (ClearHistory) when the dispatch finishes, as
 	// OpenClaw does after its agent run. Without it Decide clears at once.
 	KeepHistory bool
+	// SkipContext leaves Decision.Context nil (a caller that only needs
+	// the verdict); the state is updated as for a dispatch all the same.
+	SkipContext bool
+	// Verbose collects Decision.Logs, the lines OpenClaw logs in verbose
+	// mode; without it none are built.
+	Verbose bool
 	// Sessions is the gateway's session store, shared by its accounts; nil
 	// uses one private to st.
 	Sessions *Sessions
@@ -155,7 +197,11 @@ func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
 	now := in.Now.UnixMilli()
 	a := d.a
 	var logs []string
-	logf := func(format string, args ...any) { logs = append(logs, fmt.Sprintf(format, args...)) }
+	logf := func(format string, args ...any) {
+		if in.Verbose {
+			logs = append(logs, fmt.Sprintf(format, args...))
+		}
+	}
 
 	// Attachments (§5.1): only with includeAttachments; kept when they have
 	// a path, are not missing and lie inside the effective roots.
@@ -204,7 +250,7 @@ func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
 		}
 		return dec
 	case dec.Kind == Dispatch && st.limiter.limited(rateKey, now):
-		dec.Logs = append(dec.Logs, "imessage: rate-limited conversation "+convKey+" (echo loop detected)")
+		dec.Logs = appendIf(in.Verbose, dec.Logs, "imessage: rate-limited conversation "+convKey+" (echo loop detected)")
 		dec.Kind, dec.Reason, dec.RateLimited = Drop, "rate limited", true
 		dec.Why = "OpenClaw's echo-loop limiter dropped it: five of the bot's own messages (from-me, echo, self-chat or reflected drops) were seen in this chat within 60 s"
 		dec.Context = nil
@@ -217,22 +263,26 @@ func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
 	if sessions == nil {
 		sessions = st.sessions
 	}
-	dec.Context = d.buildContext(m, &dec, valid, st, sessions, now)
+	if !in.SkipContext || in.Verbose {
+		dec.Context = d.buildContext(m, &dec, valid, st, sessions, now)
+	}
 	// The dispatch leaves the session stamped (the agent turn's
 	// initSessionState), and a DM also the main session through the
 	// last-route update, unless the main DM session is pinned to another
 	// owner; the next envelope in a session shows the time since.
 	sessions.set(dec.Route.SessionKey, now)
 	if !dec.IsGroup {
-		if owner := d.pinnedOwner(); owner != "" && owner != dec.SenderID {
-			dec.Logs = append(dec.Logs, fmt.Sprintf("imessage: skip main-session last route for %s (pinned owner %s)", dec.SenderID, owner))
+		if owner := d.owner; owner != "" && owner != dec.SenderID {
+			dec.Logs = appendIf(in.Verbose, dec.Logs, fmt.Sprintf("imessage: skip main-session last route for %s (pinned owner %s)", dec.SenderID, owner))
 		} else {
 			sessions.set(dec.Route.MainSessionKey, now)
 		}
 	}
-	dec.Logs = append(dec.Logs, fmt.Sprintf(`imessage inbound: chatId=%s from=%s len=%d preview="%s"`,
-		orUnknown(dec.ChatID), dec.Context.From, utf16Len(dec.Context.Body),
-		strings.ReplaceAll(preview(dec.Context.Body, 200), "\n", `\n`)))
+	if in.Verbose {
+		dec.Logs = append(dec.Logs, fmt.Sprintf(`imessage inbound: chatId=%s from=%s len=%d preview="%s"`,
+			orUnknown(dec.ChatID), dec.Context.From, utf16Len(dec.Context.Body),
+			strings.ReplaceAll(preview(dec.Context.Body, 200), "\n", `\n`)))
+	}
 	if !in.KeepHistory {
 		d.ClearHistory(st, dec)
 	}
@@ -275,6 +325,7 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 			createdInvalid = true
 		}
 	}
+	dec.createdAt, dec.createdInvalid = createdAt, createdInvalid
 	gate := a.ChatGate(dec.ChatID)
 	dec.IsGroup = m.IsGroup || (dec.ChatID != "" && gate.TreatsAsGroup())
 	selfKey := func(text string) string {
@@ -287,20 +338,19 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 	if dec.IsGroup && (m.ChatID == nil || !m.ChatID.Truthy()) {
 		return drop("group without chat_id", "a group message must carry a chat_id", "")
 	}
-	allowed := func(list []string) bool {
-		if len(list) == 0 {
-			return false
-		}
-		return openclaw.IsAllowedSender(list, sender, chatID, m.ChatGUID, m.ChatIdentifier)
+	allowed := func(list openclaw.AllowList) bool {
+		return list.Allows(dec.SenderID, chatID, m.ChatGUID, m.ChatIdentifier)
 	}
 	// Access (resolveDmGroupAccessWithLists): the DM list merges the
 	// pairing store unless dmPolicy is "allowlist"; groups use the
 	// monitor's group list only, with no fallback.
-	dmList := d.allow
-	if a.DM.Policy.Value != plan.DMAllowlist {
-		dmList = append(append([]string(nil), d.allow...), trimmed(store)...)
+	var storeC openclaw.AllowList
+	if a.DM.Policy.Value != plan.DMAllowlist && len(store) > 0 {
+		storeC = openclaw.CompileAllowList(store)
 	}
-	groupList := d.groupAl
+	dmAllowed := func() bool { return allowed(d.allowC) || allowed(storeC) }
+	dmLen := d.allowC.Len() + storeC.Len()
+	groupList := d.groupC
 	if dec.IsGroup {
 		switch a.Groups.Policy.Value {
 		case plan.GroupDisabled:
@@ -308,7 +358,7 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 			return drop("groupPolicy disabled", `groupPolicy is "disabled": every group message is dropped`, originPath(a.Groups.Policy.Origin, "channels.imessage.groupPolicy"))
 		case plan.GroupOpen:
 		default:
-			if len(groupList) == 0 {
+			if groupList.Len() == 0 {
 				logf("Blocked iMessage group message (groupPolicy: allowlist, no groupAllowFrom)")
 				return drop("groupPolicy allowlist (empty groupAllowFrom)", `groupPolicy is "allowlist" and the group sender list is empty (pairing approvals never count for groups)`, originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"))
 			}
@@ -325,7 +375,7 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 		switch {
 		case a.DM.Policy.Value == plan.DMDisabled:
 			return drop("dmPolicy disabled", `dmPolicy is "disabled": every DM is dropped`, originPath(a.DM.Policy.Origin, "channels.imessage.dmPolicy"))
-		case a.DM.Policy.Value == plan.DMOpen, allowed(dmList):
+		case a.DM.Policy.Value == plan.DMOpen, dmLen > 0 && dmAllowed():
 		case a.DM.Policy.Value == plan.DMPairing:
 			dec.Kind, dec.Key = Pairing, originPath(a.DM.Policy.Origin, "channels.imessage.dmPolicy")
 			dec.Why = fmt.Sprintf(`dmPolicy is "pairing" and %s is neither in allowFrom nor approved: the sender gets a pairing code`, dec.SenderID)
@@ -340,13 +390,13 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 	if dec.IsGroup {
 		kind, peer = plan.PeerGroup, dec.ChatID
 	}
-	route := d.p.Global.Route(a.ID, kind, peer)
+	route := d.route(kind, peer)
 	dec.Route = &route
 
 	if openclaw.TrimJS(bodyText) == "" {
 		return drop("empty body", "the message has no text and no usable attachment", "")
 	}
-	if st.selfChat.has(selfKey(bodyText), now) {
+	if !st.selfChat.empty() && st.selfChat.has(selfKey(bodyText), now) {
 		logf(`imessage: dropping self-chat reflected duplicate: "%s"`, sanitizeTerminalText(preview(bodyText, 50)))
 		return drop("self-chat echo", "it repeats a from-me row of this chat seen within 10 s (a message to yourself)", "")
 	}
@@ -381,14 +431,12 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 	canDetect := len(mentionSet.res) > 0
 	// Command authorisation (resolveDualTextControlCommandGate): for groups
 	// the DM authoriser is the configured allowFrom only.
-	cmdDM := dmList
-	if dec.IsGroup {
-		cmdDM = d.allow
-	}
-	effGroup := groupList
 	hasCmd := d.commands.HasControlCommand(messageText)
-	authorized := !d.p.Global.UseAccessGroups.Value ||
-		(len(cmdDM) > 0 && allowed(cmdDM)) || (len(effGroup) > 0 && allowed(effGroup))
+	ownerAllowed := dmLen > 0 && dmAllowed()
+	if dec.IsGroup {
+		ownerAllowed = d.allowC.Len() > 0 && allowed(d.allowC)
+	}
+	authorized := !d.p.Global.UseAccessGroups.Value || ownerAllowed || (groupList.Len() > 0 && allowed(groupList))
 	dec.CommandAuthorized = authorized
 	if dec.IsGroup && hasCmd && !authorized {
 		logf("imessage: drop control command (unauthorized) target=%s", sender)
@@ -404,7 +452,7 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 		}
 		st.histories.append(dec.HistoryKey, entry, a.History.GroupLimit.Value)
 		ms, _ := d.p.Global.Mentions(route.AgentID)
-		return drop("no mention", fmt.Sprintf("this chat requires a mention and the text matches none of agent %q's patterns", route.AgentID),
+		return drop("no mention", "this chat requires a mention and the text matches none of agent "+strconv.Quote(route.AgentID)+"'s patterns",
 			originPath(ms.Patterns.Origin, "messages.groupChat.mentionPatterns"))
 	}
 
@@ -413,23 +461,23 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 	dec.bodyText = openclaw.TrimJS(bodyText)
 	switch {
 	case dec.IsGroup:
-		dec.Why = fmt.Sprintf("group chat %s and sender %s pass both gates", dec.ChatID, dec.SenderID)
+		dec.Why = "group chat " + dec.ChatID + " and sender " + dec.SenderID + " pass both gates"
 		switch {
 		case !require.Value:
 			dec.Why += "; no mention is required here"
 		case bypass:
 			dec.Why += "; an authorised control command needs no mention"
 		case !canDetect:
-			dec.Why += fmt.Sprintf("; requireMention is on but agent %q has no usable mention patterns, so it is not enforced", route.AgentID)
+			dec.Why += "; requireMention is on but agent " + strconv.Quote(route.AgentID) + " has no usable mention patterns, so it is not enforced"
 		default:
 			dec.Why += "; the agent is mentioned"
 		}
 	case a.DM.Policy.Value == plan.DMOpen:
 		dec.Why = `dmPolicy is "open"`
 	default:
-		dec.Why = fmt.Sprintf("%s is allowed to DM", dec.SenderID)
+		dec.Why = dec.SenderID + " is allowed to DM"
 	}
-	dec.Why += fmt.Sprintf("; routed to agent %q (%s)", route.AgentID, route.MatchedBy)
+	dec.Why += "; routed to agent " + strconv.Quote(route.AgentID) + " (" + route.MatchedBy + ")"
 	return dec
 }
 
@@ -473,6 +521,13 @@ func utf16Len(s string) int {
 		}
 	}
 	return n
+}
+
+func appendIf(ok bool, list []string, s string) []string {
+	if ok {
+		return append(list, s)
+	}
+	return list
 }
 
 func trimmed(list []string) []string {

@@ -7,7 +7,6 @@
 package inbound
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -112,26 +111,6 @@ func isIntLiteral(s string) bool {
 // ErrNotMessage means the value is not a message object OpenClaw accepts;
 // OpenClaw drops such payloads ("dropping malformed RPC message payload").
 var ErrNotMessage = errors.New("malformed message payload")
-
-// ParseMessage type-checks a message object exactly as
-// parseIMessageNotification does: every field may be absent or null, and a
-// field of the wrong type rejects the whole message. Unknown fields are
-// ignored.
-func ParseMessage(raw []byte) (*Message, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotMessage, err)
-	}
-	if obj == nil {
-		return nil, fmt.Errorf("%w: not an object", ErrNotMessage)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: trailing data", ErrNotMessage)
-	}
-	return fromObject(obj)
-}
 
 // FromObject is ParseMessage on a decoded object (decoded with UseNumber).
 func FromObject(obj map[string]any) (*Message, error) { return fromObject(obj) }

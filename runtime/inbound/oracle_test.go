@@ -251,7 +251,7 @@ func stepDiffs(t *testing.T, d *inbound.Decider, st *inbound.State, sessions *in
 		return append(diffs, "we reject the payload ("+perr.Error()+"); OpenClaw parses it")
 	}
 	allow, _ := store.ReadAllowFrom(d.Account().ID)
-	got := d.Decide(msg, inbound.Input{Store: allow, Now: time.UnixMilli(s.AtMs), Sessions: sessions}, st)
+	got := d.Decide(msg, inbound.Input{Store: allow, Now: time.UnixMilli(s.AtMs), Sessions: sessions, Verbose: true}, st)
 	w := want.Decision
 	kind, reason := w.Kind, w.Reason
 	if want.RateLimited {

@@ -54,13 +54,19 @@ var reflection = sync.OnceValue(func() []struct {
 // reflectedLabels is detectReflectedContent: the labels of the markers found
 // outside code regions (nil when none).
 func reflectedLabels(text string) []string {
-	if text == "" || !strings.ContainsAny(text, "#<aA") {
+	// Each pattern needs a literal the text must contain; most messages
+	// have none, and the regexps never run.
+	sep, role, tag := strings.Contains(text, "#+#+"), containsFoldASCII(text, "assistant"), strings.IndexByte(text, '<') >= 0
+	if !sep && !role && !tag {
 		return nil
 	}
 	var regions [][2]int
 	var out []string
 	computed := false
-	for _, p := range reflection() {
+	for i, p := range reflection() {
+		if (i == 0 && !sep) || (i == 1 && !role) || (i >= 2 && !tag) {
+			continue
+		}
 		for _, m := range p.re.FindAllStringIndex(text, -1) {
 			if !computed {
 				regions, computed = codeRegions(text), true
@@ -185,4 +191,39 @@ func insideCode(pos int, regions [][2]int) bool {
 		}
 	}
 	return false
+}
+
+// containsFoldASCII reports whether s contains word (lower-case ASCII) in
+// any ASCII letter case.
+func containsFoldASCII(s, word string) bool {
+	n := len(word)
+	lo, up := word[0], word[0]-('a'-'A')
+	for i := 0; i+n <= len(s); i++ {
+		// Skip to the next possible first letter.
+		j := strings.IndexByte(s[i:len(s)-n+1], lo)
+		if k := strings.IndexByte(s[i:len(s)-n+1], up); k >= 0 && (j < 0 || k < j) {
+			j = k
+		}
+		if j < 0 {
+			return false
+		}
+		i += j
+		if asciiFoldEqual(s[i+1:i+n], word[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiFoldEqual(s, lower string) bool {
+	for k := 0; k < len(lower); k++ {
+		c := s[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[k] {
+			return false
+		}
+	}
+	return true
 }

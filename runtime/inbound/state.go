@@ -37,6 +37,24 @@ func NewState() *State {
 	}
 }
 
+// Reset empties the state, as if the gateway had just started, keeping its
+// allocations for reuse.
+func (s *State) Reset() {
+	clear(s.echo.text)
+	clear(s.echo.id)
+	clear(s.selfChat.entries)
+	s.selfChat.order.Init()
+	s.selfChat.lastCleanup = 0
+	clear(s.histories.entries)
+	s.histories.order.Init()
+	clear(s.limiter.convs)
+	s.limiter.lastCleanup = 0
+	s.sessions.mu.Lock()
+	clear(s.sessions.t.entries)
+	s.sessions.t.order.Init()
+	s.sessions.mu.Unlock()
+}
+
 // Sessions is when each agent session last saw a message: OpenClaw's
 // session store, which all accounts of a gateway share (a DM on any account
 // under dmScope "main" lands in agent:<id>:main). It drives the envelope's
@@ -109,6 +127,9 @@ func (c *echoCache) remember(scope, text, id string, now int64) {
 }
 
 func (c *echoCache) has(scope, text, id string, now int64) bool {
+	if len(c.text) == 0 && len(c.id) == 0 {
+		return false
+	}
 	c.cleanup(now)
 	if k := echoIDKey(id); k != "" {
 		if t, ok := c.id[scope+":"+k]; ok && t != 0 && now-t <= echoIDTTL {
@@ -197,6 +218,9 @@ func (c *selfChatCache) remember(key string, now int64) {
 	}
 	c.maybeCleanup(now)
 }
+
+// empty reports whether nothing is cached (so no key need be computed).
+func (c *selfChatCache) empty() bool { return c.order.Len() == 0 }
 
 func (c *selfChatCache) has(key string, now int64) bool {
 	c.maybeCleanup(now)

@@ -42,6 +42,9 @@ type Options struct {
 	// the state dir's media folder.
 	MediaRoots []string
 	Stats      *Stats
+	// Sessions is the gateway's session store, shared by its accounts
+	// (nil: one per account).
+	Sessions *inbound.Sessions
 	// ReadyTimeout, ReadyPoll and ProbeTimeout override OpenClaw's start-up
 	// timing (30 s, 500 ms, 10 s); zero keeps it.
 	ReadyTimeout, ReadyPoll, ProbeTimeout time.Duration
@@ -52,12 +55,13 @@ type Options struct {
 // Monitor runs one account. Build it once; Run it once per lifetime of
 // the imsg process.
 type Monitor struct {
-	opt   Options
-	acct  *plan.Account
-	dec   *inbound.Decider
-	log   *slog.Logger
-	now   func() time.Time
-	isCmd func(string) bool
+	opt     Options
+	acct    *plan.Account
+	dec     *inbound.Decider
+	log     *slog.Logger
+	now     func() time.Time
+	isCmd   func(string) bool
+	verbose bool // collect OpenClaw's verbose log lines (debug level)
 }
 
 // New prepares the account's monitor (its decider compiles the mention
@@ -81,6 +85,7 @@ func New(opt Options) (*Monitor, error) {
 		m.now = time.Now
 	}
 	m.log = opt.Logger.With("account", m.acct.ID)
+	m.verbose = m.log.Enabled(context.Background(), slog.LevelDebug)
 	m.isCmd = d.HasControlCommand
 	return m, nil
 }
@@ -275,7 +280,7 @@ func (lt *lifetime) handle(msg *inbound.Message) {
 		m.log.Warn("imessage: pairing store unreadable; approvals in it do not count", "err", err.Error())
 	}
 	lt.stMu.Lock()
-	d := m.dec.Decide(msg, inbound.Input{Store: store, Now: m.now(), KeepHistory: true}, lt.st)
+	d := m.dec.Decide(msg, inbound.Input{Store: store, Now: m.now(), KeepHistory: true, Verbose: m.verbose, Sessions: m.opt.Sessions}, lt.st)
 	lt.stMu.Unlock()
 	for _, l := range d.Logs {
 		m.log.Debug(l)

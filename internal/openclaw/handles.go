@@ -164,23 +164,49 @@ func ParseAllowTarget(raw string) AllowTarget {
 // when absent (they are trimmed and compared case-sensitively). chat_id
 // entries match any message of that chat, DMs included.
 func IsAllowedSender(allowFrom []string, sender string, chatID *int64, chatGUID, chatIdentifier string) bool {
-	if len(allowFrom) == 0 {
-		return false
-	}
-	for _, e := range allowFrom {
-		if TrimJS(e) == "*" {
-			return true
-		}
-	}
-	senderNormalized := NormalizeHandle(sender)
-	chatGUID = TrimJS(chatGUID)
-	chatIdentifier = TrimJS(chatIdentifier)
+	return CompileAllowList(allowFrom).Allows(NormalizeHandle(sender), chatID, chatGUID, chatIdentifier)
+}
+
+// AllowList is an allow list parsed once (ParseAllowTarget per entry), for
+// the runtime's per-message checks.
+type AllowList struct {
+	any     bool
+	entries []AllowTarget
+}
+
+// CompileAllowList parses allowFrom entries (as IsAllowedSender takes them).
+func CompileAllowList(allowFrom []string) AllowList {
+	var l AllowList
 	for _, e := range allowFrom {
 		entry := TrimJS(e)
-		if entry == "" {
-			continue
+		switch {
+		case entry == "":
+		case entry == "*":
+			l.any = true
+		default:
+			l.entries = append(l.entries, ParseAllowTarget(entry))
 		}
-		t := ParseAllowTarget(entry)
+	}
+	return l
+}
+
+// Len is the number of entries ("*" included).
+func (l AllowList) Len() int {
+	if l.any {
+		return len(l.entries) + 1
+	}
+	return len(l.entries)
+}
+
+// Allows is IsAllowedSender for a sender already normalised
+// (NormalizeHandle).
+func (l AllowList) Allows(senderNormalized string, chatID *int64, chatGUID, chatIdentifier string) bool {
+	if l.any {
+		return true
+	}
+	chatGUID = TrimJS(chatGUID)
+	chatIdentifier = TrimJS(chatIdentifier)
+	for _, t := range l.entries {
 		switch {
 		case t.Kind == AllowChatID && chatID != nil:
 			if t.ChatID == float64(*chatID) {

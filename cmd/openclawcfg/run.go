@@ -32,8 +32,10 @@ type runCmd struct {
 	MediaRoot      []string      `placeholder:"DIR" help:"A directory a reply's media may come from (repeatable), besides the state dir's media folder and the temp dir."`
 	LogFormat      string        `enum:"auto,text,json" default:"auto" help:"Log format on stderr: text on a terminal, json otherwise (auto)."`
 	Verbose        bool          `short:"v" help:"Debug logging: every decision's OpenClaw log lines."`
-	// BackoffBase shortens OpenClaw's 5 s restart backoff in tests.
+	// BackoffBase shortens OpenClaw's 5 s restart backoff in tests;
+	// Liveness the interval of the hung-imsg probe.
 	BackoffBase time.Duration `hidden:"" default:"5s"`
+	Liveness    time.Duration `hidden:"" default:"60s"`
 }
 
 func (c *runCmd) Help() string {
@@ -115,6 +117,7 @@ func (c *runCmd) Run(e *env) error {
 		ids[i] = m.Account().ID
 	}
 	log.Info("openclawcfg run: starting", "accounts", strings.Join(ids, ","), "stateDir", dir, "plan", c.Plan)
+	monitor.LivenessInterval = c.Liveness
 	started := time.Now()
 	done := make(chan struct{})
 	go func() {

@@ -27,6 +27,8 @@ type accountStatus struct {
 	ID             string         `json:"id"`
 	State          string         `json:"state"`
 	LastError      string         `json:"lastError,omitempty"`
+	FailureClass   string         `json:"failureClass,omitempty"`
+	Fix            string         `json:"fix,omitempty"`
 	Received       int64          `json:"received"`
 	Dispatched     int64          `json:"dispatched"`
 	Pairing        int64          `json:"pairingCodes"`
@@ -55,7 +57,12 @@ func writeStatus(dir, plan string, started time.Time, running bool, ms []*monito
 		if state == "" {
 			state = "starting"
 		}
+		var class, fix string
+		if f := s.Failure(); f != nil {
+			class, fix = f.Class, f.Fix
+		}
 		st.Accounts = append(st.Accounts, accountStatus{ID: m.Account().ID, State: state, LastError: lastErr,
+			FailureClass: class, Fix: fix,
 			Received: s.Received.Load(), Dispatched: s.Dispatched.Load(), Pairing: s.PairingCodes.Load(),
 			Sent: s.Sent.Load(), SendFailed: s.SendFailed.Load(), HandlerFailed: s.HandlerFailed.Load(),
 			Restarts: s.Restarts.Load(), LastInboundAt: msTime(s.LastInbound.Load()),

@@ -64,6 +64,13 @@ type Config struct {
 	// a handler that takes over a second is logged. Params aliases nothing
 	// and may be kept.
 	OnNotification func(Notification)
+	// OnNoise, when set, receives each stdout line that is not a JSON-RPC
+	// message (a banner, a wrapper's chatter) instead of it being logged
+	// line by line, so the caller can aggregate and classify them.
+	OnNoise func(line string)
+	// OnStderr, when set, receives each stderr line instead of it being
+	// logged (a wrapper's "Host key verification failed", imsg's errors).
+	OnStderr func(line string)
 	// StopGrace is how long Stop waits after closing stdin before SIGTERM;
 	// 0 means DefaultStopGrace (OpenClaw's 500 ms). imsg 0.14+ drains
 	// accepted requests on EOF, so a longer grace avoids turning an accepted
@@ -589,9 +596,17 @@ func (c *Client) handleLine(line []byte) {
 	switch d.kind {
 	case lineBlank:
 	case lineInvalid:
+		if c.cfg.OnNoise != nil {
+			c.cfg.OnNoise(clip(d.line))
+			return
+		}
 		c.log.Error("imsg rpc: failed to parse", "line", clip(d.line), "err", d.err)
 	case lineNotObject:
 		// OpenClaw ignores these, except `null`, which crashes its gateway.
+		if c.cfg.OnNoise != nil {
+			c.cfg.OnNoise(clip(d.line))
+			return
+		}
 		c.log.Warn("imsg rpc: ignoring a line that is not a JSON object", "line", clip(d.line))
 	case lineResponse:
 		c.resolve(d)
@@ -689,6 +704,10 @@ func (c *Client) stderrLoop() {
 		}
 		line = trimJSBytes(line)
 		if len(line) == 0 {
+			continue
+		}
+		if c.cfg.OnStderr != nil {
+			c.cfg.OnStderr(string(line))
 			continue
 		}
 		if res.oversize > 0 {

@@ -109,7 +109,11 @@ func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.R
 		}
 		id, err := lt.send(ctx, target, s.Text, file)
 		if err != nil {
-			m.log.Error("imessage reply failed", "target", target, "err", err.Error())
+			attrs := []any{"target", target, "err", err.Error()}
+			if fix := sendFix(err, m.acct); fix != "" {
+				attrs = append(attrs, "fix", fix)
+			}
+			m.log.Error("imessage reply failed", attrs...)
 			break
 		}
 		delivered = true

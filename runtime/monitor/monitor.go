@@ -97,14 +97,33 @@ func (m *Monitor) Account() *plan.Account { return m.acct }
 func (m *Monitor) Stats() *Stats { return m.opt.Stats }
 
 // Run is one lifetime: wait until `imsg rpc` answers a probe, start it,
-// subscribe, and handle messages until imsg exits (nil: the supervisor
-// restarts it), the start fails (the error says why), or ctx ends (the
-// watch is unsubscribed and imsg stopped; ctx.Err() is returned).
+// subscribe, and handle messages until imsg ends or ctx does. It returns
+// ctx.Err() after a clean stop (the watch unsubscribed, imsg stopped), and
+// otherwise a *Failure saying what happened and, when a person must act,
+// the fix: the supervisor restarts transient failures only.
 func (m *Monitor) Run(ctx context.Context) error {
 	a := m.acct
 	cfg := imsg.Config{CLIPath: a.CLIPathExpanded, DBPath: a.DBPathExpanded, Env: m.opt.Env, Logger: m.log}
 	if cfg.CLIPath == "" {
 		cfg.CLIPath = a.CLIPath.Value
+	}
+	stderr := &stderrLog{}
+	noise := newNoise(m.log)
+	cfg.OnStderr = func(line string) {
+		stderr.add(line)
+		m.log.Warn("imsg rpc: " + line)
+	}
+	cfg.OnNoise = noise.add
+	fail := func(err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		f := classify(err, cfg.CLIPath, stderr.text())
+		if n, last := noise.count(); n > 0 && f.Class == ClassCrashed {
+			f.Message += " after writing " + itoa(int(n)) + " non-JSON line(s) to stdout (last: " + last + ")"
+			f.Fix = "make the wrapper print nothing but imsg's output: exec ssh -T ... imsg \"$@\", no echo, no MOTD"
+		}
+		return f
 	}
 	m.opt.Stats.SetState("waiting for imsg", "")
 	probeTimeout := m.opt.ProbeTimeout
@@ -112,13 +131,16 @@ func (m *Monitor) Run(ctx context.Context) error {
 		probeTimeout = imsg.DefaultRequestTimeout
 	}
 	err := imsg.WaitReady(ctx, func(ctx context.Context) imsg.ProbeResult {
-		return imsg.Probe(ctx, cfg, probeTimeout)
+		r := imsg.Probe(ctx, cfg, probeTimeout)
+		// A missing binary or a missing Full Disk Access grant will not
+		// heal in 30 s: end the wait at once (OpenClaw keeps probing).
+		if f := classifyProbe(r, cfg.CLIPath); f != nil && f.Permanent {
+			r.Fatal = true
+		}
+		return r
 	}, imsg.WaitOptions{Timeout: m.opt.ReadyTimeout, PollInterval: m.opt.ReadyPoll, Logger: m.log})
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return err
+		return fail(err)
 	}
 
 	lt := &lifetime{m: m, st: inbound.NewState(), inbox: newQueue(), chats: map[string]*chat{},
@@ -129,7 +151,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	cfg.OnNotification = lt.onNotification
 	client, err := imsg.Start(ctx, cfg)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	lt.client = client
 	defer func() {
@@ -145,11 +167,10 @@ func (m *Monitor) Run(ctx context.Context) error {
 	err = client.Call(subCtx, "watch.subscribe", map[string]any{"attachments": a.Attachments.Include.Value}, &sub)
 	cancelSub()
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if ctx.Err() == nil {
+			m.log.Error("imessage: monitor failed: " + err.Error())
 		}
-		m.log.Error("imessage: monitor failed: " + err.Error())
-		return err
+		return fail(err)
 	}
 	m.log.Info("imessage: watching", "cliPath", cfg.CLIPath, "dbPath", a.DBPathExpanded)
 	m.opt.Stats.started()
@@ -157,16 +178,27 @@ func (m *Monitor) Run(ctx context.Context) error {
 
 	decided := make(chan struct{})
 	go func() { defer close(decided); lt.decideLoop() }()
-	select {
-	case <-client.Done():
+	hung := make(chan error, 1)
+	go lt.liveness(probeTimeout, hung)
+	end := func() {
 		lt.inbox.close()
 		<-decided
 		lt.cancel()
 		lt.wait()
-		if err := client.ExitErr(); err != nil {
-			m.log.Warn("imessage: imsg rpc ended", "err", err.Error())
+	}
+	select {
+	case <-client.Done():
+		end()
+		why := client.ExitErr()
+		if why == nil {
+			why = imsg.ErrClosed
 		}
-		return nil
+		m.log.Warn("imessage: imsg rpc ended", "err", why.Error())
+		return fail(why)
+	case err := <-hung:
+		m.log.Error("imessage: imsg rpc stopped answering; restarting it", "err", err.Error())
+		end()
+		return &Failure{Class: ClassHung, Message: "imsg rpc stopped answering while still running (" + err.Error() + ")"}
 	case <-ctx.Done():
 		// Abort (attachIMessageMonitorAbortHandler): unsubscribe, then stop.
 		if len(sub.Subscription) > 0 && string(sub.Subscription) != "null" {
@@ -174,12 +206,73 @@ func (m *Monitor) Run(ctx context.Context) error {
 			_ = client.Call(uctx, "watch.unsubscribe", map[string]any{"subscription": sub.Subscription}, nil)
 			cancel()
 		}
-		lt.inbox.close()
-		<-decided
-		lt.cancel()
-		lt.wait()
+		end()
 		return ctx.Err()
 	}
+}
+
+// LivenessInterval is how often a running imsg is asked chats.list
+// {limit: 1}; two unanswered probes in a row mean it hung. Liveness is
+// judged by this active probe only, never by quiet chats.
+var LivenessInterval = 60 * time.Second
+
+func (lt *lifetime) liveness(timeout time.Duration, hung chan<- error) {
+	timeout = min(timeout, LivenessInterval)
+	t := time.NewTicker(LivenessInterval)
+	defer t.Stop()
+	misses := 0
+	for {
+		select {
+		case <-lt.ctx.Done():
+			return
+		case <-lt.client.Done():
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(lt.ctx, timeout)
+		err := lt.client.Call(ctx, "chats.list", map[string]any{"limit": 1}, nil)
+		cancel()
+		var te *imsg.TimeoutError
+		switch {
+		case err == nil:
+			misses = 0
+		case errors.As(err, &te):
+			misses++
+			if misses >= 2 {
+				hung <- err
+				return
+			}
+		}
+	}
+}
+
+// noise aggregates stdout lines that are not JSON-RPC (a wrapper's chatter,
+// a legacy banner) into one log line a minute, with the count.
+type noise struct {
+	log  *slog.Logger
+	mu   sync.Mutex
+	n    int64
+	last string
+	at   time.Time
+}
+
+func newNoise(log *slog.Logger) *noise { return &noise{log: log} }
+
+func (n *noise) add(line string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.n++
+	n.last = line
+	if n.n == 1 || time.Since(n.at) >= time.Minute {
+		n.at = time.Now()
+		n.log.Warn("imsg rpc: stdout lines that are not JSON-RPC (a wrapper printing to stdout?)", "count", n.n, "last", line)
+	}
+}
+
+func (n *noise) count() (int64, string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.n, n.last
 }
 
 // lifetime is one imsg process's worth of monitor state: OpenClaw keeps

@@ -24,6 +24,7 @@ type Stats struct {
 	drops     map[string]int64
 	state     string
 	lastError string
+	failure   *Failure
 	changed   chan struct{}
 }
 
@@ -41,6 +42,20 @@ func (s *Stats) SetState(state, lastError string) {
 	case s.changed <- struct{}{}:
 	default:
 	}
+}
+
+// SetFailure records the last failure (class, message, fix).
+func (s *Stats) SetFailure(f *Failure) {
+	s.mu.Lock()
+	s.failure = f
+	s.mu.Unlock()
+}
+
+// Failure is the last failure, nil when none.
+func (s *Stats) Failure() *Failure {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failure
 }
 
 // State returns the lifecycle state and the last error.

@@ -42,33 +42,50 @@ func Supervise(ctx context.Context, ms []*Monitor, b Backoff) {
 	wg.Wait()
 }
 
+// StablePeriod is how long a lifetime must have run for the restart
+// counter to start again from 1: a channel that fails once a day is not
+// given up on after ten days.
+var StablePeriod = 10 * time.Minute
+
 func supervise(ctx context.Context, m *Monitor, b Backoff) {
 	attempt := 0
 	for {
+		started := time.Now()
 		err := m.Run(ctx)
 		if ctx.Err() != nil {
 			m.opt.Stats.SetState("stopped", "")
 			return // a manual stop is never restarted
 		}
-		why := "imsg rpc closed"
-		if err != nil {
-			why = err.Error()
-			m.log.Error("channel exited: " + why)
-		} else {
-			m.log.Warn("channel exited: imsg rpc closed")
+		f, ok := err.(*Failure)
+		if !ok {
+			f = &Failure{Class: ClassCrashed, Message: "imsg rpc closed"}
+			if err != nil {
+				f.Message = err.Error()
+			}
+		}
+		m.opt.Stats.SetFailure(f)
+		if f.Permanent {
+			m.log.Error("channel stopped: "+f.Message, "class", f.Class, "fix", f.Fix)
+			m.opt.Stats.SetState("failed", f.Error())
+			return
+		}
+		m.log.Error("channel exited: "+f.Message, "class", f.Class)
+		if time.Since(started) >= StablePeriod {
+			attempt = 0
 		}
 		attempt++
 		if attempt > b.Attempts {
 			m.log.Error("giving up after " + itoa(b.Attempts) + " restart attempts")
-			m.opt.Stats.SetState("gave up", why)
+			m.opt.Stats.SetState("gave up", f.Error())
 			return
 		}
-		m.opt.Stats.SetState("restarting", why)
 		d := b.Delay(attempt, rand.Float64())
 		m.log.Warn("auto-restart attempt "+itoa(attempt)+"/"+itoa(b.Attempts)+" in "+secs(d), "attempt", attempt)
 		m.opt.Stats.Restarts.Add(1)
+		m.opt.Stats.SetState("restarting", f.Error())
 		select {
 		case <-ctx.Done():
+			m.opt.Stats.SetState("stopped", "")
 			return
 		case <-time.After(d):
 		}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/openclawcfg/openclawcfg/runtime/monitor"
@@ -73,4 +76,69 @@ func writeStatus(dir, plan string, started time.Time, running bool, ms []*monito
 		return err
 	}
 	return writeAtomic(filepath.Join(dir, statusFile), append(b, '\n'))
+}
+
+// showRunStatus prints the status file of the run using dir.
+func showRunStatus(e *env, dir, format string) error {
+	path := filepath.Join(dir, statusFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("no openclawcfg run has used %s (no %s)", dir, statusFile)
+	}
+	var st runStatus
+	if err := json.Unmarshal(b, &st); err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	alive := st.Running && processAlive(st.PID)
+	healthy := alive
+	for _, a := range st.Accounts {
+		healthy = healthy && a.State == "running"
+	}
+	if format == "json" {
+		out := struct {
+			runStatus
+			Alive   bool `json:"alive"`
+			Healthy bool `json:"healthy"`
+		}{st, alive, healthy}
+		b, _ := json.Marshal(out)
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	} else {
+		switch {
+		case alive:
+			fmt.Fprintf(e.stdout, "openclawcfg run (pid %d) running since %s, plan %s\n", st.PID, st.StartedAt, st.Plan)
+		case st.Running:
+			fmt.Fprintf(e.stdout, "openclawcfg run (pid %d) is gone without stopping cleanly; last update %s\n", st.PID, st.UpdatedAt)
+		default:
+			fmt.Fprintf(e.stdout, "openclawcfg run stopped; last update %s\n", st.UpdatedAt)
+		}
+		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ACCOUNT\tSTATE\tIN\tDISPATCHED\tSENT\tRESTARTS\tLAST IN\tLAST OUT")
+		for _, a := range st.Accounts {
+			fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", a.ID, a.State, a.Received, a.Dispatched, a.Sent, a.Restarts, orDash(a.LastInboundAt), orDash(a.LastOutboundAt))
+		}
+		w.Flush()
+		for _, a := range st.Accounts {
+			if a.State != "running" && a.LastError != "" {
+				fmt.Fprintf(e.stdout, "%s: %s\n", a.ID, a.LastError)
+			}
+			var drops []string
+			for _, d := range a.Drops {
+				drops = append(drops, fmt.Sprintf("%s %d", d.Reason, d.Count))
+			}
+			if len(drops) > 0 {
+				fmt.Fprintf(e.stdout, "%s drops: %s\n", a.ID, strings.Join(drops, ", "))
+			}
+		}
+	}
+	if !healthy {
+		return exitCode(exitInvalid)
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -151,17 +151,23 @@ func sendAll(a *plan.Account, reqs []map[string]any, e *env) error {
 }
 
 type statusCmd struct {
-	Plan   string `arg:"" name:"plan" help:"A plan written by openclawcfg compile."`
-	Probe  bool   `required:"" help:"Probe each account's imsg: binary, rpc support, chats.list."`
-	Format string `short:"f" enum:"text,json" default:"text" help:"text (a table) or json."`
+	Plan     string `arg:"" optional:"" name:"plan" help:"With --probe: the plan whose accounts to probe."`
+	Probe    bool   `help:"Probe each account's imsg: binary, rpc support, chats.list."`
+	StateDir string `placeholder:"DIR" help:"State dir of the running 'openclawcfg run' (default: $OPENCLAWCFG_STATE_DIR, else ~/.openclawcfg)."`
+	Format   string `short:"f" enum:"text,json" default:"text" help:"text (a table) or json."`
 }
 
 func (c *statusCmd) Help() string {
-	return `Probes every account that starts with its own cliPath and dbPath, as
-OpenClaw's probe does (the binary, 'rpc --help' with the "rpc unsupported" rule,
-then chats.list {limit: 1}). OpenClaw 2026.3.24's 'channels status --probe'
-probes the top-level settings for every account; this probes each account's
-own. Exit status 1 when a probe fails.`
+	return `Without --probe: what the 'openclawcfg run' using the state dir reports, per
+account: its state (running, restarting, failed with the failure class and the
+fix), the last message in and reply out, restarts, dispatches, and drops by
+reason. Exit status 1 when it is not running or an account is not running.
+
+With --probe PLAN: probes every account that starts with its own cliPath and
+dbPath, as OpenClaw's probe does (the binary, 'rpc --help' with the "rpc
+unsupported" rule, then chats.list {limit: 1}). OpenClaw 2026.3.24's 'channels
+status --probe' probes the top-level settings for every account; this probes
+each account's own. Exit status 1 when a probe fails.`
 }
 
 type probeRow struct {
@@ -175,6 +181,15 @@ type probeRow struct {
 }
 
 func (c *statusCmd) Run(e *env) error {
+	if !c.Probe {
+		if c.Plan != "" {
+			return errors.New("a plan is only read with --probe; without it, status reads the running instance's state dir")
+		}
+		return showRunStatus(e, stateDir(c.StateDir), c.Format)
+	}
+	if c.Plan == "" {
+		return errors.New("status --probe needs the plan to probe")
+	}
 	p, err := loadPlan(c.Plan)
 	if err != nil {
 		return err

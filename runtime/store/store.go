@@ -1,0 +1,491 @@
+// Package store is the runtime's durable memory, one bbolt file in the
+// state dir: per account the chat.db identity, the cursor, the rows in
+// flight, the message guids already handled, the dead letters, the outbox
+// and the pause switch. bbolt was chosen over atomically replaced small
+// files because every message changes state twice (claimed, then done) and
+// every reply three times (queued, in flight, sent): a B+tree with
+// copy-on-write transactions gives each change crash atomicity (a kill -9
+// leaves the old or the new state, never a torn one) with one fsync per
+// transaction, and concurrent writers share fsyncs through Batch. Its file
+// lock also keeps a second runtime off the same state dir.
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// File is the store's name in the state dir.
+const File = "openclawcfg-runtime.db"
+
+// Store is the open database.
+type Store struct {
+	db *bolt.DB
+}
+
+// ErrInUse means another process holds the state dir's store.
+var ErrInUse = errors.New("another openclawcfg run is using this state dir")
+
+// Open opens (creating) the store in dir, owner-only. It fails with
+// ErrInUse within a second when another process has it open.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%w (%s is locked)", ErrInUse, filepath.Join(dir, File))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Bucket layout, per account under acct/<id>:
+//
+//	meta        identity, cursor, healthy (last healthy poll, ms), paused
+//	rows        rowid (8 bytes BE) -> row state, for rows above the cursor
+//	guids       guid -> guidEntry (handled or in flight), pruned after a week
+//	dead        rowid -> deadLetter
+//	outbox      seq (8 bytes BE) -> OutEntry
+var (
+	bMeta   = []byte("meta")
+	bRows   = []byte("rows")
+	bGUIDs  = []byte("guids")
+	bDead   = []byte("dead")
+	bOutbox = []byte("outbox")
+)
+
+// Account is one account's part of the store.
+type Account struct {
+	s  *Store
+	id []byte
+}
+
+// Account returns the account's part (created on first write).
+func (s *Store) Account(id string) *Account { return &Account{s: s, id: []byte("acct/" + id)} }
+
+func (a *Account) bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	root, err := tx.CreateBucketIfNotExists(a.id)
+	if err != nil {
+		return nil, err
+	}
+	return root.CreateBucketIfNotExists(name)
+}
+
+func (a *Account) view(name []byte, fn func(b *bolt.Bucket) error) error {
+	return a.s.db.View(func(tx *bolt.Tx) error {
+		root := tx.Bucket(a.id)
+		if root == nil {
+			return nil
+		}
+		b := root.Bucket(name)
+		if b == nil {
+			return nil
+		}
+		return fn(b)
+	})
+}
+
+func u64(n int64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(n))
+	return b[:]
+}
+
+func fromU64(b []byte) int64 { return int64(binary.BigEndian.Uint64(b)) }
+
+func metaInt(b *bolt.Bucket, key string) int64 {
+	if v := b.Get([]byte(key)); len(v) == 8 {
+		return fromU64(v)
+	}
+	return 0
+}
+
+// State is what the store knows of an account at start-up.
+type State struct {
+	Identity  string    // chat.db identity the cursor belongs to ("" when none)
+	Cursor    int64     // every row at or below it is finished
+	Healthy   time.Time // the last time the watch was known to deliver
+	Paused    bool
+	InFlight  int // rows claimed and not finished (a crash left them)
+	DeadCount int
+	Outbox    int // entries not yet sent
+}
+
+// Load reads the account's state.
+func (a *Account) Load() (State, error) {
+	var st State
+	err := a.s.db.View(func(tx *bolt.Tx) error {
+		root := tx.Bucket(a.id)
+		if root == nil {
+			return nil
+		}
+		if m := root.Bucket(bMeta); m != nil {
+			st.Identity = string(m.Get([]byte("identity")))
+			st.Cursor = metaInt(m, "cursor")
+			if h := metaInt(m, "healthy"); h > 0 {
+				st.Healthy = time.UnixMilli(h)
+			}
+			st.Paused = len(m.Get([]byte("paused"))) > 0
+		}
+		if r := root.Bucket(bRows); r != nil {
+			r.ForEach(func(_, v []byte) error {
+				if rowState(v) == stateClaimed {
+					st.InFlight++
+				}
+				return nil
+			})
+		}
+		if d := root.Bucket(bDead); d != nil {
+			st.DeadCount = d.Stats().KeyN
+		}
+		if o := root.Bucket(bOutbox); o != nil {
+			o.ForEach(func(_, v []byte) error {
+				var e OutEntry
+				if json.Unmarshal(v, &e) == nil && !e.final() {
+					st.Outbox++
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	return st, err
+}
+
+// BindIdentity ties the cursor to the chat.db it counts rows of. When the
+// identity changed (a replaced or restored database), the cursor, the rows
+// in flight and the guids are discarded and reset returns true, with the
+// old identity: the caller says so loudly.
+func (a *Account) BindIdentity(identity string) (reset bool, old string, err error) {
+	err = a.s.db.Update(func(tx *bolt.Tx) error {
+		m, err := a.bucket(tx, bMeta)
+		if err != nil {
+			return err
+		}
+		old = string(m.Get([]byte("identity")))
+		if old == identity {
+			return nil
+		}
+		if old != "" {
+			reset = true
+			root := tx.Bucket(a.id)
+			for _, name := range [][]byte{bRows, bGUIDs} {
+				if root.Bucket(name) != nil {
+					if err := root.DeleteBucket(name); err != nil {
+						return err
+					}
+				}
+			}
+			if err := m.Delete([]byte("cursor")); err != nil {
+				return err
+			}
+		}
+		return m.Put([]byte("identity"), []byte(identity))
+	})
+	return reset, old, err
+}
+
+// SetBaseline sets the cursor where none is yet: a first run starts after
+// the newest row instead of replaying history.
+func (a *Account) SetBaseline(rowid int64) error {
+	return a.s.db.Update(func(tx *bolt.Tx) error {
+		m, err := a.bucket(tx, bMeta)
+		if err != nil {
+			return err
+		}
+		if metaInt(m, "cursor") == 0 && rowid > 0 {
+			return m.Put([]byte("cursor"), u64(rowid))
+		}
+		return nil
+	})
+}
+
+// MarkHealthy records that the watch delivered (or a liveness probe
+// answered) at t.
+func (a *Account) MarkHealthy(t time.Time) error {
+	return a.s.db.Batch(func(tx *bolt.Tx) error {
+		m, err := a.bucket(tx, bMeta)
+		if err != nil {
+			return err
+		}
+		if metaInt(m, "healthy") < t.UnixMilli() {
+			return m.Put([]byte("healthy"), u64(t.UnixMilli()))
+		}
+		return nil
+	})
+}
+
+// SetPaused switches sending off (true) or on.
+func (a *Account) SetPaused(p bool) error {
+	return a.s.db.Update(func(tx *bolt.Tx) error {
+		m, err := a.bucket(tx, bMeta)
+		if err != nil {
+			return err
+		}
+		if p {
+			return m.Put([]byte("paused"), []byte{1})
+		}
+		return m.Delete([]byte("paused"))
+	})
+}
+
+// Paused reports the pause switch.
+func (a *Account) Paused() bool {
+	p := false
+	a.view(bMeta, func(b *bolt.Bucket) error {
+		p = len(b.Get([]byte("paused"))) > 0
+		return nil
+	})
+	return p
+}
+
+// Row states.
+const (
+	stateClaimed byte = 1 // in flight: a handler may be running
+	stateDone    byte = 2 // handled, dropped or dead-lettered
+)
+
+// row value: state (1 byte), attempts (1 byte), guid.
+func rowValue(state, attempts byte, guid string) []byte {
+	return append([]byte{state, attempts}, guid...)
+}
+
+func rowState(v []byte) byte {
+	if len(v) == 0 {
+		return 0
+	}
+	return v[0]
+}
+
+// Intake is what the store says of a row arriving.
+type Intake int
+
+const (
+	// New: never seen; it is now claimed.
+	New Intake = iota
+	// Seen: already finished (at or below the cursor, or its guid
+	// handled): skip it.
+	Seen
+	// Redelivery: claimed by an earlier process that stopped before
+	// finishing it; it is claimed again and goes through once more.
+	Redelivery
+	// Busy: claimed by this process and still in flight (a resubscribe
+	// or a catch-up delivered it twice): skip it.
+	Busy
+)
+
+// Claim records a row arriving and says whether to handle it. rowid is
+// imsg's message id, guid its guid ("" when it has none). live tells
+// in-flight rows of this process (Busy) from those of an earlier one
+// (Redelivery).
+func (a *Account) Claim(rowid int64, guid string, live func(rowid int64) bool) (Intake, int, error) {
+	var res Intake
+	attempts := 0
+	err := a.s.db.Batch(func(tx *bolt.Tx) error {
+		res, attempts = New, 0
+		m, err := a.bucket(tx, bMeta)
+		if err != nil {
+			return err
+		}
+		rows, err := a.bucket(tx, bRows)
+		if err != nil {
+			return err
+		}
+		guids, err := a.bucket(tx, bGUIDs)
+		if err != nil {
+			return err
+		}
+		if rowid > 0 && rowid <= metaInt(m, "cursor") {
+			res = Seen
+			return nil
+		}
+		if guid != "" {
+			if v := guids.Get([]byte(guid)); len(v) >= 1 && v[0] == stateDone {
+				res = Seen
+				return nil
+			}
+		}
+		if v := rows.Get(u64(rowid)); v != nil {
+			switch {
+			case v[0] == stateDone:
+				res = Seen
+				return nil
+			case live != nil && live(rowid):
+				res = Busy
+				return nil
+			default:
+				res, attempts = Redelivery, int(v[1])
+			}
+		}
+		if err := rows.Put(u64(rowid), rowValue(stateClaimed, byte(min(attempts, 255)), guid)); err != nil {
+			return err
+		}
+		if guid != "" {
+			return guids.Put([]byte(guid), guidValue(stateClaimed, time.Now()))
+		}
+		return nil
+	})
+	return res, attempts, err
+}
+
+func guidValue(state byte, t time.Time) []byte { return append([]byte{state}, u64(t.UnixMilli())...) }
+
+// Finish marks a row handled (or dropped) and advances the cursor over
+// the run of finished rows.
+func (a *Account) Finish(rowid int64, guid string) error {
+	return a.s.db.Batch(func(tx *bolt.Tx) error {
+		return a.finish(tx, rowid, guid)
+	})
+}
+
+func (a *Account) finish(tx *bolt.Tx, rowid int64, guid string) error {
+	m, err := a.bucket(tx, bMeta)
+	if err != nil {
+		return err
+	}
+	rows, err := a.bucket(tx, bRows)
+	if err != nil {
+		return err
+	}
+	if guid != "" {
+		guids, err := a.bucket(tx, bGUIDs)
+		if err != nil {
+			return err
+		}
+		if err := guids.Put([]byte(guid), guidValue(stateDone, time.Now())); err != nil {
+			return err
+		}
+	}
+	cursor := metaInt(m, "cursor")
+	if rowid <= cursor {
+		return rows.Delete(u64(rowid))
+	}
+	if err := rows.Put(u64(rowid), rowValue(stateDone, 0, guid)); err != nil {
+		return err
+	}
+	// The cursor passes only finished rows: a row still in flight holds it.
+	c := rows.Cursor()
+	var done [][]byte
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v[0] != stateDone {
+			break
+		}
+		cursor = fromU64(k)
+		done = append(done, append([]byte(nil), k...))
+	}
+	for _, k := range done {
+		if err := rows.Delete(k); err != nil {
+			return err
+		}
+	}
+	return m.Put([]byte("cursor"), u64(cursor))
+}
+
+// Release gives a claimed row back after a failure, counting the attempt;
+// the caller retries it later, or dead-letters it.
+func (a *Account) Release(rowid int64, guid string) (attempts int, err error) {
+	err = a.s.db.Batch(func(tx *bolt.Tx) error {
+		rows, err := a.bucket(tx, bRows)
+		if err != nil {
+			return err
+		}
+		v := rows.Get(u64(rowid))
+		attempts = 1
+		if len(v) >= 2 {
+			attempts = int(v[1]) + 1
+		}
+		return rows.Put(u64(rowid), rowValue(stateClaimed, byte(min(attempts, 255)), guid))
+	})
+	return attempts, err
+}
+
+// DeadLetter is a row the runtime gave up on.
+type DeadLetter struct {
+	RowID   int64           `json:"rowid"`
+	GUID    string          `json:"guid,omitempty"`
+	Reason  string          `json:"reason"`
+	At      time.Time       `json:"at"`
+	Message json.RawMessage `json:"message,omitempty"`
+}
+
+// Dead records a row the runtime gives up on, with its reason, and only
+// then lets the cursor pass it.
+func (a *Account) Dead(d DeadLetter) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return a.s.db.Batch(func(tx *bolt.Tx) error {
+		dead, err := a.bucket(tx, bDead)
+		if err != nil {
+			return err
+		}
+		if err := dead.Put(u64(d.RowID), b); err != nil {
+			return err
+		}
+		return a.finish(tx, d.RowID, d.GUID)
+	})
+}
+
+// DeadLetters lists the dead letters, oldest row first.
+func (a *Account) DeadLetters() ([]DeadLetter, error) {
+	var out []DeadLetter
+	err := a.view(bDead, func(b *bolt.Bucket) error {
+		return b.ForEach(func(_, v []byte) error {
+			var d DeadLetter
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			out = append(out, d)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// InFlight lists the rows claimed and not finished, lowest first.
+func (a *Account) InFlight() ([]int64, error) {
+	var out []int64
+	err := a.view(bRows, func(b *bolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			if rowState(v) == stateClaimed {
+				out = append(out, fromU64(k))
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Prune drops handled guids older than keep.
+func (a *Account) Prune(keep time.Duration) error {
+	limit := time.Now().Add(-keep).UnixMilli()
+	return a.s.db.Update(func(tx *bolt.Tx) error {
+		guids, err := a.bucket(tx, bGUIDs)
+		if err != nil {
+			return err
+		}
+		c := guids.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(v) == 9 && v[0] == stateDone && fromU64(v[1:]) < limit {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -25,6 +25,7 @@ type OutEntry struct {
 	Reply     string         `json:"reply"` // groups the sends of one reply (the inbound guid or rowid)
 	Part      int            `json:"part"`  // position in the reply, from 0
 	Target    string         `json:"target"`
+	ChatID    string         `json:"chatId,omitempty"` // the chat's id, to find the send in its history
 	Params    map[string]any `json:"params"`
 	Echo      string         `json:"echo,omitempty"`
 	State     string         `json:"state"`
@@ -41,29 +42,42 @@ func (e *OutEntry) final() bool { return e.State == OutSent || e.State == OutFai
 
 // Enqueue writes the sends of one reply, in order, before any is made, and
 // returns their sequence numbers.
-func (a *Account) Enqueue(entries []OutEntry) ([]int64, error) {
+func (a *Account) Enqueue(entries []OutEntry) ([]int64, error) { return a.Commit(nil, entries) }
+
+// Commit finishes the rows a reply answers and writes the reply's sends
+// in one transaction: a crash leaves either the rows in flight and no
+// reply (redelivered, answered once) or the reply queued and the rows done
+// (sent once), never both or neither.
+func (a *Account) Commit(rows []Row, entries []OutEntry) ([]int64, error) {
 	seqs := make([]int64, len(entries))
 	err := a.s.db.Batch(func(tx *bolt.Tx) error {
-		b, err := a.bucket(tx, bOutbox)
-		if err != nil {
-			return err
+		if len(entries) > 0 {
+			b, err := a.bucket(tx, bOutbox)
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			for i := range entries {
+				n, err := b.NextSequence()
+				if err != nil {
+					return err
+				}
+				e := entries[i]
+				e.Seq, e.State, e.Created, e.Updated = int64(n), OutQueued, now, now
+				v, err := json.Marshal(e)
+				if err != nil {
+					return err
+				}
+				if err := b.Put(u64(e.Seq), v); err != nil {
+					return err
+				}
+				seqs[i] = e.Seq
+			}
 		}
-		now := time.Now()
-		for i := range entries {
-			n, err := b.NextSequence()
-			if err != nil {
+		for _, r := range rows {
+			if err := a.finish(tx, r.ID, r.GUID); err != nil {
 				return err
 			}
-			e := entries[i]
-			e.Seq, e.State, e.Created, e.Updated = int64(n), OutQueued, now, now
-			v, err := json.Marshal(e)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(u64(e.Seq), v); err != nil {
-				return err
-			}
-			seqs[i] = e.Seq
 		}
 		return nil
 	})

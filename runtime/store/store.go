@@ -46,6 +46,8 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A lone writer (one chat's worker) should not wait 10 ms for company.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	return &Store{db: db}, nil
 }
 
@@ -115,9 +117,12 @@ func metaInt(b *bolt.Bucket, key string) int64 {
 
 // State is what the store knows of an account at start-up.
 type State struct {
-	Identity  string    // chat.db identity the cursor belongs to ("" when none)
-	Cursor    int64     // every row at or below it is finished
-	Healthy   time.Time // the last time the watch was known to deliver
+	Identity string    // chat.db identity the cursor belongs to ("" when none)
+	Cursor   int64     // every row at or below it is finished
+	Healthy  time.Time // the last time the watch was known to deliver
+	// Spans are the periods the watch was known to deliver everything:
+	// a row dated inside one that arrives later synced in late.
+	Spans     []Span
 	Paused    bool
 	InFlight  int // rows claimed and not finished (a crash left them)
 	DeadCount int
@@ -139,6 +144,7 @@ func (a *Account) Load() (State, error) {
 				st.Healthy = time.UnixMilli(h)
 			}
 			st.Paused = len(m.Get([]byte("paused"))) > 0
+			st.Spans = loadSpans(m)
 		}
 		if r := root.Bucket(bRows); r != nil {
 			r.ForEach(func(_, v []byte) error {
@@ -213,18 +219,52 @@ func (a *Account) SetBaseline(rowid int64) error {
 	})
 }
 
-// MarkHealthy records that the watch delivered (or a liveness probe
-// answered) at t.
-func (a *Account) MarkHealthy(t time.Time) error {
+// Span is a period in which the watch was known to deliver every row.
+type Span struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// maxSpans bounds the kept health history (oldest dropped first).
+const maxSpans = 200
+
+func loadSpans(m *bolt.Bucket) []Span {
+	var spans []Span
+	if v := m.Get([]byte("spans")); v != nil {
+		_ = json.Unmarshal(v, &spans)
+	}
+	return spans
+}
+
+// MarkHealthy records that every row present at t was delivered: it
+// extends the last span when t is within gap of its end, and starts a new
+// one otherwise (a sleep, a stop, a deaf watch broke the run).
+func (a *Account) MarkHealthy(t time.Time, gap time.Duration) error {
 	return a.s.db.Batch(func(tx *bolt.Tx) error {
 		m, err := a.bucket(tx, bMeta)
 		if err != nil {
 			return err
 		}
-		if metaInt(m, "healthy") < t.UnixMilli() {
-			return m.Put([]byte("healthy"), u64(t.UnixMilli()))
+		spans := loadSpans(m)
+		switch n := len(spans); {
+		case n > 0 && !t.After(spans[n-1].To):
+			return nil
+		case n > 0 && t.Sub(spans[n-1].To) <= gap:
+			spans[n-1].To = t
+		default:
+			spans = append(spans, Span{From: t, To: t})
+			if len(spans) > maxSpans {
+				spans = spans[len(spans)-maxSpans:]
+			}
 		}
-		return nil
+		v, err := json.Marshal(spans)
+		if err != nil {
+			return err
+		}
+		if err := m.Put([]byte("spans"), v); err != nil {
+			return err
+		}
+		return m.Put([]byte("healthy"), u64(t.UnixMilli()))
 	})
 }
 
@@ -292,15 +332,35 @@ const (
 // in-flight rows of this process (Busy) from those of an earlier one
 // (Redelivery).
 func (a *Account) Claim(rowid int64, guid string, live func(rowid int64) bool) (Intake, int, error) {
-	var res Intake
-	attempts := 0
-	err := a.s.db.Batch(func(tx *bolt.Tx) error {
-		res, attempts = New, 0
+	res, err := a.ClaimMany([]Row{{ID: rowid, GUID: guid}}, live)
+	if err != nil {
+		return 0, 0, err
+	}
+	return res[0].Intake, res[0].Attempts, nil
+}
+
+// Row names one chat.db row.
+type Row struct {
+	ID   int64
+	GUID string
+}
+
+// Claimed is what Claim says of one row.
+type Claimed struct {
+	Intake   Intake
+	Attempts int // earlier failed attempts (Redelivery)
+}
+
+// ClaimMany claims rows in one transaction (one fsync for a burst), in
+// order; a row repeated within rows is Busy the second time.
+func (a *Account) ClaimMany(rows []Row, live func(rowid int64) bool) ([]Claimed, error) {
+	out := make([]Claimed, len(rows))
+	err := a.s.db.Update(func(tx *bolt.Tx) error {
 		m, err := a.bucket(tx, bMeta)
 		if err != nil {
 			return err
 		}
-		rows, err := a.bucket(tx, bRows)
+		rb, err := a.bucket(tx, bRows)
 		if err != nil {
 			return err
 		}
@@ -308,37 +368,80 @@ func (a *Account) Claim(rowid int64, guid string, live func(rowid int64) bool) (
 		if err != nil {
 			return err
 		}
-		if rowid > 0 && rowid <= metaInt(m, "cursor") {
-			res = Seen
-			return nil
-		}
-		if guid != "" {
-			if v := guids.Get([]byte(guid)); len(v) >= 1 && v[0] == stateDone {
-				res = Seen
-				return nil
+		cursor := metaInt(m, "cursor")
+		mine := map[int64]bool{}
+		for i, r := range rows {
+			c, err := claimTx(rb, guids, cursor, r, func(id int64) bool { return mine[id] || (live != nil && live(id)) })
+			if err != nil {
+				return err
 			}
-		}
-		if v := rows.Get(u64(rowid)); v != nil {
-			switch {
-			case v[0] == stateDone:
-				res = Seen
-				return nil
-			case live != nil && live(rowid):
-				res = Busy
-				return nil
-			default:
-				res, attempts = Redelivery, int(v[1])
+			if c.Intake == New || c.Intake == Redelivery {
+				mine[r.ID] = true
 			}
-		}
-		if err := rows.Put(u64(rowid), rowValue(stateClaimed, byte(min(attempts, 255)), guid)); err != nil {
-			return err
-		}
-		if guid != "" {
-			return guids.Put([]byte(guid), guidValue(stateClaimed, time.Now()))
+			out[i] = c
 		}
 		return nil
 	})
-	return res, attempts, err
+	return out, err
+}
+
+func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) bool) (Claimed, error) {
+	if r.ID > 0 && r.ID <= cursor {
+		return Claimed{Intake: Seen}, nil
+	}
+	if r.GUID != "" {
+		if v := guids.Get([]byte(r.GUID)); len(v) >= 1 && v[0] == stateDone {
+			return Claimed{Intake: Seen}, nil
+		}
+	}
+	res, attempts := New, 0
+	if v := rows.Get(u64(r.ID)); v != nil {
+		switch {
+		case v[0] == stateDone:
+			return Claimed{Intake: Seen}, nil
+		case live(r.ID):
+			return Claimed{Intake: Busy}, nil
+		default:
+			res, attempts = Redelivery, int(v[1])
+		}
+	}
+	if err := rows.Put(u64(r.ID), rowValue(stateClaimed, byte(min(attempts, 255)), r.GUID)); err != nil {
+		return Claimed{}, err
+	}
+	if r.GUID != "" {
+		if err := guids.Put([]byte(r.GUID), guidValue(stateClaimed, time.Now())); err != nil {
+			return Claimed{}, err
+		}
+	}
+	return Claimed{Intake: res, Attempts: attempts}, nil
+}
+
+// Unclaim forgets claims whose handling never started (the process is
+// stopping with the work still queued): the rows come again as new.
+func (a *Account) Unclaim(rows []Row) error {
+	return a.s.db.Batch(func(tx *bolt.Tx) error {
+		rb, err := a.bucket(tx, bRows)
+		if err != nil {
+			return err
+		}
+		guids, err := a.bucket(tx, bGUIDs)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if v := rb.Get(u64(r.ID)); v != nil && v[0] == stateClaimed {
+				if err := rb.Delete(u64(r.ID)); err != nil {
+					return err
+				}
+				if r.GUID != "" {
+					if err := guids.Delete([]byte(r.GUID)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
 }
 
 func guidValue(state byte, t time.Time) []byte { return append([]byte{state}, u64(t.UnixMilli())...) }

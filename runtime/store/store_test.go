@@ -123,3 +123,78 @@ func TestSecondOpenRefused(t *testing.T) {
 		t.Fatalf("second open: %v", err)
 	}
 }
+
+// A burst is claimed in one transaction; a row twice in one burst (a
+// message in two chats) is handled once.
+func TestClaimMany(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	a := s.Account("default")
+	got, err := a.ClaimMany([]Row{{1, "a"}, {2, "b"}, {2, "b"}, {3, ""}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Intake{New, New, Busy, New}
+	for i, c := range got {
+		if c.Intake != want[i] {
+			t.Fatalf("row %d: %v, want %v", i, c.Intake, want[i])
+		}
+	}
+}
+
+// Commit finishes the answered rows and queues the reply atomically.
+func TestCommit(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	a := s.Account("default")
+	a.Claim(7, "g7", nil)
+	seqs, err := a.Commit([]Row{{7, "g7"}}, []OutEntry{{Target: "chat_id:1", ChatID: "1"}, {Target: "chat_id:1", Part: 1}})
+	if err != nil || len(seqs) != 2 || seqs[1] != seqs[0]+1 {
+		t.Fatalf("commit: %v %v", seqs, err)
+	}
+	st, _ := a.Load()
+	if st.Cursor != 7 || st.InFlight != 0 || st.Outbox != 2 {
+		t.Fatalf("after commit: %+v", st)
+	}
+	if e, ok := a.Get(seqs[0]); !ok || e.State != OutQueued || e.ChatID != "1" {
+		t.Fatalf("entry: %+v", e)
+	}
+}
+
+// Unclaimed rows (queued work of a stopping process) come back as new,
+// not as redeliveries.
+func TestUnclaim(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	a := s.Account("default")
+	a.Claim(4, "g4", nil)
+	if err := a.Unclaim([]Row{{4, "g4"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := a.Claim(4, "g4", nil); got != New {
+		t.Fatalf("unclaimed row: %v, want New", got)
+	}
+}
+
+// Health marks extend a span while they come within the gap, and start a
+// new one after a break (a sleep, a deaf watch).
+func TestSpans(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	a := s.Account("default")
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, d := range []time.Duration{0, 30 * time.Second, time.Minute, 3 * time.Hour, 3*time.Hour + 30*time.Second} {
+		if err := a.MarkHealthy(t0.Add(d), 2*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.MarkHealthy(t0, 2*time.Minute) // older than the last mark: ignored
+	st, _ := a.Load()
+	want := []Span{{t0, t0.Add(time.Minute)}, {t0.Add(3 * time.Hour), t0.Add(3*time.Hour + 30*time.Second)}}
+	if len(st.Spans) != 2 || !st.Spans[0].From.Equal(want[0].From) || !st.Spans[0].To.Equal(want[0].To) || !st.Spans[1].To.Equal(want[1].To) {
+		t.Fatalf("spans %+v, want %+v", st.Spans, want)
+	}
+	if !st.Healthy.Equal(want[1].To) {
+		t.Fatalf("healthy %v", st.Healthy)
+	}
+}

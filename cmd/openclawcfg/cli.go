@@ -39,6 +39,8 @@ type cli struct {
 	Pairing pairingCmd       `cmd:"" help:"List and approve pairing requests (OpenClaw's store format)."`
 	Send    sendCmd          `cmd:"" help:"Send one message through an account's imsg with the plan's target, chunking and media rules."`
 	Status  statusCmd        `cmd:"" help:"Probe each account's imsg as OpenClaw does (binary, rpc support, chats.list)."`
+	Pause   pauseCmd         `cmd:"" help:"Stop an account of a running instance from sending; replies wait in the outbox."`
+	Resume  resumeCmd        `cmd:"" help:"Let a paused account send again."`
 }
 
 // env is what commands need from the outside world.

@@ -36,6 +36,9 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitfile": cmdWaitFile,
 			"signal":   cmdSignal,
+			"httpget":  cmdHTTPGet,
+			// run_webhook.txtar's HTTP server (webhook_cmd_test.go).
+			"webhook-server": cmdWebhookServer,
 		},
 	})
 }

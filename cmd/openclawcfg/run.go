@@ -19,6 +19,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 	"github.com/openclawcfg/openclawcfg/runtime/monitor"
 	"github.com/openclawcfg/openclawcfg/runtime/pairing"
+	"github.com/openclawcfg/openclawcfg/runtime/store"
 )
 
 type runCmd struct {
@@ -27,11 +28,19 @@ type runCmd struct {
 	StateDir       string        `placeholder:"DIR" help:"State dir: pairing store, staged media (default: $OPENCLAWCFG_STATE_DIR, else ~/.openclawcfg)."`
 	Account        []string      `placeholder:"ID" help:"Run only these accounts (repeatable; default: every account that starts)."`
 	Echo           bool          `help:"Reply with each message's own text instead of running a handler (to try it out)."`
+	Webhook        string        `placeholder:"URL" help:"POST each admitted message's context to URL instead of running a handler; the response body is the reply."`
 	HandlerTimeout time.Duration `default:"120s" placeholder:"DURATION" help:"Kill a handler that runs longer."`
 	Chats          int           `default:"8" placeholder:"N" help:"Chats handled at once per account (one chat's messages are always in order)."`
 	MediaRoot      []string      `placeholder:"DIR" help:"A directory a reply's media may come from (repeatable), besides the state dir's media folder and the temp dir."`
 	LogFormat      string        `enum:"auto,text,json" default:"auto" help:"Log format on stderr: text on a terminal, json otherwise (auto)."`
 	Verbose        bool          `short:"v" help:"Debug logging: every decision's OpenClaw log lines."`
+	MetricsAddr    string        `placeholder:"HOST:PORT" help:"Serve Prometheus metrics on http://HOST:PORT/metrics (and /healthz); loopback only unless --metrics-public."`
+	MetricsPublic  bool          `help:"Allow a non-loopback --metrics-addr."`
+	Compat         string        `enum:",openclaw" default:"" env:"OPENCLAWCFG_COMPAT" placeholder:"openclaw" help:"openclaw: do exactly what OpenClaw 2026.3.24 does, failures included (no store, no cursor, no dedupe, no replay fence, no outbox, OpenClaw's echo limiter)."`
+	SendRate       int           `default:"30" placeholder:"N" help:"Sends per recipient per minute before the rest wait in the outbox (a runaway handler cannot flood a person)."`
+	HandlerRetries int           `default:"3" placeholder:"N" help:"Attempts per message for a failing handler before it is dead-lettered."`
+	// Reconcile is the interval of the gap-filling read (tests shorten it).
+	Reconcile time.Duration `hidden:"" default:"30s"`
 	// BackoffBase shortens OpenClaw's 5 s restart backoff in tests;
 	// Liveness the interval of the hung-imsg probe.
 	BackoffBase time.Duration `hidden:"" default:"5s"`
@@ -44,13 +53,21 @@ gateway would, with a program of yours in place of OpenClaw's agent:
 
   openclawcfg run plan.json --echo
   openclawcfg run plan.json -- ./answer.sh --flag
+  openclawcfg run plan.json --webhook http://127.0.0.1:8080/hook
 
 The handler is started per admitted message (argv only, never a shell) with the
 inbound context (OpenClaw's field names, as JSON) on stdin. Its stdout is the
 reply: plain text, or {"text": "...", "media": ["/abs/path", ...]}; empty means
 no reply. It goes through OpenClaw's reply pipeline (responsePrefix, markdown
 tables, chunking) to imsg. Strangers get OpenClaw's pairing codes; approve them
-with 'openclawcfg pairing approve CODE'. SIGINT or SIGTERM stops cleanly.`
+with 'openclawcfg pairing approve CODE'. SIGINT or SIGTERM stops cleanly.
+
+With --webhook the same JSON is POSTed to the URL (http or https; a user or
+password only over https) with Idempotency-Key ACCOUNT:MESSAGEID, the same on
+every retry, and X-OpenClaw-Account; the response body is the reply, read like
+a handler's stdout (204 or empty: no reply). No response, 429, 502, 503 and 504
+are retried twice (250 ms, 500 ms; Retry-After up to 30 s) within
+--handler-timeout; other statuses are not. Failures are logged, never sent.`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -61,10 +78,20 @@ func (c *runCmd) Run(e *env) error {
 	switch {
 	case c.Echo && len(c.Handler) > 0:
 		return errors.New("give either --echo or a handler after --, not both")
+	case c.Webhook != "" && c.Echo:
+		return errors.New("give either --echo or --webhook, not both")
+	case c.Webhook != "" && len(c.Handler) > 0:
+		return errors.New("give either --webhook or a handler after --, not both")
+	case c.Webhook != "":
+		// Refused here, before any account starts, not on every message.
+		if err := handler.CheckWebhookURL(c.Webhook); err != nil {
+			return fmt.Errorf("--webhook %v", err)
+		}
+		h = &handler.Webhook{URL: c.Webhook, Timeout: c.HandlerTimeout}
 	case c.Echo:
 		h = handler.Echo{}
 	case len(c.Handler) == 0:
-		return errors.New("no handler: give --echo, or the program that answers after --, e.g. openclawcfg run plan.json -- ./answer.sh")
+		return errors.New("no handler: give --echo, --webhook URL, or the program that answers after --, e.g. openclawcfg run plan.json -- ./answer.sh")
 	default:
 		h = &handler.Exec{Argv: c.Handler, Timeout: c.HandlerTimeout}
 	}
@@ -84,6 +111,12 @@ func (c *runCmd) Run(e *env) error {
 			return fmt.Errorf("--media-root %s: must be an absolute path", r)
 		}
 	}
+	// Bound before any account starts: a bad address fails the run at once.
+	metrics, err := listenMetrics(c.MetricsAddr, c.MetricsPublic)
+	if err != nil {
+		return err
+	}
+	defer metrics.Close()
 	dir := stateDir(c.StateDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("state dir %s: %v", dir, err)
@@ -92,6 +125,30 @@ func (c *runCmd) Run(e *env) error {
 		return fmt.Errorf("state dir %s: %v", dir, err)
 	}
 	log := newLogger(e.stderr, c.LogFormat, c.Verbose)
+	if c.SendRate < 1 {
+		return errors.New("--send-rate must be at least 1")
+	}
+	if c.HandlerRetries < 1 {
+		return errors.New("--handler-retries must be at least 1")
+	}
+	var durable *store.Store
+	if c.Compat == "" {
+		durable, err = store.Open(dir)
+		if errors.Is(err, store.ErrInUse) {
+			return fmt.Errorf("%v: stop it first ('openclawcfg status --state-dir %s' shows it), or give this run another --state-dir", err, dir)
+		}
+		if err != nil {
+			return fmt.Errorf("state dir %s: %v", dir, err)
+		}
+		defer durable.Close()
+		release, err := lockDatabases(accounts)
+		if err != nil {
+			return err
+		}
+		defer release()
+	} else {
+		log.Warn("openclawcfg run: --compat openclaw: messages can be lost across restarts and answered twice, as in OpenClaw 2026.3.24")
+	}
 	store := pairing.New(dir)
 	sessions := inbound.NewSessions()
 	var ms []*monitor.Monitor
@@ -103,13 +160,17 @@ func (c *runCmd) Run(e *env) error {
 			acctHandler = &copy
 		}
 		m, err := monitor.New(monitor.Options{Plan: p, Account: a.ID, Store: store, Handler: acctHandler, Logger: log,
-			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot, Sessions: sessions})
+			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot, Sessions: sessions,
+			State: durable, SendRate: c.SendRate, HandlerRetries: c.HandlerRetries, Reconcile: c.Reconcile})
 		if err != nil {
 			return err
 		}
 		ms = append(ms, m)
 	}
 
+	if err := metrics.serve(ms, log); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ids := make([]string, len(ms))
@@ -143,7 +204,7 @@ func (c *runCmd) Run(e *env) error {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
-			if err := writeStatus(dir, c.Plan, started, true, ms); err != nil {
+			if err := writeStatus(dir, c.Plan, started, true, ms, metrics.URL(), durable != nil); err != nil {
 				log.Warn("openclawcfg run: status file not written", "err", err.Error())
 			}
 			select {
@@ -165,7 +226,7 @@ func (c *runCmd) Run(e *env) error {
 		}
 	}
 	<-statusDone
-	_ = writeStatus(dir, c.Plan, started, false, ms)
+	_ = writeStatus(dir, c.Plan, started, false, ms, metrics.URL(), durable != nil)
 	for _, m := range ms {
 		s := m.Stats()
 		var drops []string

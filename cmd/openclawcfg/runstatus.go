@@ -23,6 +23,7 @@ type runStatus struct {
 	StartedAt string          `json:"startedAt"`
 	UpdatedAt string          `json:"updatedAt"`
 	Running   bool            `json:"running"`
+	Metrics   string          `json:"metrics,omitempty"`
 	Accounts  []accountStatus `json:"accounts"`
 }
 
@@ -42,6 +43,22 @@ type accountStatus struct {
 	LastInboundAt  string         `json:"lastInboundAt,omitempty"`
 	LastOutboundAt string         `json:"lastOutboundAt,omitempty"`
 	Drops          []monitor.Drop `json:"drops"`
+	// Beyond OpenClaw (absent with --compat openclaw).
+	Durable *durableStatus `json:"durable,omitempty"`
+}
+
+type durableStatus struct {
+	Cursor          int64  `json:"cursor"`
+	Lag             int64  `json:"lag"` // rows in chat.db past the cursor, as last read
+	OutboxPending   int64  `json:"outboxPending"`
+	OutboxOldestAge string `json:"outboxOldestAge,omitempty"`
+	Paused          bool   `json:"paused"`
+	GapsFilled      int64  `json:"gapsFilled"`
+	Duplicates      int64  `json:"duplicates"`
+	Late            int64  `json:"lateSynced"`
+	Delayed         int64  `json:"delayed"`
+	Redelivered     int64  `json:"redelivered"`
+	DeadLetters     int64  `json:"deadLetters"`
 }
 
 func msTime(ms int64) string {
@@ -51,9 +68,24 @@ func msTime(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format(time.RFC3339Nano)
 }
 
-func writeStatus(dir, plan string, started time.Time, running bool, ms []*monitor.Monitor) error {
+func durableOf(dir, account string, s *monitor.Stats, on bool) *durableStatus {
+	if !on {
+		return nil
+	}
+	d := &s.Durable
+	out := &durableStatus{Cursor: d.Cursor.Load(), OutboxPending: d.OutboxPending.Load(), Paused: monitor.Paused(dir, account),
+		GapsFilled: d.GapsFilled.Load(), Duplicates: d.Duplicates.Load(), Late: d.Late.Load(), Delayed: d.Delayed.Load(),
+		Redelivered: d.Redelivered.Load(), DeadLetters: d.DeadLetters.Load()}
+	out.Lag = max(0, d.Newest.Load()-out.Cursor)
+	if o := d.OutboxOldest.Load(); o > 0 {
+		out.OutboxOldestAge = time.Since(time.UnixMilli(o)).Round(time.Second).String()
+	}
+	return out
+}
+
+func writeStatus(dir, plan string, started time.Time, running bool, ms []*monitor.Monitor, metricsURL string, durable bool) error {
 	st := runStatus{PID: os.Getpid(), Plan: plan, StartedAt: started.UTC().Format(time.RFC3339Nano),
-		UpdatedAt: time.Now().UTC().Format(time.RFC3339Nano), Running: running}
+		UpdatedAt: time.Now().UTC().Format(time.RFC3339Nano), Running: running, Metrics: metricsURL}
 	for _, m := range ms {
 		s := m.Stats()
 		state, lastErr := s.State()
@@ -69,7 +101,7 @@ func writeStatus(dir, plan string, started time.Time, running bool, ms []*monito
 			Received: s.Received.Load(), Dispatched: s.Dispatched.Load(), Pairing: s.PairingCodes.Load(),
 			Sent: s.Sent.Load(), SendFailed: s.SendFailed.Load(), HandlerFailed: s.HandlerFailed.Load(),
 			Restarts: s.Restarts.Load(), LastInboundAt: msTime(s.LastInbound.Load()),
-			LastOutboundAt: msTime(s.LastOutbound.Load()), Drops: s.Drops()})
+			LastOutboundAt: msTime(s.LastOutbound.Load()), Drops: s.Drops(), Durable: durableOf(dir, m.Account().ID, s, durable)})
 	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
@@ -127,6 +159,18 @@ func showRunStatus(e *env, dir, format string) error {
 			}
 			if len(drops) > 0 {
 				fmt.Fprintf(e.stdout, "%s drops: %s\n", a.ID, strings.Join(drops, ", "))
+			}
+			if d := a.Durable; d != nil {
+				line := fmt.Sprintf("%s cursor %d (lag %d), outbox %d", a.ID, d.Cursor, d.Lag, d.OutboxPending)
+				if d.OutboxOldestAge != "" {
+					line += " (oldest " + d.OutboxOldestAge + ")"
+				}
+				if d.Paused {
+					line += ", sending PAUSED (openclawcfg resume " + a.ID + ")"
+				}
+				line += fmt.Sprintf(", gaps filled %d, duplicates skipped %d, late-synced held %d, delayed %d, redelivered %d, dead letters %d",
+					d.GapsFilled, d.Duplicates, d.Late, d.Delayed, d.Redelivered, d.DeadLetters)
+				fmt.Fprintln(e.stdout, line)
 			}
 		}
 	}

@@ -87,7 +87,7 @@ func (h *Exec) Handle(ctx context.Context, c *inbound.Context) (Reply, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	input, err := json.Marshal(c)
+	input, err := encodeContext(c)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -95,7 +95,7 @@ func (h *Exec) Handle(ctx context.Context, c *inbound.Context) (Reply, error) {
 	defer cancel()
 	cmd := exec.Command(h.Argv[0], h.Argv[1:]...)
 	cmd.Env, cmd.Dir = h.Env, h.Dir
-	cmd.Stdin = bytes.NewReader(append(input, '\n'))
+	cmd.Stdin = bytes.NewReader(input)
 	var out capped
 	out.max = MaxReply
 	var errTail tail
@@ -136,6 +136,16 @@ func (h *Exec) Handle(ctx context.Context, c *inbound.Context) (Reply, error) {
 		return Reply{}, &Error{Argv: name, Cause: err.Error(), Stderr: errTail.String()}
 	}
 	return r, nil
+}
+
+// encodeContext is what a handler is given: the context as one JSON
+// object and a newline (an Exec's stdin, a Webhook's request body).
+func encodeContext(c *inbound.Context) ([]byte, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 // ParseReply reads a handler's stdout: a JSON object with "text" and/or

@@ -50,6 +50,12 @@ type Context struct {
 	OriginatingTo      string        `json:"OriginatingTo"`
 	BodyForCommands    string        `json:"BodyForCommands"`
 	AgentId            string        `json:"AgentId,omitempty"`
+	// Redelivered and Delayed are ours (run without --compat openclaw):
+	// Redelivered marks a message handed over again because the handler
+	// may not have finished it (a crash, a failed attempt); Delayed one
+	// that reached the runtime more than two minutes after its date.
+	Redelivered bool `json:"Redelivered,omitempty"`
+	Delayed     bool `json:"Delayed,omitempty"`
 	// InboundHistory is non-nil (possibly empty) for groups with a history
 	// buffer; OpenClaw then writes [] even when nothing is pending.
 	historyPresent bool

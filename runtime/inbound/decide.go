@@ -178,6 +178,9 @@ type Input struct {
 	// Sessions is the gateway's session store, shared by its accounts; nil
 	// uses one private to st.
 	Sessions *Sessions
+	// NoLoopLimiter turns OpenClaw's echo-loop limiter off: the hardened
+	// runtime breaks loops by confirmed echo->reply cycles instead.
+	NoLoopLimiter bool
 }
 
 // CommandBody is the command a message body names, normalised as
@@ -249,7 +252,7 @@ func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
 			st.limiter.record(rateKey, now)
 		}
 		return dec
-	case dec.Kind == Dispatch && st.limiter.limited(rateKey, now):
+	case dec.Kind == Dispatch && !in.NoLoopLimiter && st.limiter.limited(rateKey, now):
 		dec.Logs = appendIf(in.Verbose, dec.Logs, "imessage: rate-limited conversation "+convKey+" (echo loop detected)")
 		dec.Kind, dec.Reason, dec.RateLimited = Drop, "rate limited", true
 		dec.Why = "OpenClaw's echo-loop limiter dropped it: five of the bot's own messages (from-me, echo, self-chat or reflected drops) were seen in this chat within 60 s"

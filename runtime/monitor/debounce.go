@@ -21,6 +21,8 @@ type debouncer struct {
 	order    []string // keys in creation order, for due()
 	maxKeys  int
 	disabled bool
+	// onJoin, when set, learns which messages a joined one stands for.
+	onJoin func(joined *inbound.Message, items []*inbound.Message)
 }
 
 type pending struct {
@@ -112,12 +114,16 @@ func (d *debouncer) next() time.Time {
 	return t
 }
 
-func (d *debouncer) held() int {
-	n := 0
-	for _, p := range d.buffers {
-		n += len(p.items)
+// drain empties every buffer, returning the held messages unjoined.
+func (d *debouncer) drain() []*inbound.Message {
+	var out []*inbound.Message
+	for _, k := range d.order {
+		if p := d.buffers[k]; p != nil {
+			out = append(out, p.items...)
+		}
 	}
-	return n
+	d.buffers, d.order = map[string]*pending{}, nil
+	return out
 }
 
 func (d *debouncer) remove(key string) {
@@ -146,6 +152,9 @@ func (d *debouncer) flush(p *pending) []*inbound.Message {
 	joined := strings.Join(texts, "\n")
 	last.Text = &joined
 	last.Attachments, last.HasAttachments = nil, false
+	if d.onJoin != nil {
+		d.onJoin(&last, p.items)
+	}
 	return []*inbound.Message{&last}
 }
 

@@ -13,18 +13,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw/reply"
 	"github.com/openclawcfg/openclawcfg/runtime/handler"
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
+	"github.com/openclawcfg/openclawcfg/runtime/store"
 )
 
 // dispatch answers one admitted message: the handler (or the runtime
 // itself for /whoami) produces a reply, which goes through OpenClaw's reply
 // pipeline to imsg. The chat's pending group history is cleared when it is
 // done, as OpenClaw clears it after its agent run.
-func (lt *lifetime) dispatch(ctx context.Context, d inbound.Decision) {
+func (lt *lifetime) dispatch(ctx context.Context, d inbound.Decision, in *intake) {
 	m := lt.m
 	defer func() {
 		lt.stMu.Lock()
@@ -44,30 +46,109 @@ func (lt *lifetime) dispatch(ctx context.Context, d inbound.Decision) {
 		r.Text = text
 	case isWhoamiCommand(m, c.CommandBody):
 		m.log.Info("Ignoring /whoami from unauthorized sender: " + orDash(c.SenderId))
+		lt.finish(in)
 		return
 	default:
-		r, err = m.opt.Handler.Handle(ctx, c)
-		if err != nil {
-			m.opt.Stats.handlerFailed()
-			// The error is logged, never sent to the chat.
-			m.log.Error("imessage: handler failed; no reply sent", "sender", d.SenderID, "chat", d.ChatID, "err", err.Error())
+		var ok bool
+		r, ok = lt.runHandler(ctx, d, in)
+		if !ok {
 			return
 		}
 	}
 	if r.Empty() {
 		m.log.Info("imessage: handler sent no reply", "sender", d.SenderID, "chat", d.ChatID)
+		lt.finish(in)
 		return
 	}
-	lt.deliver(ctx, d, r)
+	lt.deliver(ctx, d, r, in)
+}
+
+// runHandler asks the handler. OpenClaw logs a failed agent run and moves
+// on; with a store the message is tried again with backoff (marked
+// Redelivered) and, after HandlerRetries attempts, dead-lettered with the
+// error, and only then may the cursor pass it. The error text is logged,
+// never sent to the chat.
+func (lt *lifetime) runHandler(ctx context.Context, d inbound.Decision, in *intake) (handler.Reply, bool) {
+	m := lt.m
+	retries := m.opt.HandlerRetries
+	if retries <= 0 {
+		retries = 3
+	}
+	c := d.Context
+	for attempt := in.attempts + 1; ; attempt++ {
+		start := time.Now()
+		r, err := m.opt.Handler.Handle(ctx, c)
+		m.opt.Stats.HandlerLatency.Observe(time.Since(start))
+		if err == nil {
+			return r, true
+		}
+		if ctx.Err() != nil {
+			// Stopping: the row stays claimed and comes back Redelivered.
+			m.log.Warn("imessage: handler stopped by shutdown; the message is handed over again after the restart", "sender", d.SenderID, "chat", d.ChatID)
+			if lt.du != nil {
+				lt.du.forget(in.rows)
+			}
+			return r, false
+		}
+		m.opt.Stats.handlerFailed()
+		if lt.du == nil {
+			m.log.Error("imessage: handler failed; no reply sent", "sender", d.SenderID, "chat", d.ChatID, "err", err.Error())
+			return r, false
+		}
+		lt.du.release(in.rows)
+		if attempt >= retries {
+			m.log.Error("imessage: handler failed; message dead-lettered, no reply sent", "sender", d.SenderID, "chat", d.ChatID,
+				"attempts", attempt, "err", err.Error())
+			lt.du.dead(in.rows, "handler failed "+itoa(attempt)+" times: "+err.Error(), ctxSummary(c))
+			return r, false
+		}
+		wait := time.Duration(1<<min(attempt-1, 5)) * HandlerRetryBase
+		m.log.Warn("imessage: handler failed; trying again", "sender", d.SenderID, "chat", d.ChatID, "attempt", attempt, "in", wait.String(), "err", err.Error())
+		select {
+		case <-ctx.Done():
+			lt.du.forget(in.rows)
+			return r, false
+		case <-time.After(wait):
+		}
+		c.Redelivered = true
+	}
+}
+
+// HandlerRetryBase is the first wait before a failed handler is tried
+// again; it doubles per attempt.
+var HandlerRetryBase = time.Second
+
+// replyTarget is where a reply goes. OpenClaw answers a group row that has
+// no chat_id in the sender's DM (pain 27); with a store the reply goes to
+// the group by its guid or identifier, or nowhere.
+func (lt *lifetime) replyTarget(d inbound.Decision, in *intake) (string, string) {
+	target := d.Context.To
+	if lt.du == nil || !(d.IsGroup || in.looksGroup) || strings.HasPrefix(target, "chat_") {
+		return target, ""
+	}
+	switch {
+	case in.chatGUID != "":
+		return "chat_guid:" + in.chatGUID, ""
+	case in.chatIdent != "":
+		return "chat_identifier:" + in.chatIdent, ""
+	}
+	return "", "a group message without chat_id, chat_guid or chat_identifier: not answered in the sender's DM"
 }
 
 // deliver is deliverReplies for one reply.
-func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.Reply) {
+func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.Reply, in *intake) {
 	m := lt.m
 	a := m.acct
-	target := d.Context.To
+	target, refuse := lt.replyTarget(d, in)
+	if refuse != "" {
+		m.opt.Stats.drop("group reply without chat id")
+		m.log.Error("imessage: reply not sent: "+refuse, "sender", d.SenderID)
+		lt.du.dead(in.rows, "reply not sent: "+refuse, ctxSummary(d.Context))
+		return
+	}
 	if target == "" {
 		m.log.Error("imessage: missing delivery target")
+		lt.finish(in)
 		return
 	}
 	opt := reply.Options{
@@ -86,16 +167,19 @@ func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.R
 	sends, outcome := reply.Plan(reply.Reply{Text: r.Text, Media: r.Media}, opt)
 	if outcome.Dropped != "" {
 		m.log.Info("imessage: reply not sent", "reason", outcome.Dropped, "sender", d.SenderID)
+		lt.finish(in)
 		return
 	}
-	scope := a.ID + ":" + target
 	now := m.now()
 	if outcome.Text != "" {
 		lt.stMu.Lock()
 		lt.st.RememberSent(a.ID, target, outcome.Text, "", now)
 		lt.stMu.Unlock()
 	}
-	_ = scope
+	if lt.du != nil {
+		lt.deliverDurable(ctx, d, target, sends, outcome, in)
+		return
+	}
 	delivered := false
 	for _, s := range sends {
 		file := ""
@@ -127,6 +211,63 @@ func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.R
 	if delivered {
 		m.log.Info("imessage: delivered reply to " + target)
 	}
+}
+
+// deliverDurable writes the reply's sends to the outbox together with the
+// rows they answer, then sends them; what cannot go now (paused, over the
+// rate cap, imsg gone) is sent by the outbox pump later.
+func (lt *lifetime) deliverDurable(ctx context.Context, d inbound.Decision, target string, sends []reply.Send, outcome reply.Outcome, in *intake) {
+	m := lt.m
+	var entries []store.OutEntry
+	replyID := d.Context.MessageSid
+	for i, s := range sends {
+		file := ""
+		if s.Media != "" {
+			staged, err := lt.stageOutbound(s.Media)
+			if err != nil {
+				m.log.Error("imessage: reply media refused; the rest of this reply is not sent", "media", s.Media, "err", err.Error())
+				break
+			}
+			file = staged
+		}
+		params, err := SendParams(m.acct, target, s.Text, file)
+		if err != nil {
+			m.log.Error("imessage reply failed", "target", target, "err", err.Error())
+			break
+		}
+		entries = append(entries, store.OutEntry{Reply: replyID, Part: i, Target: target, ChatID: in.chatID, Params: params, Echo: s.Echo})
+	}
+	if outcome.Err != "" {
+		m.log.Error("imessage final reply failed: " + outcome.Err)
+	}
+	seqs, err := lt.du.commit(in.rows, entries)
+	if err != nil {
+		m.log.Error("imessage: reply not queued (state dir unwritable?); the message is handled again after a restart", "err", err.Error())
+		return
+	}
+	for _, e := range entries {
+		lt.guard.remember(target, deref(strPtr(e.Params["text"])), m.now())
+	}
+	n, err := lt.ob.sendQueued(ctx, seqs, entries)
+	switch {
+	case errors.Is(err, errHeld):
+		m.log.Info("imessage: reply waits in the outbox", "target", target, "parts", len(entries)-n)
+	case err != nil:
+		attrs := []any{"target", target, "err", err.Error()}
+		if fix := sendFix(err, m.acct); fix != "" {
+			attrs = append(attrs, "fix", fix)
+		}
+		m.log.Error("imessage reply failed", attrs...)
+	case n > 0:
+		m.log.Info("imessage: delivered reply to " + target)
+	}
+}
+
+func strPtr(v any) *string {
+	if s, ok := v.(string); ok {
+		return &s
+	}
+	return nil
 }
 
 // whoami answers /whoami (and its alias /id) for an authorised sender with

@@ -24,6 +24,7 @@ const (
 	ClassHung           = "hung"            // requests time out while the process lives (transient: restarted)
 	ClassCrashed        = "crashed"         // imsg exited (transient)
 	ClassNotReady       = "not-ready"       // probes kept failing for 30 s (transient)
+	ClassState          = "state"           // the state store cannot be written (permanent)
 )
 
 // Failure is why an account's imsg stopped, and what to do.

@@ -246,7 +246,7 @@ func replayRecording(t *testing.T, name string) (nd, nc int) {
 			a := get(w.Account)
 			a.st.RememberSent(a.dec.Account().ID, target, text, messageID(res), now)
 		case w.Dir == "<" && w.Msg.Method == "message":
-			m, err := parseNotification(w.Msg.Params)
+			m, _, err := parseNotification(w.Msg.Params)
 			if err != nil {
 				t.Fatalf("step %d: %v", w.Step, err)
 			}

@@ -22,6 +22,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/runtime/imsg"
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 	"github.com/openclawcfg/openclawcfg/runtime/pairing"
+	"github.com/openclawcfg/openclawcfg/runtime/store"
 )
 
 // Options configure one account's monitor.
@@ -50,6 +51,20 @@ type Options struct {
 	ReadyTimeout, ReadyPoll, ProbeTimeout time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+
+	// State is the durable store. With it the runtime goes beyond OpenClaw
+	// (durable.go): claimed rows, cursor, dedupe, replay fence, outbox,
+	// reconciliation, the group-reply guard, the hardened echo check and
+	// loop breaker. Without it (--compat openclaw) it does what OpenClaw
+	// does, failures included.
+	State *store.Store
+	// SendRate caps sends per recipient per minute (0: DefaultSendRate).
+	SendRate int
+	// HandlerRetries is how many times a failing handler is tried for one
+	// message before it is dead-lettered (0: 3). Only with State.
+	HandlerRetries int
+	// Reconcile is the reconciliation interval (0: ReconcileInterval).
+	Reconcile time.Duration
 }
 
 // Monitor runs one account. Build it once; Run it once per lifetime of
@@ -144,7 +159,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	}
 
 	lt := &lifetime{m: m, st: inbound.NewState(), inbox: newQueue(), chats: map[string]*chat{},
-		sem: make(chan struct{}, m.opt.Chats)}
+		sem: make(chan struct{}, m.opt.Chats), intakes: map[*inbound.Message]*intake{}}
 	lt.ctx, lt.cancel = context.WithCancel(ctx)
 	defer lt.cancel()
 	cfg.RequestTimeout = probeTimeout
@@ -160,12 +175,18 @@ func (m *Monitor) Run(ctx context.Context) error {
 		_ = client.Stop(stopCtx)
 	}()
 
-	var sub struct {
-		Subscription json.RawMessage `json:"subscription"`
+	lt.timeout = probeTimeout
+	if m.opt.State != nil {
+		lt.du = newDurable(m)
+		lt.ob = &outbox{lt: lt, acct: lt.du.acct, rate: newRateCap(m.opt.SendRate), warned: map[int64]bool{}}
+		lt.guard = newEchoGuard()
+		cursor, err := lt.du.start(ctx, client, a.DBPathExpanded, probeTimeout)
+		if err != nil {
+			return &Failure{Class: ClassState, Message: "the state store failed: " + err.Error(), Fix: "check that the state dir is writable and not full", Permanent: true}
+		}
+		lt.cursor = cursor
 	}
-	subCtx, cancelSub := context.WithTimeout(ctx, probeTimeout)
-	err = client.Call(subCtx, "watch.subscribe", map[string]any{"attachments": a.Attachments.Include.Value}, &sub)
-	cancelSub()
+	err = lt.subscribe(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			m.log.Error("imessage: monitor failed: " + err.Error())
@@ -178,6 +199,15 @@ func (m *Monitor) Run(ctx context.Context) error {
 
 	decided := make(chan struct{})
 	go func() { defer close(decided); lt.decideLoop() }()
+	if lt.du != nil {
+		every := m.opt.Reconcile
+		if every <= 0 {
+			every = ReconcileInterval
+		}
+		lt.wg.Add(2)
+		go func() { defer lt.wg.Done(); lt.reconcileLoop(every) }()
+		go func() { defer lt.wg.Done(); lt.ob.pump(lt.ctx, OutboxInterval) }()
+	}
 	hung := make(chan error, 1)
 	go lt.liveness(probeTimeout, hung)
 	end := func() {
@@ -201,13 +231,58 @@ func (m *Monitor) Run(ctx context.Context) error {
 		return &Failure{Class: ClassHung, Message: "imsg rpc stopped answering while still running (" + err.Error() + ")"}
 	case <-ctx.Done():
 		// Abort (attachIMessageMonitorAbortHandler): unsubscribe, then stop.
-		if len(sub.Subscription) > 0 && string(sub.Subscription) != "null" {
-			uctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-			_ = client.Call(uctx, "watch.unsubscribe", map[string]any{"subscription": sub.Subscription}, nil)
-			cancel()
-		}
+		lt.unsubscribe(300 * time.Millisecond)
 		end()
 		return ctx.Err()
+	}
+}
+
+// OutboxInterval is how often waiting and unknown sends are looked at.
+var OutboxInterval = 2 * time.Second
+
+// subscribe starts the watch: from the cursor when there is one (every
+// row after it comes again, the handled ones are skipped), else from the
+// tail as OpenClaw does.
+func (lt *lifetime) subscribe(ctx context.Context) error {
+	params := map[string]any{"attachments": lt.m.acct.Attachments.Include.Value}
+	if lt.cursor > 0 {
+		params["since_rowid"] = lt.cursor
+	}
+	var sub struct {
+		Subscription json.RawMessage `json:"subscription"`
+	}
+	subCtx, cancel := context.WithTimeout(ctx, lt.timeout)
+	defer cancel()
+	if err := lt.client.Call(subCtx, "watch.subscribe", params, &sub); err != nil {
+		return err
+	}
+	lt.subMu.Lock()
+	lt.sub = sub.Subscription
+	lt.subMu.Unlock()
+	return nil
+}
+
+func (lt *lifetime) unsubscribe(timeout time.Duration) {
+	lt.subMu.Lock()
+	sub := lt.sub
+	lt.sub = nil
+	lt.subMu.Unlock()
+	if len(sub) > 0 && string(sub) != "null" {
+		uctx, cancel := context.WithTimeout(context.Background(), timeout)
+		_ = lt.client.Call(uctx, "watch.unsubscribe", map[string]any{"subscription": sub}, nil)
+		cancel()
+	}
+}
+
+// resubscribe replaces a watch that missed rows with a new one from the
+// current cursor.
+func (lt *lifetime) resubscribe() {
+	lt.unsubscribe(lt.timeout)
+	if st, err := lt.du.acct.Load(); err == nil {
+		lt.cursor = st.Cursor
+	}
+	if err := lt.subscribe(lt.ctx); err != nil && lt.ctx.Err() == nil {
+		lt.m.log.Error("imessage: resubscribing the watch failed", "err", err.Error())
 	}
 }
 
@@ -288,6 +363,19 @@ type lifetime struct {
 
 	inbox *queue
 
+	timeout time.Duration
+	subMu   sync.Mutex
+	sub     json.RawMessage
+	cursor  int64 // since_rowid of the next subscribe
+
+	// Beyond OpenClaw (nil with --compat openclaw).
+	du    *durable
+	ob    *outbox
+	guard *echoGuard
+	// intakes maps messages between intake and handling; only the
+	// decision goroutine touches it.
+	intakes map[*inbound.Message]*intake
+
 	chatMu sync.Mutex
 	chats  map[string]*chat
 	sem    chan struct{}
@@ -308,9 +396,12 @@ func (lt *lifetime) onNotification(n imsg.Notification) {
 
 // decideLoop takes notifications in wire order through the debouncer and
 // the decider, and hands pairing challenges and dispatches to the chats.
+// With a store it takes what has arrived in one burst and claims it in one
+// transaction.
 func (lt *lifetime) decideLoop() {
 	m := lt.m
 	db := newDebouncer(m.opt.Plan.Global.InboundDebounceMs.Value, m.acct.ID, m.isCmd)
+	db.onJoin = lt.joinIntakes
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
@@ -321,20 +412,35 @@ func (lt *lifetime) decideLoop() {
 		}
 		select {
 		case raw, ok := <-lt.inbox.out():
-			if !ok {
-				if n := db.held(); n > 0 {
-					m.log.Warn("imessage: debounced messages not handled at shutdown", "count", n)
+			closed := !ok
+			var batch []json.RawMessage
+			if ok {
+				batch = append(batch, raw)
+			}
+		more:
+			for ok && len(batch) < 256 {
+				select {
+				case raw, ok = <-lt.inbox.out():
+					if !ok {
+						closed = true
+						break more
+					}
+					batch = append(batch, raw)
+				default:
+					break more
+				}
+			}
+			lt.intake(db, batch)
+			if closed {
+				if held := db.drain(); len(held) > 0 {
+					m.log.Warn("imessage: debounced messages not handled at shutdown", "count", len(held))
+					for _, msg := range held {
+						if in := lt.intakes[msg]; in != nil && lt.du != nil {
+							lt.du.unclaim(in.rows)
+						}
+					}
 				}
 				return
-			}
-			msg, err := parseNotification(raw)
-			if err != nil {
-				m.opt.Stats.drop("malformed payload")
-				m.log.Info("imessage: dropping malformed RPC message payload", "err", err.Error())
-				continue
-			}
-			for _, ready := range db.add(msg, m.now()) {
-				lt.handle(ready)
 			}
 		case <-wake:
 			for _, ready := range db.due(m.now()) {
@@ -350,33 +456,152 @@ func (lt *lifetime) decideLoop() {
 	}
 }
 
+// intake parses a burst of notifications, claims their rows, holds back
+// late-synced ones, and feeds the rest to the debouncer.
+func (lt *lifetime) intake(db *debouncer, batch []json.RawMessage) {
+	m := lt.m
+	msgs := make([]*inbound.Message, 0, len(batch))
+	gaps := make([]bool, 0, len(batch))
+	for _, raw := range batch {
+		msg, gap, err := parseNotification(raw)
+		if err != nil {
+			m.opt.Stats.drop("malformed payload")
+			m.log.Info("imessage: dropping malformed RPC message payload", "err", err.Error())
+			continue
+		}
+		msgs = append(msgs, msg)
+		gaps = append(gaps, gap)
+	}
+	if len(msgs) == 0 {
+		return
+	}
+	var ins []*intake
+	if lt.du != nil {
+		var err error
+		ins, err = lt.du.claim(msgs)
+		if err != nil {
+			// Handling without a claim risks a second answer after a
+			// crash; not handling loses the message. Losing is worse.
+			m.log.Error("imessage: rows not claimed (state dir unwritable?); handling them without crash protection", "err", err.Error())
+			ins = nil
+		}
+	}
+	now := m.now()
+	for i, msg := range msgs {
+		in := newIntake(msg)
+		if lt.du != nil && ins != nil {
+			in = ins[i]
+			if in == nil {
+				m.opt.Stats.Durable.Duplicates.Add(1)
+				m.log.Info("imessage: row delivered again and already handled; skipped", "id", idOf(msg))
+				continue
+			}
+		}
+		in.gap = gaps[i]
+		if lt.du != nil && !msg.IsFromMe {
+			late, delayed, dated := lt.du.lateness(msg, now)
+			in.dated = dated
+			if late {
+				m.opt.Stats.Durable.Late.Add(1)
+				m.opt.Stats.drop("late-synced")
+				m.log.Warn("imessage: row synced in late (dated while the watch was known to deliver everything): held back, not answered",
+					"id", idOf(msg), "dated", dated.UTC().Format(time.RFC3339), "sender", msg.Sender)
+				lt.du.dead(in.rows, "late-synced: dated "+dated.UTC().Format(time.RFC3339)+", when the watch was known to deliver everything", msgSummary(msg))
+				continue
+			}
+			if delayed {
+				in.delayed = true
+				m.opt.Stats.Durable.Delayed.Add(1)
+			}
+			if in.redelivered {
+				m.opt.Stats.Durable.Redelivered.Add(1)
+			}
+		}
+		lt.intakes[msg] = in
+		for _, ready := range db.add(msg, now) {
+			lt.handle(ready)
+		}
+	}
+}
+
+func idOf(msg *inbound.Message) string {
+	if msg.ID == nil {
+		return ""
+	}
+	return msg.ID.String()
+}
+
+// joinIntakes merges the intakes of messages the debouncer joined.
+func (lt *lifetime) joinIntakes(joined *inbound.Message, items []*inbound.Message) {
+	var in *intake
+	for _, it := range items {
+		x := lt.intakes[it]
+		delete(lt.intakes, it)
+		if x == nil {
+			continue
+		}
+		if in == nil {
+			c := *x
+			in = &c
+			continue
+		}
+		in.join(x)
+	}
+	if in != nil {
+		lt.intakes[joined] = in
+	}
+}
+
 // parseNotification is parseIMessageNotification on a notification's
 // params.
-func parseNotification(raw json.RawMessage) (*inbound.Message, error) {
+func parseNotification(raw json.RawMessage) (*inbound.Message, bool, error) {
 	var params map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &params); err != nil || params == nil {
-		return nil, inbound.ErrNotMessage
+		return nil, false, inbound.ErrNotMessage
 	}
 	msg := params["message"]
 	if len(msg) == 0 || msg[0] != '{' {
-		return nil, inbound.ErrNotMessage
+		return nil, false, inbound.ErrNotMessage
 	}
-	return inbound.ParseMessage(msg)
+	_, gap := params[gapKey]
+	m, err := inbound.ParseMessage(msg)
+	return m, gap, err
 }
 
 // handle is handleMessageNow.
 func (lt *lifetime) handle(msg *inbound.Message) {
 	m := lt.m
+	in := lt.intakes[msg]
+	delete(lt.intakes, msg)
+	if in == nil {
+		in = newIntake(msg)
+	}
 	m.opt.Stats.received()
-	store, err := m.opt.Store.ReadAllowFrom(m.acct.ID)
+	allow, err := m.opt.Store.ReadAllowFrom(m.acct.ID)
 	if err != nil {
 		m.log.Warn("imessage: pairing store unreadable; approvals in it do not count", "err", err.Error())
 	}
 	lt.stMu.Lock()
-	d := m.dec.Decide(msg, inbound.Input{Store: store, Now: m.now(), KeepHistory: true, Verbose: m.verbose, Sessions: m.opt.Sessions}, lt.st)
+	d := m.dec.Decide(msg, inbound.Input{Store: allow, Now: m.now(), KeepHistory: true, Verbose: m.verbose,
+		Sessions: m.opt.Sessions, NoLoopLimiter: lt.du != nil}, lt.st)
 	lt.stMu.Unlock()
 	for _, l := range d.Logs {
 		m.log.Debug(l)
+	}
+	if d.Kind == inbound.Dispatch && lt.guard != nil {
+		switch lt.guard.verdict(d.Context.To, deref(msg.Text), m.now()) {
+		case "echo":
+			d.Kind, d.Reason = inbound.Drop, "echo (own text, late or reworded)"
+		case "loop":
+			m.opt.Stats.drop("echo loop")
+			m.log.Warn("imessage: echo loop: this chat keeps sending the bot's own text back and the bot kept answering; message dead-lettered, not answered",
+				"chat", d.ChatID, "sender", d.SenderID)
+			lt.stMu.Lock()
+			m.dec.ClearHistory(lt.st, d)
+			lt.stMu.Unlock()
+			lt.du.dead(in.rows, "echo loop: more than 3 answers to the bot's own text in this chat within 10 min", msgSummary(msg))
+			return
+		}
 	}
 	switch d.Kind {
 	case inbound.Drop:
@@ -389,14 +614,36 @@ func (lt *lifetime) handle(msg *inbound.Message) {
 			attrs = append(attrs, "id", msg.ID.String())
 		}
 		m.log.Info("imessage: dropped", attrs...)
+		lt.finish(in)
 	case inbound.Pairing:
 		m.opt.Stats.pairingRequest()
 		chatID := d.ChatID
-		lt.enqueue(chatKey(d), func(ctx context.Context) { lt.pair(ctx, d, chatID) })
+		lt.enqueue(chatKey(d), in, func(ctx context.Context) { lt.pair(ctx, d, chatID, in) })
 	case inbound.Dispatch:
 		m.opt.Stats.dispatch()
-		m.log.Info("imessage: dispatch", "sender", d.SenderID, "chat", d.ChatID, "agent", d.Route.AgentID, "session", d.Route.SessionKey)
-		lt.enqueue(chatKey(d), func(ctx context.Context) { lt.dispatch(ctx, d) })
+		d.Context.Redelivered, d.Context.Delayed = in.redelivered, in.delayed
+		if !in.dated.IsZero() {
+			m.opt.Stats.DispatchLatency.Observe(m.now().Sub(in.dated))
+		}
+		attrs := []any{"sender", d.SenderID, "chat", d.ChatID, "agent", d.Route.AgentID, "session", d.Route.SessionKey}
+		if in.redelivered {
+			attrs = append(attrs, "redelivered", true)
+		}
+		if in.delayed {
+			attrs = append(attrs, "delayed", true)
+		}
+		if in.gap {
+			attrs = append(attrs, "gapFilled", true)
+		}
+		m.log.Info("imessage: dispatch", attrs...)
+		lt.enqueue(chatKey(d), in, func(ctx context.Context) { lt.dispatch(ctx, d, in) })
+	}
+}
+
+// finish marks an intake's rows handled (nothing to do without a store).
+func (lt *lifetime) finish(in *intake) {
+	if lt.du != nil && in != nil {
+		lt.du.finish(in.rows)
 	}
 }
 
@@ -411,13 +658,19 @@ func chatKey(d inbound.Decision) string {
 
 // chat is one conversation's work queue.
 type chat struct {
-	tasks   []func(context.Context)
+	tasks   []task
 	running bool
+}
+
+// task is one message's work and the rows it answers.
+type task struct {
+	run func(context.Context)
+	in  *intake
 }
 
 const maxQueuedPerChat = 1000
 
-func (lt *lifetime) enqueue(key string, task func(context.Context)) {
+func (lt *lifetime) enqueue(key string, in *intake, run func(context.Context)) {
 	lt.chatMu.Lock()
 	defer lt.chatMu.Unlock()
 	c := lt.chats[key]
@@ -427,10 +680,14 @@ func (lt *lifetime) enqueue(key string, task func(context.Context)) {
 	}
 	if len(c.tasks) >= maxQueuedPerChat {
 		lt.m.opt.Stats.drop("queue full")
-		lt.m.log.Error("imessage: chat queue full; message not handled", "chat", key, "queued", len(c.tasks))
+		lt.m.log.Error("imessage: chat queue full; message not handled now", "chat", key, "queued", len(c.tasks))
+		if lt.du != nil && in != nil {
+			// Given back: the next lifetime's watch brings it again.
+			lt.du.unclaim(in.rows)
+		}
 		return
 	}
-	c.tasks = append(c.tasks, task)
+	c.tasks = append(c.tasks, task{run, in})
 	if !c.running {
 		c.running = true
 		lt.wg.Add(1)
@@ -448,35 +705,50 @@ func (lt *lifetime) work(key string, c *chat) {
 			lt.chatMu.Unlock()
 			return
 		}
-		task := c.tasks[0]
+		t := c.tasks[0]
 		c.tasks = c.tasks[1:]
 		lt.chatMu.Unlock()
 		select {
 		case lt.sem <- struct{}{}:
 		case <-lt.ctx.Done():
-			lt.discard(key, c)
+			lt.discard(key, c, t)
 			return
 		}
-		task(lt.ctx)
+		if lt.ctx.Err() != nil {
+			<-lt.sem
+			lt.discard(key, c, t)
+			return
+		}
+		t.run(lt.ctx)
 		<-lt.sem
 	}
 }
 
-// discard drops a stopped lifetime's queued work, saying how much.
-func (lt *lifetime) discard(key string, c *chat) {
+// discard drops a stopped lifetime's queued work, saying how much; with a
+// store the rows are given back, to come again as new.
+func (lt *lifetime) discard(key string, c *chat, first task) {
 	lt.chatMu.Lock()
-	n := len(c.tasks) + 1
+	tasks := append([]task{first}, c.tasks...)
 	c.tasks, c.running = nil, false
 	delete(lt.chats, key)
 	lt.chatMu.Unlock()
-	lt.m.log.Warn("imessage: stopped with messages not handled", "chat", key, "count", n)
+	if lt.du != nil {
+		for _, t := range tasks {
+			if t.in != nil {
+				lt.du.unclaim(t.in.rows)
+			}
+		}
+		lt.m.log.Info("imessage: stopped with messages queued; they are handled after the restart", "chat", key, "count", len(tasks))
+		return
+	}
+	lt.m.log.Warn("imessage: stopped with messages not handled", "chat", key, "count", len(tasks))
 }
 
 func (lt *lifetime) wait() { lt.wg.Wait() }
 
 // pair is the pairing challenge: record the request; a new one gets
-// OpenClaw's pairing reply.
-func (lt *lifetime) pair(ctx context.Context, d inbound.Decision, chatID string) {
+// OpenClaw's pairing reply (through the outbox with a store).
+func (lt *lifetime) pair(ctx context.Context, d inbound.Decision, chatID string, in *intake) {
 	m := lt.m
 	meta := []pairing.MetaField{{Key: "sender", Value: d.SenderID}}
 	if chatID != "" {
@@ -485,10 +757,15 @@ func (lt *lifetime) pair(ctx context.Context, d inbound.Decision, chatID string)
 	code, created, err := m.opt.Store.Upsert(m.acct.ID, d.SenderID, meta)
 	if err != nil {
 		m.log.Error("imessage: pairing request not recorded", "sender", d.SenderID, "err", err.Error())
+		if lt.du != nil {
+			lt.du.release(in.rows)
+			lt.du.forget(in.rows)
+		}
 		return
 	}
 	if !created {
 		m.log.Info("imessage: pairing already pending or store full; no reply", "sender", d.SenderID)
+		lt.finish(in)
 		return
 	}
 	m.opt.Stats.PairingCodes.Add(1)
@@ -497,7 +774,26 @@ func (lt *lifetime) pair(ctx context.Context, d inbound.Decision, chatID string)
 	if chatID != "" {
 		target = "chat_id:" + chatID
 	}
-	if _, err := lt.send(ctx, target, pairing.ReplyText(d.SenderID, code), ""); err != nil {
+	text := pairing.ReplyText(d.SenderID, code)
+	if lt.du != nil {
+		params, err := SendParams(m.acct, target, text, "")
+		if err != nil {
+			m.log.Warn("imessage pairing reply failed", "sender", d.SenderID, "err", err.Error())
+			lt.finish(in)
+			return
+		}
+		entries := []store.OutEntry{{Reply: "pairing:" + d.SenderID, Target: target, ChatID: in.chatID, Params: params}}
+		seqs, err := lt.du.commit(in.rows, entries)
+		if err != nil {
+			m.log.Error("imessage pairing reply not queued", "sender", d.SenderID, "err", err.Error())
+			return
+		}
+		if _, err := lt.ob.sendQueued(ctx, seqs, entries); err != nil && !errors.Is(err, errHeld) {
+			m.log.Warn("imessage pairing reply failed", "sender", d.SenderID, "err", err.Error())
+		}
+		return
+	}
+	if _, err := lt.send(ctx, target, text, ""); err != nil {
 		m.log.Warn("imessage pairing reply failed", "sender", d.SenderID, "err", err.Error())
 	}
 }

@@ -20,6 +20,12 @@ type Stats struct {
 	// send last succeeded (Unix ms, 0 for never).
 	LastInbound, LastOutbound atomic.Int64
 
+	// Durable holds the store-backed figures.
+	Durable Durable
+	// HandlerLatency is how long the handler took per dispatch;
+	// DispatchLatency is from a message's own date to its dispatch.
+	HandlerLatency, DispatchLatency *Histogram
+
 	mu        sync.Mutex
 	drops     map[string]int64
 	state     string
@@ -66,7 +72,10 @@ func (s *Stats) State() (state, lastError string) {
 }
 
 // NewStats returns zeroed counters.
-func NewStats() *Stats { return &Stats{drops: map[string]int64{}, changed: make(chan struct{}, 1)} }
+func NewStats() *Stats {
+	return &Stats{drops: map[string]int64{}, changed: make(chan struct{}, 1),
+		HandlerLatency: NewHistogram(LatencyBuckets), DispatchLatency: NewHistogram(LatencyBuckets)}
+}
 
 // Changed is signalled (without blocking; one pending signal at most)
 // whenever the lifecycle state changes, so a status writer can react at
@@ -111,3 +120,66 @@ func (s *Stats) Drops() []Drop {
 }
 
 func formatInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Durable figures (zero when run has no store: --compat openclaw).
+type Durable struct {
+	// Cursor is the highest chat.db row below which every row is handled.
+	Cursor atomic.Int64
+	// Newest is the newest row id seen (watch, reconciliation or probe):
+	// Newest-Cursor is the cursor's lag.
+	Newest atomic.Int64
+	// OutboxPending counts replies not yet sent (queued, waiting, in
+	// flight or unknown); OutboxOldest is the oldest one's creation (Unix
+	// ms, 0 when none).
+	OutboxPending, OutboxOldest atomic.Int64
+	// GapsFilled counts rows the reconciliation found that the watch had
+	// not delivered; Duplicates rows delivered again and skipped; Late rows
+	// held back by the replay fence; Delayed rows handed in late but
+	// handled; Redelivered rows handled again after a crash; DeadLetters
+	// rows given up on.
+	GapsFilled, Duplicates, Late, Delayed, Redelivered, DeadLetters atomic.Int64
+}
+
+// Histogram is a fixed-bucket latency histogram, safe for concurrent use,
+// in the shape Prometheus exposes (cumulative counts per upper bound).
+type Histogram struct {
+	bounds []float64 // seconds, ascending
+	mu     sync.Mutex
+	counts []uint64 // per bucket, not cumulative; last is +Inf
+	sum    float64
+	n      uint64
+}
+
+// LatencyBuckets are the bounds (seconds) of the runtime's histograms:
+// from a fast handler to a message that waited out a restart.
+var LatencyBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600}
+
+// NewHistogram returns an empty histogram with the given bounds.
+func NewHistogram(bounds []float64) *Histogram {
+	return &Histogram{bounds: bounds, counts: make([]uint64, len(bounds)+1)}
+}
+
+// Observe records one duration.
+func (h *Histogram) Observe(d time.Duration) {
+	s := d.Seconds()
+	i := sort.SearchFloat64s(h.bounds, s)
+	h.mu.Lock()
+	h.counts[i]++
+	h.sum += s
+	h.n++
+	h.mu.Unlock()
+}
+
+// Snapshot returns the bounds, the cumulative count at or below each
+// bound, the sum (seconds) and the total count.
+func (h *Histogram) Snapshot() (bounds []float64, cumulative []uint64, sum float64, count uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	cumulative = make([]uint64, len(h.bounds))
+	var c uint64
+	for i := range h.bounds {
+		c += h.counts[i]
+		cumulative[i] = c
+	}
+	return h.bounds, cumulative, h.sum, h.n
+}

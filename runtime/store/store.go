@@ -416,6 +416,27 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 	return Claimed{Intake: res, Attempts: attempts}, nil
 }
 
+// ClaimPeek reports whether a row is known: at or below the cursor,
+// claimed or finished.
+func (a *Account) ClaimPeek(rowid int64) (bool, error) {
+	known := false
+	err := a.s.db.View(func(tx *bolt.Tx) error {
+		root := tx.Bucket(a.id)
+		if root == nil {
+			return nil
+		}
+		if m := root.Bucket(bMeta); m != nil && rowid <= metaInt(m, "cursor") {
+			known = true
+			return nil
+		}
+		if r := root.Bucket(bRows); r != nil && r.Get(u64(rowid)) != nil {
+			known = true
+		}
+		return nil
+	})
+	return known, err
+}
+
 // Unclaim forgets claims whose handling never started (the process is
 // stopping with the work still queued): the rows come again as new.
 func (a *Account) Unclaim(rows []Row) error {

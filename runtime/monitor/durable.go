@@ -1,0 +1,571 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/runtime/imsg"
+	"github.com/openclawcfg/openclawcfg/runtime/inbound"
+	"github.com/openclawcfg/openclawcfg/runtime/store"
+)
+
+// What the runtime does beyond OpenClaw when it has a store (run's
+// default; --compat openclaw turns it off): every row imsg delivers is
+// claimed durably on arrival and finished only once handled, so nothing is
+// lost across crashes and restarts and nothing is handled twice; the watch
+// resumes from the cursor; a reconciliation read finds what a deaf watch
+// missed; replies go through a durable outbox; rows that sync in late are
+// held back.
+
+// intake is what the runtime knows of a message beyond its payload: the
+// rows behind it (several when the debouncer joined them) and how it came.
+type intake struct {
+	rows        []store.Row
+	chatID      string // the row's chat_id, to find our reply in its history
+	chatGUID    string
+	chatIdent   string
+	looksGroup  bool
+	redelivered bool
+	attempts    int // earlier failed attempts
+	delayed     bool
+	dated       time.Time
+	gap         bool // found by the reconciliation, not the watch
+}
+
+func (in *intake) join(o *intake) {
+	if o == nil {
+		return
+	}
+	in.rows = append(in.rows, o.rows...)
+	in.redelivered = in.redelivered || o.redelivered
+	in.delayed = in.delayed || o.delayed
+	in.attempts = max(in.attempts, o.attempts)
+	if !o.dated.IsZero() && (in.dated.IsZero() || o.dated.Before(in.dated)) {
+		in.dated = o.dated
+	}
+}
+
+// durable is a lifetime's link to the store.
+type durable struct {
+	acct *store.Account
+	m    *Monitor
+
+	mu    sync.Mutex
+	live  map[int64]bool // rows claimed by this process and not finished
+	spans []store.Span   // when the watch was known to deliver everything
+}
+
+// lateSlack: a row dated this close to the end of a healthy span may
+// still have been in transit at the span's last check (imsg stamps rows
+// with the sender's clock).
+const lateSlack = 2 * time.Minute
+
+// delayedAfter: a row this much older than its arrival is marked Delayed.
+const delayedAfter = 2 * time.Minute
+
+func newDurable(m *Monitor) *durable {
+	return &durable{acct: m.opt.State.Account(m.acct.ID), m: m, live: map[int64]bool{}}
+}
+
+// DBIdentity names the chat.db a cursor counts rows of: the local file's
+// device and inode when it can be read here, else its configured path
+// (a remote Mac's database cannot be stat'ed from here).
+func DBIdentity(dbPath string) string {
+	p := strings.TrimSpace(dbPath)
+	if p == "" {
+		home, _ := os.UserHomeDir()
+		p = filepath.Join(home, "Library", "Messages", "chat.db")
+	}
+	if fi, err := os.Stat(p); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			return "file:" + p + "#dev=" + itoa(int(st.Dev)) + ",ino=" + itoa(int(st.Ino))
+		}
+		return "file:" + p
+	}
+	return "path:" + p
+}
+
+// start binds the cursor to the database, sets a baseline on a first run,
+// and returns the since_rowid to subscribe with (0: the tail).
+func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string, timeout time.Duration) (int64, error) {
+	m := du.m
+	id := DBIdentity(dbPath)
+	reset, old, err := du.acct.BindIdentity(id)
+	if err != nil {
+		return 0, err
+	}
+	if reset {
+		m.log.Warn("imessage: chat.db was replaced or restored since the last run: its cursor is discarded and the rows already in it are not replayed",
+			"was", old, "now", id)
+	}
+	_ = du.acct.Prune(7 * 24 * time.Hour)
+	_ = du.acct.PruneOutbox(7 * 24 * time.Hour)
+	st, err := du.acct.Load()
+	if err != nil {
+		return 0, err
+	}
+	du.spans = st.Spans
+	if st.Cursor == 0 {
+		if base := baseline(ctx, client, timeout); base > 0 {
+			if err := du.acct.SetBaseline(base); err != nil {
+				return 0, err
+			}
+			st.Cursor = base
+		}
+	}
+	m.opt.Stats.Durable.Cursor.Store(st.Cursor)
+	m.opt.Stats.Durable.DeadLetters.Store(int64(st.DeadCount))
+	if st.InFlight > 0 {
+		m.log.Warn("imessage: rows were in flight when the runtime last stopped: they are handled again, marked Redelivered", "count", st.InFlight)
+	}
+	if m.paused() {
+		m.log.Warn("imessage: sending is paused for this account; replies wait in the outbox (openclawcfg resume " + m.acct.ID + ")")
+	}
+	return st.Cursor, nil
+}
+
+// baseline is the newest row's id (chats.list {limit: 1}, then that chat's
+// newest message): a first run starts after it rather than at whatever the
+// watch's tail is when the first row arrives, so a crash before that row
+// loses nothing.
+func baseline(ctx context.Context, client *imsg.Client, timeout time.Duration) int64 {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var chats struct {
+		Chats []struct {
+			ID json.Number `json:"id"`
+		} `json:"chats"`
+	}
+	if client.Call(cctx, "chats.list", map[string]any{"limit": 1}, &chats) != nil || len(chats.Chats) == 0 {
+		return 0
+	}
+	var hist struct {
+		Messages []struct {
+			ID int64 `json:"id"`
+		} `json:"messages"`
+	}
+	if client.Call(cctx, "messages.history", map[string]any{"chat_id": chats.Chats[0].ID, "limit": 1}, &hist) != nil || len(hist.Messages) == 0 {
+		return 0
+	}
+	return hist.Messages[0].ID
+}
+
+func rowOf(msg *inbound.Message) (store.Row, bool) {
+	if msg.ID == nil {
+		return store.Row{}, false
+	}
+	id, ok := msg.ID.Int64()
+	if !ok || id <= 0 {
+		return store.Row{}, false
+	}
+	return store.Row{ID: id, GUID: msg.GUID}, true
+}
+
+// claim records a burst of messages' rows in one transaction. For each it
+// returns the intake, or nil when the row was handled (or is being
+// handled) already.
+func (du *durable) claim(msgs []*inbound.Message) ([]*intake, error) {
+	out := make([]*intake, len(msgs))
+	var rows []store.Row
+	var idx []int
+	for i, msg := range msgs {
+		in := newIntake(msg)
+		out[i] = in
+		if r, ok := rowOf(msg); ok {
+			rows = append(rows, r)
+			idx = append(idx, i)
+			in.rows = []store.Row{r}
+		}
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	res, err := du.acct.ClaimMany(rows, func(r int64) bool {
+		du.mu.Lock()
+		defer du.mu.Unlock()
+		return du.live[r]
+	})
+	if err != nil {
+		return nil, err
+	}
+	du.mu.Lock()
+	defer du.mu.Unlock()
+	for k, c := range res {
+		i := idx[k]
+		switch c.Intake {
+		case store.Seen, store.Busy:
+			out[i] = nil
+		default:
+			du.live[rows[k].ID] = true
+			out[i].redelivered = c.Intake == store.Redelivery
+			out[i].attempts = c.Attempts
+		}
+	}
+	return out, nil
+}
+
+func newIntake(msg *inbound.Message) *intake {
+	in := &intake{chatGUID: msg.ChatGUID, chatIdent: msg.ChatIdentifier}
+	if msg.ChatID != nil {
+		in.chatID = msg.ChatID.String()
+	}
+	in.looksGroup = msg.IsGroup || strings.Contains(msg.ChatGUID, ";+;") ||
+		strings.HasPrefix(msg.ChatIdentifier, "chat")
+	return in
+}
+
+func (du *durable) forget(rows []store.Row) {
+	du.mu.Lock()
+	for _, r := range rows {
+		delete(du.live, r.ID)
+	}
+	du.mu.Unlock()
+}
+
+// finish marks rows handled.
+func (du *durable) finish(rows []store.Row) {
+	if len(rows) == 0 {
+		return
+	}
+	if _, err := du.acct.Commit(rows, nil); err != nil {
+		du.m.log.Error("imessage: rows not marked handled (state dir unwritable?); they may be handled again after a restart", "err", err.Error())
+	}
+	du.forget(rows)
+	du.noteCursor()
+}
+
+// commit finishes rows and queues the reply's sends in one transaction.
+func (du *durable) commit(rows []store.Row, entries []store.OutEntry) ([]int64, error) {
+	seqs, err := du.acct.Commit(rows, entries)
+	if err == nil {
+		du.forget(rows)
+		du.noteCursor()
+	}
+	return seqs, err
+}
+
+func (du *durable) noteCursor() {
+	if st, err := du.acct.Load(); err == nil {
+		du.m.opt.Stats.Durable.Cursor.Store(st.Cursor)
+	}
+}
+
+// dead gives up on rows, with the reason; only then may the cursor pass
+// them.
+func (du *durable) dead(rows []store.Row, reason string, summary map[string]any) {
+	var raw json.RawMessage
+	if summary != nil {
+		raw, _ = json.Marshal(summary)
+	}
+	for _, r := range rows {
+		dl := store.DeadLetter{RowID: r.ID, GUID: r.GUID, Reason: reason, At: time.Now().UTC(), Message: raw}
+		if err := du.acct.Dead(dl); err != nil {
+			du.m.log.Error("imessage: dead letter not written", "row", r.ID, "err", err.Error())
+			continue
+		}
+		du.m.opt.Stats.Durable.DeadLetters.Add(1)
+		du.appendDeadFile(dl)
+	}
+	du.forget(rows)
+	du.noteCursor()
+}
+
+// DeadLetterFile is the state dir's readable copy of the dead letters, one
+// JSON object a line (the store keeps them too, for the cursor).
+const DeadLetterFile = "openclawcfg-deadletters.jsonl"
+
+func (du *durable) appendDeadFile(dl store.DeadLetter) {
+	line, _ := json.Marshal(struct {
+		Account string `json:"account"`
+		store.DeadLetter
+	}{du.m.acct.ID, dl})
+	f, err := os.OpenFile(filepath.Join(du.m.opt.StateDir, DeadLetterFile), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		du.m.log.Warn("imessage: dead-letter file not written", "err", err.Error())
+		return
+	}
+	defer f.Close()
+	_, _ = f.Write(append(line, '\n'))
+}
+
+// release gives rows back after a failed attempt and returns the attempt
+// count.
+func (du *durable) release(rows []store.Row) int {
+	attempts := 0
+	for _, r := range rows {
+		n, err := du.acct.Release(r.ID, r.GUID)
+		if err != nil {
+			du.m.log.Error("imessage: row not released", "row", r.ID, "err", err.Error())
+		}
+		attempts = max(attempts, n)
+	}
+	return attempts
+}
+
+// unclaim forgets rows whose work never started (the lifetime ended with
+// it queued): the next lifetime gets them as new.
+func (du *durable) unclaim(rows []store.Row) {
+	if len(rows) == 0 {
+		return
+	}
+	if err := du.acct.Unclaim(rows); err != nil {
+		du.m.log.Warn("imessage: queued rows not released; they come back marked Redelivered", "err", err.Error())
+	}
+	du.forget(rows)
+}
+
+// lateness says whether a row synced in late (dated inside a period when
+// the watch was known to deliver everything, so it was not there then:
+// held back) or arrived late (dated more than delayedAfter before now,
+// outside such a period: handled, marked Delayed).
+func (du *durable) lateness(msg *inbound.Message, now time.Time) (late, delayed bool, dated time.Time) {
+	ms, ok := openclaw.DateParse(msg.CreatedAt, time.Local)
+	if !ok {
+		return false, false, time.Time{}
+	}
+	dated = time.UnixMilli(ms)
+	du.mu.Lock()
+	spans := du.spans
+	du.mu.Unlock()
+	for i := len(spans) - 1; i >= 0; i-- {
+		s := spans[i]
+		if !dated.Before(s.From) && dated.Before(s.To.Add(-lateSlack)) {
+			return true, false, dated
+		}
+	}
+	return false, now.Sub(dated) > delayedAfter, dated
+}
+
+// markHealthy records that every row present at t has been delivered.
+func (du *durable) markHealthy(t time.Time, gap time.Duration) {
+	if err := du.acct.MarkHealthy(t, gap); err != nil {
+		du.m.log.Warn("imessage: health mark not written", "err", err.Error())
+		return
+	}
+	if st, err := du.acct.Load(); err == nil {
+		du.mu.Lock()
+		du.spans = st.Spans
+		du.mu.Unlock()
+	}
+}
+
+// ctxSummary is what a dead letter keeps of a dispatched message.
+func ctxSummary(c *inbound.Context) map[string]any {
+	out := map[string]any{"sender": c.SenderId, "to": c.To, "text": c.RawBody}
+	if c.MessageSid != "" {
+		out["id"] = c.MessageSid
+	}
+	return out
+}
+
+// msgSummary is what a dead letter keeps of a message.
+func msgSummary(m *inbound.Message) map[string]any {
+	out := map[string]any{"sender": m.Sender, "created_at": m.CreatedAt}
+	if m.ID != nil {
+		out["id"] = m.ID.String()
+	}
+	if m.ChatID != nil {
+		out["chat_id"] = m.ChatID.String()
+	}
+	if m.Text != nil {
+		out["text"] = *m.Text
+	}
+	if m.GUID != "" {
+		out["guid"] = m.GUID
+	}
+	return out
+}
+
+// --- reconciliation: a watch that cannot go deaf ---
+
+// ReconcileInterval is how often the runtime reads the most active chats'
+// recent rows directly (chats.list, messages.history) to find rows the
+// watch did not deliver (imsg#126: a watch that goes deaf while sends
+// still work).
+var ReconcileInterval = 30 * time.Second
+
+// reconcileChats and reconcileRows bound one pass: the most recently
+// active chats and each one's newest rows.
+const (
+	reconcileChats = 20
+	reconcileRows  = 100
+)
+
+// histRow is a messages.history row, kept raw to hand it in as the watch
+// would have.
+type histRow struct {
+	id  int64
+	raw json.RawMessage
+}
+
+// reconciler remembers the rows a pass saw and the watch had not yet
+// delivered: one still missing at the next pass is a gap.
+type reconciler struct {
+	prev     map[int64]bool
+	prevAt   time.Time
+	lastPass time.Time
+}
+
+// reconcileLoop runs passes until the lifetime ends.
+func (lt *lifetime) reconcileLoop(every time.Duration) {
+	r := &reconciler{}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-lt.ctx.Done():
+			return
+		case <-t.C:
+		}
+		lt.reconcile(r, every)
+	}
+}
+
+// reconcile is one pass: rows above the cursor that are not claimed are
+// candidates; a candidate of the previous pass still unclaimed is a gap,
+// handed in now (and the watch resubscribed); when every candidate of the
+// previous pass was delivered, the watch was healthy at that pass.
+func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
+	du, m := lt.du, lt.m
+	now := time.Now()
+	rows, newest, err := lt.recentRows()
+	if err != nil {
+		if lt.ctx.Err() == nil {
+			m.log.Debug("imessage: reconciliation read failed", "err", err.Error())
+		}
+		return
+	}
+	if newest > 0 {
+		m.opt.Stats.Durable.Newest.Store(max(newest, m.opt.Stats.Durable.Newest.Load()))
+	}
+	st, err := du.acct.Load()
+	if err != nil {
+		return
+	}
+	var candidates []histRow
+	for _, h := range rows {
+		if h.id > st.Cursor && !du.known(h.id) {
+			candidates = append(candidates, h)
+		}
+	}
+	var gaps []histRow
+	cur := map[int64]bool{}
+	for _, h := range candidates {
+		if r.prev[h.id] {
+			gaps = append(gaps, h)
+		} else {
+			cur[h.id] = true
+		}
+	}
+	if len(gaps) == 0 && r.prevAt.After(time.Time{}) {
+		du.markHealthy(r.prevAt, 3*every)
+	}
+	r.prev, r.prevAt = cur, now
+	if len(gaps) == 0 {
+		return
+	}
+	sort.Slice(gaps, func(i, j int) bool { return gaps[i].id < gaps[j].id })
+	m.log.Warn("imessage: the watch did not deliver rows that are in chat.db; handing them in and resubscribing (imsg#126)", "count", len(gaps), "first", gaps[0].id)
+	m.opt.Stats.Durable.GapsFilled.Add(int64(len(gaps)))
+	for _, h := range gaps {
+		b, _ := json.Marshal(map[string]any{"message": h.raw, gapKey: true})
+		lt.inbox.push(b)
+	}
+	lt.resubscribe()
+}
+
+// gapKey marks a notification the reconciliation made up.
+const gapKey = "openclawcfg_gap"
+
+// known: the row is claimed or finished in the store, or in flight here.
+func (du *durable) known(id int64) bool {
+	du.mu.Lock()
+	live := du.live[id]
+	du.mu.Unlock()
+	if live {
+		return true
+	}
+	c, err := du.acct.ClaimPeek(id)
+	return err != nil || c
+}
+
+// recentRows reads the newest rows of the most recently active chats.
+func (lt *lifetime) recentRows() ([]histRow, int64, error) {
+	ctx, cancel := context.WithTimeout(lt.ctx, 30*time.Second)
+	defer cancel()
+	var chats struct {
+		Chats []struct {
+			ID json.Number `json:"id"`
+		} `json:"chats"`
+	}
+	if err := lt.client.Call(ctx, "chats.list", map[string]any{"limit": reconcileChats}, &chats); err != nil {
+		return nil, 0, err
+	}
+	var out []histRow
+	var newest int64
+	seen := map[int64]bool{}
+	for _, c := range chats.Chats {
+		var hist struct {
+			Messages []json.RawMessage `json:"messages"`
+		}
+		params := map[string]any{"chat_id": c.ID, "limit": reconcileRows, "attachments": lt.m.acct.Attachments.Include.Value}
+		if err := lt.client.Call(ctx, "messages.history", params, &hist); err != nil {
+			return nil, 0, err
+		}
+		for _, raw := range hist.Messages {
+			var id struct {
+				ID int64 `json:"id"`
+			}
+			if json.Unmarshal(raw, &id) != nil || id.ID <= 0 || seen[id.ID] {
+				continue
+			}
+			seen[id.ID] = true
+			newest = max(newest, id.ID)
+			out = append(out, histRow{id: id.ID, raw: raw})
+		}
+	}
+	return out, newest, nil
+}
+
+// --- pause ---
+
+// pausedFile is the switch 'openclawcfg pause' writes: sending stops for
+// the account while it exists; receiving goes on, replies wait in the
+// outbox.
+func pausedFile(stateDir, account string) string {
+	return filepath.Join(stateDir, "openclawcfg-paused-"+account)
+}
+
+// Pause stops (true) or resumes sending for an account of the runtime
+// using stateDir; a running runtime sees it within a few seconds.
+func Pause(stateDir, account string, paused bool) error {
+	p := pausedFile(stateDir, account)
+	if paused {
+		if err := os.MkdirAll(stateDir, 0o700); err != nil {
+			return err
+		}
+		return os.WriteFile(p, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o600)
+	}
+	err := os.Remove(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// Paused reports whether sending is paused for the account.
+func Paused(stateDir, account string) bool {
+	_, err := os.Stat(pausedFile(stateDir, account))
+	return err == nil
+}
+
+func (m *Monitor) paused() bool { return Paused(m.opt.StateDir, m.acct.ID) }

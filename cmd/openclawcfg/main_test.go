@@ -37,6 +37,7 @@ func TestScripts(t *testing.T) {
 			"waitfile": cmdWaitFile,
 			"signal":   cmdSignal,
 			"httpget":  cmdHTTPGet,
+			"setdate":  cmdSetDate,
 			// run_webhook.txtar's HTTP server (webhook_cmd_test.go).
 			"webhook-server": cmdWebhookServer,
 		},
@@ -71,4 +72,16 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	ts.Fatalf("waitfile %s %q: no match after %s; content:\n%s", args[0], args[1], timeout, last)
+}
+
+// cmdSetDate is "setdate VAR OFFSET": sets VAR to now plus OFFSET (a Go
+// duration, negative for the past) in RFC 3339, for rows dated relative
+// to the running runtime's clock.
+func cmdSetDate(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: setdate VAR OFFSET")
+	}
+	d, err := time.ParseDuration(args[1])
+	ts.Check(err)
+	ts.Setenv(args[0], time.Now().Add(d).UTC().Format(time.RFC3339Nano))
 }

@@ -39,8 +39,14 @@ type runCmd struct {
 	Compat         string        `enum:",openclaw" default:"" env:"OPENCLAWCFG_COMPAT" placeholder:"openclaw" help:"openclaw: do exactly what OpenClaw 2026.3.24 does, failures included (no store, no cursor, no dedupe, no replay fence, no outbox, OpenClaw's echo limiter)."`
 	SendRate       int           `default:"30" placeholder:"N" help:"Sends per recipient per minute before the rest wait in the outbox (a runaway handler cannot flood a person)."`
 	HandlerRetries int           `default:"3" placeholder:"N" help:"Attempts per message for a failing handler before it is dead-lettered."`
-	// Reconcile is the interval of the gap-filling read (tests shorten it).
-	Reconcile time.Duration `hidden:"" default:"30s"`
+	// Timing that tests shorten: the gap-filling read's interval, the
+	// replay fence's slack, when a message counts as Delayed, how long an
+	// unanswered send may take to show in its chat, imsg's request timeout.
+	Reconcile      time.Duration `hidden:"" default:"30s"`
+	LateSlack      time.Duration `hidden:"" default:"2m"`
+	DelayedAfter   time.Duration `hidden:"" default:"2m"`
+	ReconcileAfter time.Duration `hidden:"" default:"2m"`
+	RequestTimeout time.Duration `hidden:"" default:"10s"`
 	// BackoffBase shortens OpenClaw's 5 s restart backoff in tests;
 	// Liveness the interval of the hung-imsg probe.
 	BackoffBase time.Duration `hidden:"" default:"5s"`
@@ -161,7 +167,8 @@ func (c *runCmd) Run(e *env) error {
 		}
 		m, err := monitor.New(monitor.Options{Plan: p, Account: a.ID, Store: store, Handler: acctHandler, Logger: log,
 			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot, Sessions: sessions,
-			State: durable, SendRate: c.SendRate, HandlerRetries: c.HandlerRetries, Reconcile: c.Reconcile})
+			State: durable, SendRate: c.SendRate, HandlerRetries: c.HandlerRetries, Reconcile: c.Reconcile,
+			ProbeTimeout: c.RequestTimeout})
 		if err != nil {
 			return err
 		}
@@ -179,6 +186,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	log.Info("openclawcfg run: starting", "accounts", strings.Join(ids, ","), "stateDir", dir, "plan", c.Plan)
 	monitor.LivenessInterval = c.Liveness
+	monitor.LateSlack, monitor.DelayedAfter, monitor.ReconcileAfter = c.LateSlack, c.DelayedAfter, c.ReconcileAfter
 	started := time.Now()
 	done := make(chan struct{})
 	go func() {

@@ -53,6 +53,9 @@ type durableStatus struct {
 	OutboxPending   int64  `json:"outboxPending"`
 	OutboxOldestAge string `json:"outboxOldestAge,omitempty"`
 	Paused          bool   `json:"paused"`
+	LastHealthyAt   string `json:"lastHealthyAt,omitempty"` // the watch last known to have delivered everything
+	Resubscribes    int64  `json:"resubscribes"`
+	Parked          int64  `json:"heldUnjoined"`
 	GapsFilled      int64  `json:"gapsFilled"`
 	Duplicates      int64  `json:"duplicates"`
 	Late            int64  `json:"lateSynced"`
@@ -75,7 +78,8 @@ func durableOf(dir, account string, s *monitor.Stats, on bool) *durableStatus {
 	d := &s.Durable
 	out := &durableStatus{Cursor: d.Cursor.Load(), OutboxPending: d.OutboxPending.Load(), Paused: monitor.Paused(dir, account),
 		GapsFilled: d.GapsFilled.Load(), Duplicates: d.Duplicates.Load(), Late: d.Late.Load(), Delayed: d.Delayed.Load(),
-		Redelivered: d.Redelivered.Load(), DeadLetters: d.DeadLetters.Load()}
+		Redelivered: d.Redelivered.Load(), DeadLetters: d.DeadLetters.Load(), LastHealthyAt: msTime(d.Healthy.Load()),
+		Resubscribes: d.Resubscribes.Load(), Parked: d.Parked.Load()}
 	out.Lag = max(0, d.Newest.Load()-out.Cursor)
 	if o := d.OutboxOldest.Load(); o > 0 {
 		out.OutboxOldestAge = time.Since(time.UnixMilli(o)).Round(time.Second).String()

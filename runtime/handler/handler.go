@@ -68,6 +68,15 @@ type Error struct {
 	Cause    string // "exit status 3", "timed out after 2m0s", ...
 	Stderr   string // last bytes of stderr
 	TimedOut bool
+	// Permanent: trying the same message again gives the same answer (a
+	// webhook's 4xx); the runtime dead-letters it at once.
+	Permanent bool
+}
+
+// IsPermanent reports whether err says that retrying cannot help.
+func IsPermanent(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Permanent
 }
 
 func (e *Error) Error() string {

@@ -138,7 +138,7 @@ func (w *Webhook) Handle(ctx context.Context, c *inbound.Context) (Reply, error)
 			if n > 1 {
 				f.cause += fmt.Sprintf(" (attempt %d)", n)
 			}
-			return Reply{}, &Error{Argv: name, Cause: f.cause}
+			return Reply{}, &Error{Argv: name, Cause: f.cause, Permanent: true}
 		}
 		if retries < 0 || n > retries {
 			return Reply{}, &Error{Argv: name, Cause: fmt.Sprintf("%s (gave up after %d attempts)", f.cause, n)}

@@ -96,7 +96,7 @@ func (lt *lifetime) runHandler(ctx context.Context, d inbound.Decision, in *inta
 			return r, false
 		}
 		lt.du.release(in.rows)
-		if attempt >= retries {
+		if attempt >= retries || handler.IsPermanent(err) {
 			m.log.Error("imessage: handler failed; message dead-lettered, no reply sent", "sender", d.SenderID, "chat", d.ChatID,
 				"attempts", attempt, "err", err.Error())
 			lt.du.dead(in.rows, "handler failed "+itoa(attempt)+" times: "+err.Error(), ctxSummary(c))

@@ -59,21 +59,22 @@ type durable struct {
 	acct *store.Account
 	m    *Monitor
 
-	mu    sync.Mutex
-	live  map[int64]bool // rows claimed by this process and not finished
-	spans []store.Span   // when the watch was known to deliver everything
+	mu     sync.Mutex
+	live   map[int64]bool      // rows claimed by this process and not finished
+	parked map[int64]time.Time // unjoined rows held (claimed, not live), since
+	spans  []store.Span        // when the watch was known to deliver everything
 }
 
-// lateSlack: a row dated this close to the end of a healthy span may
+// LateSlack: a row dated this close to the end of a healthy span may
 // still have been in transit at the span's last check (imsg stamps rows
 // with the sender's clock).
-const lateSlack = 2 * time.Minute
+var LateSlack = 2 * time.Minute
 
-// delayedAfter: a row this much older than its arrival is marked Delayed.
-const delayedAfter = 2 * time.Minute
+// DelayedAfter: a row this much older than its arrival is marked Delayed.
+var DelayedAfter = 2 * time.Minute
 
 func newDurable(m *Monitor) *durable {
-	return &durable{acct: m.opt.State.Account(m.acct.ID), m: m, live: map[int64]bool{}}
+	return &durable{acct: m.opt.State.Account(m.acct.ID), m: m, live: map[int64]bool{}, parked: map[int64]time.Time{}}
 }
 
 // DBIdentity names the chat.db a cursor counts rows of: the local file's
@@ -114,6 +115,9 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 		return 0, err
 	}
 	du.spans = st.Spans
+	if !st.Healthy.IsZero() {
+		m.opt.Stats.Durable.Healthy.Store(st.Healthy.UnixMilli())
+	}
 	if st.Cursor == 0 {
 		if base := baseline(ctx, client, timeout); base > 0 {
 			if err := du.acct.SetBaseline(base); err != nil {
@@ -206,7 +210,9 @@ func (du *durable) claim(msgs []*inbound.Message) ([]*intake, error) {
 			out[i] = nil
 		default:
 			du.live[rows[k].ID] = true
-			out[i].redelivered = c.Intake == store.Redelivery
+			_, wasParked := du.parked[rows[k].ID]
+			delete(du.parked, rows[k].ID)
+			out[i].redelivered = c.Intake == store.Redelivery && !wasParked
 			out[i].attempts = c.Attempts
 		}
 	}
@@ -221,6 +227,47 @@ func newIntake(msg *inbound.Message) *intake {
 	in.looksGroup = msg.IsGroup || strings.Contains(msg.ChatGUID, ";+;") ||
 		strings.HasPrefix(msg.ChatIdentifier, "chat")
 	return in
+}
+
+// park holds claimed rows that wait to join a chat: they hold the cursor,
+// and the reconciliation hands them in once their chat shows them.
+func (du *durable) park(rows []store.Row) {
+	du.mu.Lock()
+	for _, r := range rows {
+		delete(du.live, r.ID)
+		if _, ok := du.parked[r.ID]; !ok {
+			du.parked[r.ID] = time.Now()
+		}
+	}
+	du.mu.Unlock()
+	du.m.opt.Stats.Durable.Parked.Add(int64(len(rows)))
+}
+
+// parkLimit is how long an unjoined row is held before it is given up.
+const parkLimit = 10 * time.Minute
+
+// expireParked dead-letters rows that never joined a chat.
+func (du *durable) expireParked(now time.Time) {
+	du.mu.Lock()
+	var old []store.Row
+	for id, since := range du.parked {
+		if now.Sub(since) > parkLimit {
+			old = append(old, store.Row{ID: id})
+			delete(du.parked, id)
+		}
+	}
+	du.mu.Unlock()
+	if len(old) > 0 {
+		du.m.log.Error("imessage: rows never joined a chat: not answered (the reply could go to the wrong chat)", "count", len(old))
+		du.dead(old, "never joined a chat (chat_id 0 for "+parkLimit.String()+"): not answered, so a group message is not answered in a DM", nil)
+	}
+}
+
+func (du *durable) isParked(id int64) bool {
+	du.mu.Lock()
+	defer du.mu.Unlock()
+	_, ok := du.parked[id]
+	return ok
 }
 
 func (du *durable) forget(rows []store.Row) {
@@ -338,11 +385,11 @@ func (du *durable) lateness(msg *inbound.Message, now time.Time) (late, delayed 
 	du.mu.Unlock()
 	for i := len(spans) - 1; i >= 0; i-- {
 		s := spans[i]
-		if !dated.Before(s.From) && dated.Before(s.To.Add(-lateSlack)) {
+		if !dated.Before(s.From) && dated.Before(s.To.Add(-LateSlack)) {
 			return true, false, dated
 		}
 	}
-	return false, now.Sub(dated) > delayedAfter, dated
+	return false, now.Sub(dated) > DelayedAfter, dated
 }
 
 // markHealthy records that every row present at t has been delivered.
@@ -457,17 +504,30 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 			candidates = append(candidates, h)
 		}
 	}
-	var gaps []histRow
+	var gaps, joined []histRow
 	cur := map[int64]bool{}
 	for _, h := range candidates {
+		if du.isParked(h.id) {
+			if !unjoinedRaw(h.raw) {
+				joined = append(joined, h)
+			}
+			continue
+		}
 		if r.prev[h.id] {
 			gaps = append(gaps, h)
 		} else {
 			cur[h.id] = true
 		}
 	}
+	for _, h := range joined {
+		m.log.Info("imessage: a held row has joined its chat; handing it in", "id", h.id)
+		b, _ := json.Marshal(map[string]any{"message": h.raw})
+		lt.inbox.push(b)
+	}
+	du.expireParked(now)
 	if len(gaps) == 0 && r.prevAt.After(time.Time{}) {
 		du.markHealthy(r.prevAt, 3*every)
+		m.opt.Stats.Durable.Healthy.Store(r.prevAt.UnixMilli())
 	}
 	r.prev, r.prevAt = cur, now
 	if len(gaps) == 0 {
@@ -483,16 +543,29 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 	lt.resubscribe()
 }
 
+// unjoinedRaw: a history row that still has no chat.
+func unjoinedRaw(raw json.RawMessage) bool {
+	var r struct {
+		ChatID json.Number `json:"chat_id"`
+	}
+	return json.Unmarshal(raw, &r) == nil && (r.ChatID == "" || r.ChatID == "0")
+}
+
 // gapKey marks a notification the reconciliation made up.
 const gapKey = "openclawcfg_gap"
 
-// known: the row is claimed or finished in the store, or in flight here.
+// known: the row is claimed or finished in the store, or in flight here
+// (a parked row is not: the reconciliation is what brings it back).
 func (du *durable) known(id int64) bool {
 	du.mu.Lock()
 	live := du.live[id]
+	_, parked := du.parked[id]
 	du.mu.Unlock()
 	if live {
 		return true
+	}
+	if parked {
+		return false
 	}
 	c, err := du.acct.ClaimPeek(id)
 	return err != nil || c

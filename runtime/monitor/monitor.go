@@ -274,9 +274,29 @@ func (lt *lifetime) unsubscribe(timeout time.Duration) {
 	}
 }
 
-// resubscribe replaces a watch that missed rows with a new one from the
-// current cursor.
+// isCurrentSub: the notification is about the watch in use (not one
+// already replaced).
+func (lt *lifetime) isCurrentSub(params json.RawMessage) bool {
+	var p struct {
+		Subscription json.RawMessage `json:"subscription"`
+	}
+	if json.Unmarshal(params, &p) != nil || len(p.Subscription) == 0 {
+		return true
+	}
+	lt.subMu.Lock()
+	defer lt.subMu.Unlock()
+	return lt.sub == nil || string(lt.sub) == string(p.Subscription)
+}
+
+// resubscribe replaces a watch that missed rows, died or overflowed with
+// a new one from the current cursor.
 func (lt *lifetime) resubscribe() {
+	lt.resubMu.Lock()
+	defer lt.resubMu.Unlock()
+	if lt.ctx.Err() != nil {
+		return
+	}
+	lt.m.opt.Stats.Durable.Resubscribes.Add(1)
 	lt.unsubscribe(lt.timeout)
 	if st, err := lt.du.acct.Load(); err == nil {
 		lt.cursor = st.Cursor
@@ -366,6 +386,7 @@ type lifetime struct {
 	timeout time.Duration
 	subMu   sync.Mutex
 	sub     json.RawMessage
+	resubMu sync.Mutex // one resubscribe at a time
 	cursor  int64 // since_rowid of the next subscribe
 
 	// Beyond OpenClaw (nil with --compat openclaw).
@@ -387,8 +408,17 @@ func (lt *lifetime) onNotification(n imsg.Notification) {
 	switch n.Method {
 	case "message":
 		lt.inbox.push(n.Params)
-	case "error":
-		lt.m.log.Error("imessage: watch error " + string(n.Params))
+	case "error", "watch.overflow":
+		if n.Method == "error" {
+			lt.m.log.Error("imessage: watch error " + string(n.Params))
+		} else {
+			lt.m.log.Warn("imessage: watch overflow " + string(n.Params))
+		}
+		// The subscription has ended for good (imsg-rpc.md §4.6). OpenClaw
+		// goes deaf here; with a store the watch resumes from the cursor.
+		if lt.du != nil && lt.isCurrentSub(n.Params) {
+			go lt.resubscribe()
+		}
 	default:
 		lt.m.log.Debug("imessage: ignoring notification", "method", n.Method)
 	}
@@ -498,6 +528,14 @@ func (lt *lifetime) intake(db *debouncer, batch []json.RawMessage) {
 			}
 		}
 		in.gap = gaps[i]
+		if lt.du != nil && !msg.IsFromMe && unjoined(msg) {
+			// imsg#118: a row not yet joined to its chat (chat_id 0) looks
+			// like a DM; OpenClaw answers a group message in the sender's
+			// DM. It is held until the reconciliation finds it joined.
+			lt.du.park(in.rows)
+			m.log.Info("imessage: row not joined to a chat yet (chat_id 0): held until it is, so a group message is not answered in a DM", "id", idOf(msg), "sender", msg.Sender)
+			continue
+		}
 		if lt.du != nil && !msg.IsFromMe {
 			late, delayed, dated := lt.du.lateness(msg, now)
 			in.dated = dated
@@ -522,6 +560,11 @@ func (lt *lifetime) intake(db *debouncer, batch []json.RawMessage) {
 			lt.handle(ready)
 		}
 	}
+}
+
+// unjoined: imsg gave the row chat_id 0 (it belongs to no chat yet).
+func unjoined(msg *inbound.Message) bool {
+	return msg.ChatID != nil && msg.ChatID.String() == "0" && msg.ChatGUID == "" && msg.ChatIdentifier == ""
 }
 
 func idOf(msg *inbound.Message) string {

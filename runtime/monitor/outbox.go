@@ -204,9 +204,9 @@ func (ob *outbox) note(pending []store.OutEntry) {
 	d.OutboxOldest.Store(oldest)
 }
 
-// reconcileAfter is how long an unknown send is given to show up in the
+// ReconcileAfter is how long an unknown send is given to show up in the
 // chat's history before it counts as not sent.
-const reconcileAfter = 2 * time.Minute
+var ReconcileAfter = 2 * time.Minute
 
 func (ob *outbox) drain(ctx context.Context) {
 	ob.mu.Lock()
@@ -234,7 +234,7 @@ func (ob *outbox) drain(ctx context.Context) {
 			found, err := ob.lt.findSent(ctx, &e)
 			switch {
 			case errors.Is(err, errNoHistory):
-				if time.Since(e.Updated) >= reconcileAfter {
+				if time.Since(e.Updated) >= ReconcileAfter {
 					ob.acct.Update(e.Seq, func(x *store.OutEntry) {
 						x.State, x.Error = store.OutFailed, "outcome unknown and not checkable (no chat id): not resent, to avoid a double reply: "+x.Error
 					})
@@ -248,7 +248,7 @@ func (ob *outbox) drain(ctx context.Context) {
 			case found:
 				ob.lt.m.log.Info("imessage: a send with no answer did go out (found in the chat's history)", "target", e.Target, "seq", e.Seq)
 				continue
-			case time.Since(e.Updated) < reconcileAfter:
+			case time.Since(e.Updated) < ReconcileAfter:
 				blocked[e.Target] = true
 				continue
 			case e.Attempts >= 3:

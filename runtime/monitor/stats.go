@@ -138,6 +138,12 @@ type Durable struct {
 	// handled; Redelivered rows handled again after a crash; DeadLetters
 	// rows given up on.
 	GapsFilled, Duplicates, Late, Delayed, Redelivered, DeadLetters atomic.Int64
+	// Resubscribes counts watches replaced (died, overflowed, deaf);
+	// Parked rows held until they join a chat.
+	Resubscribes, Parked atomic.Int64
+	// Healthy is when the watch was last known to have delivered
+	// everything (Unix ms).
+	Healthy atomic.Int64
 }
 
 // Histogram is a fixed-bucket latency histogram, safe for concurrent use,

@@ -47,6 +47,7 @@ type runCmd struct {
 	DelayedAfter   time.Duration `hidden:"" default:"2m"`
 	ReconcileAfter time.Duration `hidden:"" default:"2m"`
 	RequestTimeout time.Duration `hidden:"" default:"10s"`
+	ReadyTimeout   time.Duration `hidden:"" default:"30s"`
 	// BackoffBase shortens OpenClaw's 5 s restart backoff in tests;
 	// Liveness the interval of the hung-imsg probe.
 	BackoffBase time.Duration `hidden:"" default:"5s"`
@@ -168,7 +169,7 @@ func (c *runCmd) Run(e *env) error {
 		m, err := monitor.New(monitor.Options{Plan: p, Account: a.ID, Store: store, Handler: acctHandler, Logger: log,
 			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot, Sessions: sessions,
 			State: durable, SendRate: c.SendRate, HandlerRetries: c.HandlerRetries, Reconcile: c.Reconcile,
-			ProbeTimeout: c.RequestTimeout})
+			ProbeTimeout: c.RequestTimeout, ReadyTimeout: c.ReadyTimeout})
 		if err != nil {
 			return err
 		}

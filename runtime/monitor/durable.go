@@ -540,7 +540,7 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 		b, _ := json.Marshal(map[string]any{"message": h.raw, gapKey: true})
 		lt.inbox.push(b)
 	}
-	lt.resubscribe()
+	lt.resubscribeFrom(st.Cursor)
 }
 
 // unjoinedRaw: a history row that still has no chat.

@@ -290,7 +290,13 @@ func (lt *lifetime) isCurrentSub(params json.RawMessage) bool {
 
 // resubscribe replaces a watch that missed rows, died or overflowed with
 // a new one from the current cursor.
-func (lt *lifetime) resubscribe() {
+func (lt *lifetime) resubscribe() { lt.resubscribeFrom(-1) }
+
+// resubscribeFrom resumes from since when it is not -1 (the cursor as it
+// was before gap rows were handed in: rows the watch missed in chats the
+// reconciliation does not read are still ahead of it), else from the
+// stored cursor.
+func (lt *lifetime) resubscribeFrom(since int64) {
 	lt.resubMu.Lock()
 	defer lt.resubMu.Unlock()
 	if lt.ctx.Err() != nil {
@@ -298,7 +304,9 @@ func (lt *lifetime) resubscribe() {
 	}
 	lt.m.opt.Stats.Durable.Resubscribes.Add(1)
 	lt.unsubscribe(lt.timeout)
-	if st, err := lt.du.acct.Load(); err == nil {
+	if since >= 0 {
+		lt.cursor = since
+	} else if st, err := lt.du.acct.Load(); err == nil {
 		lt.cursor = st.Cursor
 	}
 	if err := lt.subscribe(lt.ctx); err != nil && lt.ctx.Err() == nil {

@@ -63,6 +63,7 @@ type durable struct {
 	live   map[int64]bool      // rows claimed by this process and not finished
 	parked map[int64]time.Time // unjoined rows held (claimed, not live), since
 	spans  []store.Span        // when the watch was known to deliver everything
+	born   time.Time           // when the runtime first ran for the account
 }
 
 // LateSlack: a row dated this close to the end of a healthy span may
@@ -114,7 +115,7 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 	if err != nil {
 		return 0, err
 	}
-	du.spans = st.Spans
+	du.spans, du.born = st.Spans, st.Born
 	if !st.Healthy.IsZero() {
 		m.opt.Stats.Durable.Healthy.Store(st.Healthy.UnixMilli())
 	}
@@ -381,8 +382,12 @@ func (du *durable) lateness(msg *inbound.Message, now time.Time) (late, delayed 
 	}
 	dated = time.UnixMilli(ms)
 	du.mu.Lock()
-	spans := du.spans
+	spans, born := du.spans, du.born
 	du.mu.Unlock()
+	if !born.IsZero() && dated.Before(born.Add(-LateSlack)) {
+		// History: dated before the runtime ever ran here.
+		return true, false, dated
+	}
 	for i := len(spans) - 1; i >= 0; i-- {
 		s := spans[i]
 		if !dated.Before(s.From) && dated.Before(s.To.Add(-LateSlack)) {
@@ -434,10 +439,11 @@ func msgSummary(m *inbound.Message) map[string]any {
 
 // --- reconciliation: a watch that cannot go deaf ---
 
-// ReconcileInterval is how often the runtime reads the most active chats'
-// recent rows directly (chats.list, messages.history) to find rows the
-// watch did not deliver (imsg#126: a watch that goes deaf while sends
-// still work).
+// ReconcileInterval is how often the runtime reads chat.db directly to
+// find rows the watch did not deliver (imsg#126: a watch that goes deaf
+// while sends still work): with imsg 0.14's messages.after every row
+// above the cursor, in any chat; otherwise the most active chats' recent
+// rows (chats.list, messages.history).
 var ReconcileInterval = 30 * time.Second
 
 // reconcileChats and reconcileRows bound one pass: the most recently
@@ -460,6 +466,9 @@ type reconciler struct {
 	prev     map[int64]bool
 	prevAt   time.Time
 	lastPass time.Time
+	// prevComplete: the previous pass read every row it had to, so it
+	// can vouch for the watch's health.
+	prevComplete bool
 }
 
 // reconcileLoop runs passes until the lifetime ends.
@@ -484,7 +493,7 @@ func (lt *lifetime) reconcileLoop(every time.Duration) {
 func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 	du, m := lt.du, lt.m
 	now := time.Now()
-	rows, newest, err := lt.recentRows()
+	rows, newest, complete, err := lt.sweepRows()
 	if err != nil {
 		if lt.ctx.Err() == nil {
 			m.log.Debug("imessage: reconciliation read failed", "err", err.Error())
@@ -525,11 +534,11 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 		lt.inbox.push(b)
 	}
 	du.expireParked(now)
-	if len(gaps) == 0 && r.prevAt.After(time.Time{}) {
+	if len(gaps) == 0 && r.prevAt.After(time.Time{}) && r.prevComplete {
 		du.markHealthy(r.prevAt, 3*every)
 		m.opt.Stats.Durable.Healthy.Store(r.prevAt.UnixMilli())
 	}
-	r.prev, r.prevAt = cur, now
+	r.prev, r.prevAt, r.prevComplete = cur, now, complete
 	if len(gaps) == 0 {
 		return
 	}

@@ -177,6 +177,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 
 	lt.timeout = probeTimeout
 	if m.opt.State != nil {
+		lt.discover(ctx)
 		lt.du = newDurable(m)
 		lt.ob = &outbox{lt: lt, acct: lt.du.acct, rate: newRateCap(m.opt.SendRate), warned: map[int64]bool{}}
 		lt.guard = newEchoGuard()
@@ -229,6 +230,9 @@ func (m *Monitor) Run(ctx context.Context) error {
 		m.log.Error("imessage: imsg rpc stopped answering; restarting it", "err", err.Error())
 		end()
 		return &Failure{Class: ClassHung, Message: "imsg rpc stopped answering while still running (" + err.Error() + ")"}
+	case f := <-lt.later.restart:
+		end()
+		return f
 	case <-ctx.Done():
 		// Abort (attachIMessageMonitorAbortHandler): unsubscribe, then stop.
 		lt.unsubscribe(300 * time.Millisecond)
@@ -248,6 +252,7 @@ func (lt *lifetime) subscribe(ctx context.Context) error {
 	if lt.cursor > 0 {
 		params["since_rowid"] = lt.cursor
 	}
+	lt.laterSubscribe(ctx, params)
 	var sub struct {
 		Subscription json.RawMessage `json:"subscription"`
 	}
@@ -395,12 +400,13 @@ type lifetime struct {
 	subMu   sync.Mutex
 	sub     json.RawMessage
 	resubMu sync.Mutex // one resubscribe at a time
-	cursor  int64 // since_rowid of the next subscribe
+	cursor  int64      // since_rowid of the next subscribe
 
 	// Beyond OpenClaw (nil with --compat openclaw).
 	du    *durable
 	ob    *outbox
 	guard *echoGuard
+	later laterState // what imsg 0.14+ offers (later.go)
 	// intakes maps messages between intake and handling; only the
 	// decision goroutine touches it.
 	intakes map[*inbound.Message]*intake
@@ -425,6 +431,9 @@ func (lt *lifetime) onNotification(n imsg.Notification) {
 		// The subscription has ended for good (imsg-rpc.md §4.6). OpenClaw
 		// goes deaf here; with a store the watch resumes from the cursor.
 		if lt.du != nil && lt.isCurrentSub(n.Params) {
+			if n.Method == "watch.overflow" {
+				lt.noteOverflow(n.Params)
+			}
 			go lt.resubscribe()
 		}
 	default:

@@ -4,19 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/openclawcfg/openclawcfg/runtime/imsg"
 	"github.com/openclawcfg/openclawcfg/runtime/store"
 )
 
 // The outbox: every send of a reply (and every pairing reply) is written
 // down before it is made, then marked in flight, then sent, failed or
 // unknown. An unknown send (no answer from imsg) is never resent blindly:
-// it is looked for among the chat's sent rows first (messages.history),
-// and resent only when it provably did not go out.
+// a tracked send (imsg 0.14.2+) is looked up by its guid with
+// message.send_status and resent only under the same attempt id; a plain
+// one is looked for among the chat's sent rows (messages.history) and
+// resent only when it provably did not go out.
 
 // DefaultSendRate caps sends to one recipient per minute: a loop or a
 // runaway handler cannot flood a real person. Beyond it sends wait in the
@@ -113,7 +116,10 @@ func (ob *outbox) sendQueued(ctx context.Context, seqs []int64, entries []store.
 	return sent, nil
 }
 
-// sendOne makes one send and records its outcome.
+// sendOne makes one send and records its outcome. With send.tracked
+// and message.send_status advertised (imsg 0.14.2+) a text send goes as
+// send.tracked under the entry's attempt id; imsg 0.14's typed failures
+// (§6 of imsg-rpc-later.md) decide between failed, retry and unknown.
 func (ob *outbox) sendOne(ctx context.Context, e *store.OutEntry) error {
 	lt := ob.lt
 	m := lt.m
@@ -132,38 +138,94 @@ func (ob *outbox) sendOne(ctx context.Context, e *store.OutEntry) error {
 		return errHeld
 	}
 	delete(ob.warned, e.Seq)
-	if err := ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State = store.OutInFlight; x.Attempts++ }); err != nil {
+	// An attempt that may have gone out (or was cut off mid-send by a
+	// crash) is sent again only under its own attempt id.
+	uncertain := e.Uncertain || e.State == store.OutInFlight || e.State == store.OutUnknown
+	attempt := ""
+	switch {
+	case lt.trackable(e):
+		attempt = e.AttemptID
+		if attempt == "" {
+			attempt = attemptID(m.acct.ID, e.Seq, e.Created)
+		}
+	case e.AttemptID != "" && uncertain:
+		err := &givenUp{errors.New("a tracked send that may have gone out cannot be sent again under its attempt id (imsg does not offer send.tracked now): not resent, to avoid a double reply")}
+		ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State, x.Error = store.OutFailed, err.Error() })
+		m.log.Error("imessage: "+err.Error(), "target", e.Target, "seq", e.Seq, "attemptId", e.AttemptID)
 		return err
 	}
-	res, err := lt.call(ctx, e.Params)
-	switch {
-	case err == nil:
+	if err := ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State = store.OutInFlight; x.Attempts++; x.AttemptID = attempt }); err != nil {
+		return err
+	}
+	e.Attempts++
+	method, params := "send", e.Params
+	if attempt != "" {
+		method, params = "send.tracked", withAttempt(e.Params, attempt)
+	}
+	res, err := lt.callSend(ctx, method, params)
+	if err != nil && attempt != "" && !uncertain && fallsBack(err) {
+		// Refused as a request (no bridge chat for the target, say):
+		// nothing was sent, so a plain send may go instead.
+		m.log.Info("imessage: send.tracked refused this send; sending it as a plain send", "target", e.Target, "seq", e.Seq, "err", err.Error())
+		attempt = ""
+		ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.AttemptID = "" })
+		res, err = lt.callSend(ctx, "send", e.Params)
+	}
+	if err == nil {
 		id := messageID(res)
 		rowid, guid := sentRow(res)
+		if guid == "" {
+			guid = attempt
+		}
 		ob.acct.Update(e.Seq, func(x *store.OutEntry) {
 			x.State, x.MessageID, x.RowID, x.GUID, x.Error = store.OutSent, id, rowid, guid, ""
 		})
 		lt.rememberSent(e.Target, e.Echo, id, rowid, guid)
 		return nil
-	case isRefusal(err):
+	}
+	switch dispositionOf(err) {
+	case dispRefused:
 		ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State, x.Error = store.OutFailed, err.Error() })
 		return err
+	case dispRetry:
+		if e.Attempts >= sendRetries {
+			ob.acct.Update(e.Seq, func(x *store.OutEntry) {
+				x.State, x.Error = store.OutFailed, "not sent after "+itoa(sendRetries)+" attempts: "+err.Error()
+			})
+			return &givenUp{err}
+		}
+		// It did not start: it waits for the pump, with a backoff.
+		ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State, x.Error = store.OutQueued, err.Error() })
+		return err
+	case dispBlocked:
+		ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State, x.Error = store.OutQueued, err.Error() })
+		lt.laneBlocked(err)
+		return err
 	default:
-		// No answer: it may have gone out. Reconciled later, not resent.
-		ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State, x.Error = store.OutUnknown, err.Error() })
+		// No answer, or imsg cannot tell: it may have gone out.
+		// Reconciled later, not resent.
+		ob.acct.Update(e.Seq, func(x *store.OutEntry) {
+			x.State, x.Error = store.OutUnknown, err.Error()
+			x.Uncertain = x.Uncertain || attempt != ""
+		})
 		return err
 	}
 }
 
-// isRefusal: imsg answered with an error, so nothing was sent (a -32603
-// ghost-row failure excepted: Messages may have written the row).
-func isRefusal(err error) bool {
-	var re *imsg.RPCError
-	if !errors.As(err, &re) {
-		return false
+// withAttempt is a send's params for send.tracked.
+func withAttempt(params map[string]any, attempt string) map[string]any {
+	out := make(map[string]any, len(params)+1)
+	for k, v := range params {
+		out[k] = v
 	}
-	return !strings.Contains(string(re.Data), "unjoined empty outgoing row")
+	out["attempt_id"] = attempt
+	return out
 }
+
+// isRefusal: imsg refused the send, so nothing was sent (imsg 0.9's
+// -32603 ghost-row failure excepted: Messages may have written the row;
+// on 0.14 only a refusal that is not a delivery disposition).
+func isRefusal(err error) bool { return dispositionOf(err) == dispRefused }
 
 // sentRow reads the sent row's id and guid from a send result.
 func sentRow(r sendResult) (int64, string) {
@@ -230,13 +292,43 @@ func (ob *outbox) drain(ctx context.Context) {
 			continue
 		}
 		switch e.State {
+		case store.OutQueued:
+			// A send that did not start waits its backoff.
+			if e.Error != "" && time.Since(e.Updated) < retryDelay(e.Attempts) {
+				blocked[e.Target] = true
+				continue
+			}
 		case store.OutInFlight, store.OutUnknown:
+			if e.AttemptID != "" {
+				done, err := ob.settleTracked(ctx, &e)
+				switch {
+				case err != nil:
+					blocked[e.Target] = true
+					continue
+				case done:
+					continue
+				case time.Since(e.Updated) < ReconcileAfter:
+					blocked[e.Target] = true
+					continue
+				case e.Attempts >= 3:
+					ob.acct.Update(e.Seq, func(x *store.OutEntry) {
+						x.State, x.Error = store.OutFailed, "not confirmed after 3 attempts under one attempt id; not sent again: "+x.Error
+					})
+					ob.lt.m.log.Error("imessage: reply given up: imsg never confirmed it (message.send_status) after 3 attempts", "target", e.Target, "seq", e.Seq, "attemptId", e.AttemptID)
+					continue
+				}
+				// Still no row with its guid: the only resend imsg allows
+				// reuses the attempt id, and imsg refuses it if the first
+				// went out after all.
+				ob.lt.m.log.Warn("imessage: a tracked send with no answer is not in chat.db: sending it again under the same attempt id", "target", e.Target, "seq", e.Seq, "attemptId", e.AttemptID)
+				break
+			}
 			found, err := ob.lt.findSent(ctx, &e)
 			switch {
 			case errors.Is(err, errNoHistory):
 				if time.Since(e.Updated) >= ReconcileAfter {
 					ob.acct.Update(e.Seq, func(x *store.OutEntry) {
-						x.State, x.Error = store.OutFailed, "outcome unknown and not checkable (no chat id): not resent, to avoid a double reply: "+x.Error
+						x.State, x.Error = store.OutFailed, "outcome unknown and not checkable (no chat to read): not resent, to avoid a double reply: "+x.Error
 					})
 					ob.lt.m.log.Error("imessage: a send with no answer cannot be checked against the chat's history; not resending it (it may have gone out)", "target", e.Target, "seq", e.Seq)
 				}
@@ -264,37 +356,87 @@ func (ob *outbox) drain(ctx context.Context) {
 	}
 }
 
-// errNoHistory: an entry without a chat id cannot be looked up.
-var errNoHistory = errors.New("no chat id to read the history of")
-
-// findSent looks for an unknown send among the chat's sent rows after it
-// was made: the same text from us, or the guid imsg returned.
-func (lt *lifetime) findSent(ctx context.Context, e *store.OutEntry) (bool, error) {
-	chatID := e.ChatID
-	if chatID == "" {
-		return false, errNoHistory
+// settleTracked looks up a tracked send whose outcome is unknown: by its
+// guid with message.send_status (sent, delivered and failed are final; a
+// row that exists went to Messages), else in the chat's history. done: the
+// entry is final now.
+func (ob *outbox) settleTracked(ctx context.Context, e *store.OutEntry) (done bool, err error) {
+	lt := ob.lt
+	if !lt.later.caps.sendStatus {
+		found, err := lt.findSent(ctx, e)
+		if errors.Is(err, errNoHistory) {
+			return false, nil
+		}
+		return found, err
 	}
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	var hist struct {
-		Messages []struct {
-			GUID     string `json:"guid"`
-			IsFromMe bool   `json:"is_from_me"`
-			Text     string `json:"text"`
-			Created  string `json:"created_at"`
-		} `json:"messages"`
-	}
-	if err := lt.client.Call(cctx, "messages.history", map[string]any{"chat_id": json.Number(chatID), "limit": 50}, &hist); err != nil {
+	state, found, err := lt.sendStatus(ctx, e.AttemptID)
+	if err != nil {
 		return false, err
 	}
+	switch {
+	case state == "failed":
+		ob.acct.Update(e.Seq, func(x *store.OutEntry) {
+			x.State, x.GUID, x.Error = store.OutFailed, x.AttemptID, "imsg reports the send failed (message.send_status)"
+		})
+		lt.m.log.Error("imessage: a send with no answer failed in Messages (message.send_status: failed); not resent", "target", e.Target, "seq", e.Seq, "attemptId", e.AttemptID)
+		return true, nil
+	case found || state == "sent" || state == "delivered":
+		ob.acct.Update(e.Seq, func(x *store.OutEntry) {
+			x.State, x.GUID, x.Error = store.OutSent, x.AttemptID, ""
+			if x.MessageID == "" {
+				x.MessageID = x.AttemptID
+			}
+		})
+		lt.rememberSent(e.Target, e.Echo, e.AttemptID, 0, e.AttemptID)
+		lt.m.log.Info("imessage: a send with no answer did go out (message.send_status: "+state+")", "target", e.Target, "seq", e.Seq, "attemptId", e.AttemptID)
+		return true, nil
+	}
+	return false, nil
+}
+
+// errNoHistory: no chat is known to look the send up in.
+var errNoHistory = errors.New("no chat to read the history of")
+
+// findSent looks for an unknown send among our sent rows after it was
+// made, in the inbound row's chat and in every chat the target names (a
+// handle's DM may be another chat than the one the message came from:
+// SMS and iMessage): the guid imsg returned or the attempt id, or the
+// same text from us.
+func (lt *lifetime) findSent(ctx context.Context, e *store.OutEntry) (bool, error) {
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	chats, err := lt.sentChats(cctx, e)
+	if err != nil {
+		return false, err
+	}
+	if len(chats) == 0 {
+		return false, errNoHistory
+	}
 	text, _ := e.Params["text"].(string)
-	for _, h := range hist.Messages {
-		if !h.IsFromMe {
-			continue
+	for _, chatID := range chats {
+		var hist struct {
+			Messages []struct {
+				GUID     string `json:"guid"`
+				IsFromMe bool   `json:"is_from_me"`
+				Text     string `json:"text"`
+				Created  string `json:"created_at"`
+			} `json:"messages"`
 		}
-		if (e.GUID != "" && h.GUID == e.GUID) || (text != "" && strings.TrimSpace(h.Text) == strings.TrimSpace(text)) {
-			if t, err := time.Parse(time.RFC3339Nano, h.Created); err == nil && t.Before(e.Created.Add(-time.Minute)) {
-				continue // an older row with the same text
+		if err := lt.client.Call(cctx, "messages.history", map[string]any{"chat_id": json.Number(chatID), "limit": 50}, &hist); err != nil {
+			return false, err
+		}
+		for _, h := range hist.Messages {
+			if !h.IsFromMe {
+				continue
+			}
+			byGUID := h.GUID != "" && ((e.GUID != "" && h.GUID == e.GUID) || (e.AttemptID != "" && strings.EqualFold(h.GUID, e.AttemptID)))
+			if !byGUID {
+				if text == "" || strings.TrimSpace(h.Text) != strings.TrimSpace(text) {
+					continue
+				}
+				if t, err := time.Parse(time.RFC3339Nano, h.Created); err == nil && t.Before(e.Created.Add(-time.Minute)) {
+					continue // an older row with the same text
+				}
 			}
 			lt.ob.acct.Update(e.Seq, func(x *store.OutEntry) { x.State, x.GUID = store.OutSent, h.GUID })
 			return true, nil
@@ -303,13 +445,76 @@ func (lt *lifetime) findSent(ctx context.Context, e *store.OutEntry) (bool, erro
 	return false, nil
 }
 
-// call is one send request.
-func (lt *lifetime) call(ctx context.Context, params map[string]any) (sendResult, error) {
+// sentChatsLimit is how many recently active chats are searched for the
+// one a handle or chat guid names.
+const sentChatsLimit = 100
+
+// sentChats are the chat ids where an entry's send can show: the inbound
+// row's chat, a chat_id target, and the chats whose identifier is the
+// handle (or whose guid or identifier the target names).
+func (lt *lifetime) sentChats(ctx context.Context, e *store.OutEntry) ([]string, error) {
+	var ids []string
+	add := func(id string) {
+		if id != "" && id != "0" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	add(e.ChatID)
+	switch v := e.Params["chat_id"].(type) {
+	case json.Number:
+		add(v.String())
+	case float64:
+		add(strconv.FormatInt(int64(v), 10))
+	case string:
+		add(v)
+	}
+	to, _ := e.Params["to"].(string)
+	guid, _ := e.Params["chat_guid"].(string)
+	ident, _ := e.Params["chat_identifier"].(string)
+	if to == "" && guid == "" && ident == "" {
+		return ids, nil
+	}
+	var chats struct {
+		Chats []struct {
+			ID         json.Number `json:"id"`
+			Identifier string      `json:"identifier"`
+			GUID       string      `json:"guid"`
+		} `json:"chats"`
+	}
+	if err := lt.client.Call(ctx, "chats.list", map[string]any{"limit": sentChatsLimit}, &chats); err != nil {
+		return nil, err
+	}
+	for _, c := range chats.Chats {
+		if (to != "" && sameHandle(c.Identifier, to)) || (guid != "" && c.GUID == guid) || (ident != "" && c.Identifier == ident) {
+			add(c.ID.String())
+		}
+	}
+	return ids, nil
+}
+
+// sameHandle compares a chat identifier with a send's handle, ignoring
+// case and the punctuation people write phone numbers with.
+func sameHandle(a, b string) bool {
+	norm := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			switch r {
+			case ' ', '-', '(', ')', '.', '\t':
+				return -1
+			}
+			return r
+		}, strings.ToLower(strings.TrimSpace(s)))
+	}
+	na, nb := norm(a), norm(b)
+	return na != "" && na == nb
+}
+
+// callSend is one send request (send or send.tracked).
+func (lt *lifetime) callSend(ctx context.Context, method string, params map[string]any) (sendResult, error) {
 	var res sendResult
 	if lt.client == nil {
 		return nil, errNoClient
 	}
-	if err := lt.client.Call(ctx, "send", params, &res); err != nil {
+	if err := lt.client.Call(ctx, method, params, &res); err != nil {
 		lt.m.opt.Stats.sendFailed()
 		return nil, err
 	}

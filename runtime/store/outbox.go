@@ -36,6 +36,14 @@ type OutEntry struct {
 	RowID     int64          `json:"rowid,omitempty"`     // the sent row's id, when imsg gave one
 	GUID      string         `json:"guid,omitempty"`
 	Error     string         `json:"error,omitempty"`
+	// AttemptID is send.tracked's attempt_id (imsg 0.14.2+), lower-case,
+	// fixed before the first tracked attempt: it becomes the message's
+	// guid, so every resend reuses it and imsg refuses a second copy.
+	AttemptID string `json:"attemptId,omitempty"`
+	// Uncertain: an attempt's outcome was unknown (it may have gone out).
+	// Such an entry is resent only under its AttemptID, never as a new
+	// message.
+	Uncertain bool `json:"uncertain,omitempty"`
 }
 
 func (e *OutEntry) final() bool { return e.State == OutSent || e.State == OutFailed }

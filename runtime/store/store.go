@@ -122,7 +122,10 @@ type State struct {
 	Healthy  time.Time // the last time the watch was known to deliver
 	// Spans are the periods the watch was known to deliver everything:
 	// a row dated inside one that arrives later synced in late.
-	Spans     []Span
+	Spans []Span
+	// Born is when the runtime first ran for the account: a row dated
+	// before it that arrives now is history syncing in, not a new message.
+	Born      time.Time
 	Paused    bool
 	InFlight  int // rows claimed and not finished (a crash left them)
 	DeadCount int
@@ -145,6 +148,9 @@ func (a *Account) Load() (State, error) {
 			}
 			st.Paused = len(m.Get([]byte("paused"))) > 0
 			st.Spans = loadSpans(m)
+			if b := metaInt(m, "born"); b > 0 {
+				st.Born = time.UnixMilli(b)
+			}
 		}
 		if r := root.Bucket(bRows); r != nil {
 			r.ForEach(func(_, v []byte) error {
@@ -180,6 +186,11 @@ func (a *Account) BindIdentity(identity string) (reset bool, old string, err err
 		m, err := a.bucket(tx, bMeta)
 		if err != nil {
 			return err
+		}
+		if metaInt(m, "born") == 0 {
+			if err := m.Put([]byte("born"), u64(time.Now().UnixMilli())); err != nil {
+				return err
+			}
 		}
 		old = string(m.Get([]byte("identity")))
 		if old == identity {

@@ -64,6 +64,10 @@ type durable struct {
 	parked map[int64]time.Time // unjoined rows held (claimed, not live), since
 	spans  []store.Span        // when the watch was known to deliver everything
 	born   time.Time           // when the runtime first ran for the account
+	// identity and dbPath are the chat.db bound at start: a file replaced
+	// under the path while imsg runs is noticed by the reconciliation.
+	identity, dbPath string
+	based  bool                // a baseline was taken (cursor 0: from the first row)
 }
 
 // LateSlack: a row dated this close to the end of a healthy span may
@@ -98,10 +102,25 @@ func DBIdentity(dbPath string) string {
 
 // start binds the cursor to the database, sets a baseline on a first run,
 // and returns the since_rowid to subscribe with (0: the tail).
-func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string, timeout time.Duration) (int64, error) {
+func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string, timeout time.Duration, find func(rowid int64) (guid string, ok bool)) (int64, error) {
 	m := du.m
 	id := DBIdentity(dbPath)
-	reset, old, err := du.acct.BindIdentity(id)
+	du.identity, du.dbPath = id, dbPath
+	bound, cursor, cursorGUID, err := du.acct.Bound()
+	if err != nil {
+		return 0, err
+	}
+	keep := false
+	if bound != "" && bound != id && cursor > 0 && cursorGUID != "" {
+		// A copy that continues the old database (the cursor's row is
+		// there with its guid: a migration, a --keep-rows replace) keeps
+		// the cursor; a restored backup reuses rowids and does not.
+		if guid, ok := find(cursor); ok && guid == cursorGUID {
+			keep = true
+			m.log.Warn("imessage: chat.db was replaced by a copy that continues it: the cursor is kept", "was", bound, "now", id)
+		}
+	}
+	reset, old, err := du.acct.BindIdentity(id, keep)
 	if err != nil {
 		return 0, err
 	}
@@ -119,14 +138,17 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 	if !st.Healthy.IsZero() {
 		m.opt.Stats.Durable.Healthy.Store(st.Healthy.UnixMilli())
 	}
-	if st.Cursor == 0 {
-		if base := baseline(ctx, client, timeout); base > 0 {
+	if st.Cursor == 0 && !st.Based {
+		if base, ok := baseline(ctx, client, timeout); ok {
 			if err := du.acct.SetBaseline(base); err != nil {
 				return 0, err
 			}
-			st.Cursor = base
+			st.Cursor, st.Based = base, true
+		} else {
+			m.log.Warn("imessage: the newest row of chat.db could not be read: starting at the watch's tail; rows that arrive before the first one is handled are not protected")
 		}
 	}
+	du.based = st.Based
 	m.opt.Stats.Durable.Cursor.Store(st.Cursor)
 	m.opt.Stats.Durable.DeadLetters.Store(int64(st.DeadCount))
 	if st.InFlight > 0 {
@@ -142,7 +164,7 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 // newest message): a first run starts after it rather than at whatever the
 // watch's tail is when the first row arrives, so a crash before that row
 // loses nothing.
-func baseline(ctx context.Context, client *imsg.Client, timeout time.Duration) int64 {
+func baseline(ctx context.Context, client *imsg.Client, timeout time.Duration) (int64, bool) {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var chats struct {
@@ -150,8 +172,11 @@ func baseline(ctx context.Context, client *imsg.Client, timeout time.Duration) i
 			ID json.Number `json:"id"`
 		} `json:"chats"`
 	}
-	if client.Call(cctx, "chats.list", map[string]any{"limit": 1}, &chats) != nil || len(chats.Chats) == 0 {
-		return 0
+	if client.Call(cctx, "chats.list", map[string]any{"limit": 1}, &chats) != nil {
+		return 0, false
+	}
+	if len(chats.Chats) == 0 {
+		return 0, true // no messages at all: everything later is new
 	}
 	var hist struct {
 		Messages []struct {
@@ -159,9 +184,9 @@ func baseline(ctx context.Context, client *imsg.Client, timeout time.Duration) i
 		} `json:"messages"`
 	}
 	if client.Call(cctx, "messages.history", map[string]any{"chat_id": chats.Chats[0].ID, "limit": 1}, &hist) != nil || len(hist.Messages) == 0 {
-		return 0
+		return 0, false
 	}
-	return hist.Messages[0].ID
+	return hist.Messages[0].ID, true
 }
 
 func rowOf(msg *inbound.Message) (store.Row, bool) {
@@ -482,6 +507,11 @@ func (lt *lifetime) reconcileLoop(every time.Duration) {
 			return
 		case <-t.C:
 		}
+		if lt.du.replaced() {
+			lt.m.log.Warn("imessage: chat.db was replaced under its path while imsg had it open (imsg keeps reading the old file): restarting imsg")
+			lt.endWith(&Failure{Class: ClassCrashed, Message: "chat.db was replaced under its path; imsg is restarted to read the new file"})
+			return
+		}
 		lt.reconcile(r, every)
 	}
 }
@@ -616,6 +646,53 @@ func (lt *lifetime) recentRows() ([]histRow, int64, error) {
 		}
 	}
 	return out, newest, nil
+}
+
+// replaced reports whether the local chat.db at the path is no longer
+// the file bound at start (imsg 0.9 keeps reading the old one and goes
+// deaf). A path that cannot be stat'ed from here never counts.
+func (du *durable) replaced() bool {
+	if !strings.HasPrefix(du.identity, "file:") {
+		return false
+	}
+	now := DBIdentity(du.dbPath)
+	return strings.HasPrefix(now, "file:") && now != du.identity
+}
+
+// findRow looks for a row by id among the rows the reconciliation reads,
+// returning its guid.
+func (lt *lifetime) findRow(rowid int64) (string, bool) {
+	var rows []histRow
+	if lt.later.caps.messagesAfter {
+		p, err := lt.messagesAfter(lt.ctx, rowid-1, 1)
+		if err != nil {
+			return "", false
+		}
+		for _, raw := range p.Messages {
+			var id struct {
+				ID int64 `json:"id"`
+			}
+			if json.Unmarshal(raw, &id) == nil {
+				rows = append(rows, histRow{id: id.ID, raw: raw})
+			}
+		}
+	} else {
+		var err error
+		if rows, _, err = lt.recentRows(); err != nil {
+			return "", false
+		}
+	}
+	for _, h := range rows {
+		if h.id == rowid {
+			var r struct {
+				GUID string `json:"guid"`
+			}
+			if json.Unmarshal(h.raw, &r) == nil {
+				return r.GUID, true
+			}
+		}
+	}
+	return "", false
 }
 
 // --- pause ---

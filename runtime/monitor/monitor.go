@@ -181,7 +181,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 		lt.du = newDurable(m)
 		lt.ob = &outbox{lt: lt, acct: lt.du.acct, rate: newRateCap(m.opt.SendRate), warned: map[int64]bool{}}
 		lt.guard = newEchoGuard()
-		cursor, err := lt.du.start(ctx, client, a.DBPathExpanded, probeTimeout)
+		cursor, err := lt.du.start(ctx, client, a.DBPathExpanded, probeTimeout, lt.findRow)
 		if err != nil {
 			return &Failure{Class: ClassState, Message: "the state store failed: " + err.Error(), Fix: "check that the state dir is writable and not full", Permanent: true}
 		}
@@ -241,6 +241,15 @@ func (m *Monitor) Run(ctx context.Context) error {
 	}
 }
 
+// endWith ends the lifetime with f (the supervisor restarts it unless f
+// is permanent).
+func (lt *lifetime) endWith(f *Failure) {
+	select {
+	case lt.later.restart <- f:
+	default:
+	}
+}
+
 // OutboxInterval is how often waiting and unknown sends are looked at.
 var OutboxInterval = 2 * time.Second
 
@@ -249,8 +258,13 @@ var OutboxInterval = 2 * time.Second
 // tail as OpenClaw does.
 func (lt *lifetime) subscribe(ctx context.Context) error {
 	params := map[string]any{"attachments": lt.m.acct.Attachments.Include.Value}
-	if lt.cursor > 0 {
+	switch {
+	case lt.cursor > 0:
 		params["since_rowid"] = lt.cursor
+	case lt.du != nil && lt.du.based:
+		// The database had no rows at the baseline: every row is new
+		// (a negative since_rowid replays from the first one).
+		params["since_rowid"] = -1
 	}
 	lt.laterSubscribe(ctx, params)
 	var sub struct {

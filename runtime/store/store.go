@@ -119,6 +119,7 @@ func metaInt(b *bolt.Bucket, key string) int64 {
 type State struct {
 	Identity string    // chat.db identity the cursor belongs to ("" when none)
 	Cursor   int64     // every row at or below it is finished
+	Based    bool      // a baseline was taken: a zero Cursor means "from the first row"
 	Healthy  time.Time // the last time the watch was known to deliver
 	// Spans are the periods the watch was known to deliver everything:
 	// a row dated inside one that arrives later synced in late.
@@ -147,6 +148,7 @@ func (a *Account) Load() (State, error) {
 				st.Healthy = time.UnixMilli(h)
 			}
 			st.Paused = len(m.Get([]byte("paused"))) > 0
+			st.Based = len(m.Get([]byte("based"))) > 0
 			st.Spans = loadSpans(m)
 			if b := metaInt(m, "born"); b > 0 {
 				st.Born = time.UnixMilli(b)
@@ -177,11 +179,25 @@ func (a *Account) Load() (State, error) {
 	return st, err
 }
 
+// Bound is the chat.db identity the cursor belongs to, the cursor, and
+// the guid of the cursor's row ("" when unknown).
+func (a *Account) Bound() (identity string, cursor int64, cursorGUID string, err error) {
+	err = a.view(bMeta, func(m *bolt.Bucket) error {
+		identity = string(m.Get([]byte("identity")))
+		cursor = metaInt(m, "cursor")
+		cursorGUID = string(m.Get([]byte("cursorGuid")))
+		return nil
+	})
+	return identity, cursor, cursorGUID, err
+}
+
 // BindIdentity ties the cursor to the chat.db it counts rows of. When the
-// identity changed (a replaced or restored database), the cursor, the rows
-// in flight and the guids are discarded and reset returns true, with the
-// old identity: the caller says so loudly.
-func (a *Account) BindIdentity(identity string) (reset bool, old string, err error) {
+// identity changed (a replaced or restored database) and keep is false,
+// the cursor, the rows in flight and the guids are discarded and reset
+// returns true, with the old identity: the caller says so loudly. keep
+// says the new database continues the old one (the caller checked that the
+// cursor's row is there with its guid): only the identity changes.
+func (a *Account) BindIdentity(identity string, keep bool) (reset bool, old string, err error) {
 	err = a.s.db.Update(func(tx *bolt.Tx) error {
 		m, err := a.bucket(tx, bMeta)
 		if err != nil {
@@ -196,7 +212,7 @@ func (a *Account) BindIdentity(identity string) (reset bool, old string, err err
 		if old == identity {
 			return nil
 		}
-		if old != "" {
+		if old != "" && !keep {
 			reset = true
 			root := tx.Bucket(a.id)
 			for _, name := range [][]byte{bRows, bGUIDs} {
@@ -206,8 +222,10 @@ func (a *Account) BindIdentity(identity string) (reset bool, old string, err err
 					}
 				}
 			}
-			if err := m.Delete([]byte("cursor")); err != nil {
-				return err
+			for _, k := range []string{"cursor", "based", "cursorGuid"} {
+				if err := m.Delete([]byte(k)); err != nil {
+					return err
+				}
 			}
 		}
 		return m.Put([]byte("identity"), []byte(identity))
@@ -216,14 +234,21 @@ func (a *Account) BindIdentity(identity string) (reset bool, old string, err err
 }
 
 // SetBaseline sets the cursor where none is yet: a first run starts after
-// the newest row instead of replaying history.
+// the newest row instead of replaying history. rowid 0 records that the
+// database had no rows then, so every row that comes later is new.
 func (a *Account) SetBaseline(rowid int64) error {
 	return a.s.db.Update(func(tx *bolt.Tx) error {
 		m, err := a.bucket(tx, bMeta)
 		if err != nil {
 			return err
 		}
+		if err := m.Put([]byte("based"), []byte{1}); err != nil {
+			return err
+		}
 		if metaInt(m, "cursor") == 0 && rowid > 0 {
+			if err := m.Delete([]byte("cursorGuid")); err != nil {
+				return err
+			}
 			return m.Put([]byte("cursor"), u64(rowid))
 		}
 		return nil
@@ -514,12 +539,19 @@ func (a *Account) finish(tx *bolt.Tx, rowid int64, guid string) error {
 	// The cursor passes only finished rows: a row still in flight holds it.
 	c := rows.Cursor()
 	var done [][]byte
+	var cursorGUID []byte
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if v[0] != stateDone {
 			break
 		}
 		cursor = fromU64(k)
+		cursorGUID = append(cursorGUID[:0], v[2:]...)
 		done = append(done, append([]byte(nil), k...))
+	}
+	if len(done) > 0 {
+		if err := m.Put([]byte("cursorGuid"), cursorGUID); err != nil {
+			return err
+		}
 	}
 	for _, k := range done {
 		if err := rows.Delete(k); err != nil {

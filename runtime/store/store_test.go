@@ -21,7 +21,7 @@ func TestCursorContiguous(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
 	a := s.Account("default")
-	if _, _, err := a.BindIdentity("db1"); err != nil {
+	if _, _, err := a.BindIdentity("db1", false); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range []int64{10, 11, 12} {
@@ -85,12 +85,12 @@ func TestIdentity(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
 	a := s.Account("default")
-	a.BindIdentity("inode:1")
+	a.BindIdentity("inode:1", false)
 	a.SetBaseline(100)
-	if reset, _, _ := a.BindIdentity("inode:1"); reset {
+	if reset, _, _ := a.BindIdentity("inode:1", false); reset {
 		t.Fatal("same identity reset the cursor")
 	}
-	reset, old, _ := a.BindIdentity("inode:2")
+	reset, old, _ := a.BindIdentity("inode:2", false)
 	if !reset || old != "inode:1" {
 		t.Fatalf("reset %v old %q", reset, old)
 	}
@@ -196,5 +196,32 @@ func TestSpans(t *testing.T) {
 	}
 	if !st.Healthy.Equal(want[1].To) {
 		t.Fatalf("healthy %v", st.Healthy)
+	}
+}
+
+// The cursor's row guid is kept, and a replacement that continues the old
+// database keeps the cursor.
+func TestBindKeep(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	a := s.Account("default")
+	a.BindIdentity("inode:1", false)
+	a.Claim(8, "g8", nil)
+	a.Finish(8, "g8")
+	id, cursor, guid, err := a.Bound()
+	if err != nil || id != "inode:1" || cursor != 8 || guid != "g8" {
+		t.Fatalf("bound: %q %d %q %v", id, cursor, guid, err)
+	}
+	if reset, _, _ := a.BindIdentity("inode:2", true); reset {
+		t.Fatal("a continuing database reset the cursor")
+	}
+	if _, cursor, _, _ := a.Bound(); cursor != 8 {
+		t.Fatalf("cursor after a kept rebind: %d", cursor)
+	}
+	if reset, _, _ := a.BindIdentity("inode:3", false); !reset {
+		t.Fatal("a different database kept the cursor")
+	}
+	if _, cursor, guid, _ := a.Bound(); cursor != 0 || guid != "" {
+		t.Fatalf("after a reset: %d %q", cursor, guid)
 	}
 }

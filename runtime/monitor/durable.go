@@ -67,7 +67,7 @@ type durable struct {
 	// identity and dbPath are the chat.db bound at start: a file replaced
 	// under the path while imsg runs is noticed by the reconciliation.
 	identity, dbPath string
-	based  bool                // a baseline was taken (cursor 0: from the first row)
+	based            bool // a baseline was taken (cursor 0: from the first row)
 }
 
 // LateSlack: a row dated this close to the end of a healthy span may

@@ -1,7 +1,9 @@
 // Package plan is the frozen, versioned runtime plan that `openclawcfg
 // compile` produces from a vetted config and the runtime executes. It is
-// plain data (no CUE, no parser types), serialised as JSON with a digest
-// the loader verifies, so the runtime trusts only what the compiler sealed.
+// plain data (no CUE, no parser types), serialised as JSON in one canonical
+// form (Seal) with a digest of its own bytes. Load accepts only that form
+// with every enum and range valid; LoadSigned also wants an ed25519
+// signature (Sign), for plans deployed to another machine.
 package plan
 
 import (
@@ -10,7 +12,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 )
 
 // Version is the plan format version; a loader refuses any other.
@@ -25,9 +26,14 @@ type Plan struct {
 	TargetOpenClaw string `json:"targetOpenClaw"` // the OpenClaw release whose behaviour it encodes
 	Source         string `json:"source"`         // config file name as given to compile
 	SourceSHA256   string `json:"sourceSha256"`   // of the config bytes
-	// Digest is the sha256 of the plan's JSON with Digest empty; Load
-	// refuses a plan whose content does not match it.
+	// Digest is the sha256 of the plan's JSON with Digest empty (and no
+	// Signature); Load refuses a plan whose content does not match it. It
+	// catches corruption and careless edits, not deliberate ones: anyone can
+	// recompute it. That is what Signature is for.
 	Digest string `json:"digest"`
+	// Signature is set by Sign (compile --sign-key) and checked by
+	// LoadSigned (run --verify-key); nil in an unsigned plan.
+	Signature *Signature `json:"signature,omitempty"`
 
 	// ChannelConfigured is false when channels.imessage is absent: the
 	// runtime then falls back to groupPolicy "allowlist" and warns.
@@ -296,14 +302,16 @@ const (
 	PeerChannel PeerKind = "channel"
 )
 
-// Seal sets the header fields and the digest, and returns the JSON the
-// compiler writes. Sealing the same plan twice gives identical bytes.
+// Seal sets the header fields and the digest, drops any signature, and
+// returns the JSON the compiler writes: the canonical form, the only one
+// Load accepts. Sealing the same plan twice gives identical bytes.
 //
 // The digest is the sha256 of these exact bytes with the digest value
-// empty, so Load verifies by hashing what it read, without re-encoding.
+// empty, so a plan's bytes can be checked against it without decoding.
 func Seal(p *Plan) ([]byte, error) {
 	p.PlanVersion = Version
 	p.Digest = ""
+	p.Signature = nil
 	body, err := encode(p)
 	if err != nil {
 		return nil, err
@@ -331,44 +339,4 @@ func encode(p *Plan) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// ErrTampered means the plan's bytes do not match its digest.
-var ErrTampered = errors.New("plan digest does not match its content (edited or corrupted); recompile it")
-
-// Load verifies and decodes a sealed plan. It refuses any byte changed
-// since sealing, unknown fields, other plan versions and trailing data.
-func Load(b []byte) (*Plan, error) {
-	// The first `"digest": "` outside a string is the header field: any
-	// earlier string value would have its quotes escaped.
-	const key = `"digest": "`
-	i := bytes.Index(b, []byte(key))
-	if i < 0 {
-		return nil, errors.New("plan: no digest; not a sealed plan")
-	}
-	j := bytes.IndexByte(b[i+len(key):], '"')
-	if j < 0 {
-		return nil, errors.New("plan: malformed digest")
-	}
-	digest := string(b[i+len(key) : i+len(key)+j])
-	h := sha256.New()
-	h.Write(b[:i])
-	h.Write(emptyDigest)
-	h.Write(b[i+len(key)+j+1:])
-	if "sha256:"+hex.EncodeToString(h.Sum(nil)) != digest {
-		return nil, ErrTampered
-	}
-	var p Plan
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("plan: trailing data after the plan")
-	}
-	if p.PlanVersion != Version {
-		return nil, fmt.Errorf("plan: version %d, this build reads version %d; recompile it", p.PlanVersion, Version)
-	}
-	return &p, nil
 }

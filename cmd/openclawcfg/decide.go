@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -231,8 +232,24 @@ func sentence(d inbound.Decision) string {
 }
 
 // loadPlan reads and verifies a sealed plan; every failure is a usage
-// error (exit 2) that says why.
+// error (exit 2) that says why. When OPENCLAWCFG_VERIFY_KEY names a public
+// key, only plans signed with it load, in every command that reads one.
 func loadPlan(path string) (*plan.Plan, error) {
+	return loadPlanKey(path, os.Getenv("OPENCLAWCFG_VERIFY_KEY"))
+}
+
+// loadPlanKey is loadPlan with the verify key file given ("" for none).
+func loadPlanKey(path, keyFile string) (*plan.Plan, error) {
+	var key ed25519.PublicKey
+	if keyFile != "" {
+		kb, err := readSmall(keyFile, 64<<10)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the verify key %s: %s", keyFile, readError(err))
+		}
+		if key, err = plan.ParsePublicKey(kb); err != nil {
+			return nil, fmt.Errorf("verify key %s: %v", keyFile, err)
+		}
+	}
 	b, err := readSmall(path, 64<<20)
 	if err != nil {
 		var pe *os.PathError
@@ -241,7 +258,12 @@ func loadPlan(path string) (*plan.Plan, error) {
 		}
 		return nil, fmt.Errorf("cannot read the plan %s: %v", path, err)
 	}
-	p, err := plan.Load(b)
+	var p *plan.Plan
+	if key != nil {
+		p, err = plan.LoadSigned(b, key)
+	} else {
+		p, err = plan.Load(b)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a usable plan: %v", path, strings.TrimPrefix(err.Error(), "plan: "))
 	}

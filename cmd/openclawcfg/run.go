@@ -39,6 +39,7 @@ type runCmd struct {
 	Compat         string        `enum:",openclaw" default:"" env:"OPENCLAWCFG_COMPAT" placeholder:"openclaw" help:"openclaw: do exactly what OpenClaw 2026.3.24 does, failures included (no store, no cursor, no dedupe, no replay fence, no outbox, OpenClaw's echo limiter)."`
 	SendRate       int           `default:"30" placeholder:"N" help:"Sends per recipient per minute before the rest wait in the outbox (a runaway handler cannot flood a person)."`
 	HandlerRetries int           `default:"3" placeholder:"N" help:"Attempts per message for a failing handler before it is dead-lettered."`
+	VerifyKey      string        `placeholder:"FILE" env:"OPENCLAWCFG_VERIFY_KEY" help:"Run only a plan signed with this ed25519 public key (PEM, from 'openclawcfg keygen' or openssl); refuse an unsigned or otherwise signed one."`
 	// Timing that tests shorten: the gap-filling read's interval, the
 	// replay fence's slack, when a message counts as Delayed, how long an
 	// unanswered send may take to show in its chat, imsg's request timeout.
@@ -105,7 +106,7 @@ func (c *runCmd) Run(e *env) error {
 	if c.Chats < 1 {
 		return errors.New("--chats must be at least 1")
 	}
-	p, err := loadPlan(c.Plan)
+	p, err := loadPlanKey(c.Plan, c.VerifyKey)
 	if err != nil {
 		return err
 	}

@@ -204,11 +204,17 @@ func runReplay(t *testing.T, replay, bin string, args ...string) (string, error)
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", append([]string{replay, "--runtime", bin}, args...)...)
 	// The recordings are OpenClaw's: the runtime replays them in its
 	// OpenClaw mode (the oracle's fake numbers its echo rows above the
-	// scripted ones, which a cursor would rightly treat as handled).
-	cmd.Env = append(os.Environ(), "OPENCLAWCFG_COMPAT=openclaw")
+	// scripted ones, which a cursor would rightly treat as handled). The
+	// driver clears OPENCLAWCFG_* from the runtime's environment, so a
+	// wrapper sets the mode.
+	wrapper := filepath.Join(t.TempDir(), "openclawcfg-compat")
+	script := "#!/bin/sh\nOPENCLAWCFG_COMPAT=openclaw exec '" + strings.ReplaceAll(bin, "'", `'\''`) + "' \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, "bash", append([]string{replay, "--runtime", wrapper}, args...)...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	err := cmd.Run()

@@ -31,7 +31,7 @@ type runCmd struct {
 	Webhook        string        `placeholder:"URL" help:"POST each admitted message's context to URL instead of running a handler; the response body is the reply."`
 	HandlerTimeout time.Duration `default:"120s" placeholder:"DURATION" help:"Kill a handler that runs longer."`
 	Chats          int           `default:"8" placeholder:"N" help:"Chats handled at once per account (one chat's messages are always in order)."`
-	MediaRoot      []string      `placeholder:"DIR" help:"A directory a reply's media may come from (repeatable), besides the state dir's media folder and the temp dir."`
+	MediaRoot      []string      `placeholder:"DIR" help:"A directory a reply's media may come from (repeatable), besides OpenClaw's media roots (/tmp/openclaw, the state dir's media, workspace and sandboxes)."`
 	LogFormat      string        `enum:"auto,text,json" default:"auto" help:"Log format on stderr: text on a terminal, json otherwise (auto)."`
 	Verbose        bool          `short:"v" help:"Debug logging: every decision's OpenClaw log lines."`
 	MetricsAddr    string        `placeholder:"HOST:PORT" help:"Serve Prometheus metrics on http://HOST:PORT/metrics (and /healthz); loopback only unless --metrics-public."`

@@ -4,7 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // A literal transcription of OpenClaw's normalizeCommandBody and
@@ -207,6 +209,145 @@ func BenchmarkHasControlCommand(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			c.HasControlCommand("/Think: high")
+		}
+	})
+}
+
+// A literal transcription of stripStructuralPrefixes for text without \r,
+// U+2028 and U+2029 (Go's (?m)^ knows only \n as a line end).
+var (
+	refBracketed = regexp.MustCompile(`\[[^\]]+\]` + jsS + `*`)
+	refLabel     = regexp.MustCompile(`(?m)^[ \t]*[A-Za-z0-9+()\-_. ]+:` + jsS + `*`)
+	refSpaces    = regexp.MustCompile(jsS + `+`)
+)
+
+func refStripStructuralPrefixes(text string) string {
+	if i := strings.Index(text, currentMessageMarker); i >= 0 {
+		text = trimStartJS(text[i+len(currentMessageMarker):])
+	}
+	text = refBracketed.ReplaceAllString(text, "")
+	text = refLabel.ReplaceAllString(text, "")
+	text = strings.ReplaceAll(text, `\n`, " ")
+	return TrimJS(refSpaces.ReplaceAllString(text, " "))
+}
+
+// refStripMention is stripMentions for one literal ASCII pattern, with Go's
+// case folding (the same as JS's for ASCII patterns once U+017F and U+212A,
+// which Go folds into s and k, are kept out of the text).
+func refStripMention(text, literal string) string {
+	re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(literal))
+	text = re.ReplaceAllString(text, " ")
+	text = regexp.MustCompile(`@[0-9+]{5,}`).ReplaceAllString(text, " ")
+	return TrimJS(refSpaces.ReplaceAllString(text, " "))
+}
+
+func isSimpleLiteral(p string) bool {
+	if p == "" {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '@' || c == ' ' || c == '#') {
+			return false
+		}
+	}
+	return true
+}
+
+func FuzzCommandGate(f *testing.F) {
+	for _, s := range []string{
+		"@openclaw /status", "Note: /help", "[x] /whoami", "a:\n\nb: /status", "  : /new x", "\t: /btw", "🦞@openclaw🦞 /status",
+		"@15551234567 /status", "x\u2028y: /help", "[Current message - respond to this] /tools verbose", "/allowlist add --channel",
+	} {
+		f.Add(s, "@openclaw")
+	}
+	f.Add("hey bot /status", `\bbot\b`)
+	f.Add("aaa /status", "a*")
+	f.Add("x🦞 /status", "x.")
+	f.Fuzz(func(t *testing.T, text, pattern string) {
+		if !utf8.ValidString(text) || !utf8.ValidString(pattern) || len(text) > 300 || len(pattern) > 40 {
+			return
+		}
+		var c CommandConfig
+		ms := NewMentionStripper([]string{pattern})
+		for _, group := range []bool{false, true} {
+			body := c.HandlerCommandBody(text, group, ms)
+			if hasLineTerminator(body) || body != TrimJS(body) {
+				t.Fatalf("HandlerCommandBody(%q) = %q: line terminator or untrimmed", text, body)
+			}
+			if ig, ok := c.IgnoredForUnauthorized(body, group); ok && !strings.HasPrefix(ig.LogLine("x"), "Ignoring ") {
+				t.Fatalf("log line %q", ig.LogLine("x"))
+			}
+		}
+		if !strings.ContainsAny(text, "\r\u2028\u2029") {
+			if got, want := stripStructuralPrefixes(text), refStripStructuralPrefixes(text); got != want {
+				t.Fatalf("stripStructuralPrefixes(%q) = %q, reference %q", text, got, want)
+			}
+		}
+		if lit := TrimJS(pattern); isSimpleLiteral(lit) && !strings.ContainsAny(text, "\u017f\u212a") {
+			want := refStripMention(text, lit)
+			if got := ms.Strip(text); got != want {
+				t.Fatalf("Strip(%q) with %q = %q, reference %q", text, pattern, got, want)
+			}
+			// The same through the probes that general patterns take.
+			probed := NewMentionStripper([]string{pattern})
+			probed.res[0].literal = ""
+			if got := probed.Strip(text); got != want {
+				t.Fatalf("probed Strip(%q) with %q = %q, reference %q", text, pattern, got, want)
+			}
+		}
+	})
+}
+
+func TestMentionStripBudget(t *testing.T) {
+	ms := NewMentionStripper([]string{`\bbot\b`})
+	if got := ms.Strip("bot, bot  /status bot"); got != ", /status" {
+		t.Fatalf("Strip = %q", got)
+	}
+	// A long message full of mentions costs a bounded number of probes;
+	// the matches past the budget stay.
+	start := time.Now()
+	got := ms.Strip(strings.Repeat("bot ", 2000) + "/status")
+	if d := time.Since(start); d > 20*time.Second {
+		t.Fatalf("Strip took %v", d)
+	}
+	if !strings.HasPrefix(got, "bot bot") || !strings.HasSuffix(got, " /status") || len(got) >= 4*2000 {
+		t.Fatalf("Strip = %.40q...", got)
+	}
+}
+
+func BenchmarkHandlerCommandBody(b *testing.B) {
+	var c CommandConfig
+	ms := NewMentionStripper([]string{"@openclaw"})
+	b.Run("dm-plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.HandlerCommandBody("see you at the station at five", false, nil)
+		}
+	})
+	b.Run("group-mention-status", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.HandlerCommandBody("@openclaw /status", true, ms)
+		}
+	})
+	derived := NewMentionStripper([]string{`\b@?Clawd\b`}) // deriveMentionPatterns for identity.name "Clawd"
+	b.Run("group-derived-mention-status", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.HandlerCommandBody("@Clawd /status", true, derived)
+		}
+	})
+	b.Run("group-no-mention", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.HandlerCommandBody("lunch at noon? /status", true, ms)
+		}
+	})
+	b.Run("ignored", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.IgnoredForUnauthorized("/status", true)
 		}
 	})
 }

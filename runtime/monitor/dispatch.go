@@ -7,16 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw/reply"
+	"github.com/openclawcfg/openclawcfg/plan"
 	"github.com/openclawcfg/openclawcfg/runtime/handler"
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 	"github.com/openclawcfg/openclawcfg/runtime/store"
@@ -41,15 +46,14 @@ func (lt *lifetime) dispatch(ctx context.Context, d inbound.Decision, in *intake
 	defer cleanup()
 
 	var r handler.Reply
-	switch text, ok := whoami(m, d); {
-	case ok:
+	if text, ok := whoami(m, d); ok {
 		r.Text = text
-	case isWhoamiCommand(m, c.CommandBody):
-		m.log.Info("Ignoring /whoami from unauthorized sender: " + orDash(c.SenderId))
+	} else if ig, ok := ignoredCommand(m, d); ok {
+		// OpenClaw's command handler stops the turn: no reply, no agent run.
+		m.log.Info(ig.LogLine(c.SenderId))
 		lt.finish(in)
 		return
-	default:
-		var ok bool
+	} else {
 		r, ok = lt.runHandler(ctx, d, in)
 		if !ok {
 			return
@@ -181,13 +185,18 @@ func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.R
 		return
 	}
 	delivered := false
+	dead := -1 // a payload whose attachment was refused: OpenClaw sends no more of it
 	for _, s := range sends {
+		if s.Payload == dead {
+			continue
+		}
 		file := ""
 		if s.Media != "" {
 			staged, err := lt.stageOutbound(s.Media)
 			if err != nil {
-				m.log.Error("imessage: reply media refused; the rest of this reply is not sent", "media", s.Media, "err", err.Error())
-				break
+				m.log.Error("imessage: reply media refused; this part of the reply is not sent", "media", s.Media, "err", err.Error())
+				dead = s.Payload
+				continue
 			}
 			file = staged
 		}
@@ -198,7 +207,8 @@ func (lt *lifetime) deliver(ctx context.Context, d inbound.Decision, r handler.R
 				attrs = append(attrs, "fix", fix)
 			}
 			m.log.Error("imessage reply failed", attrs...)
-			break
+			dead = s.Payload // as deliverReplies throws; the next part is still tried
+			continue
 		}
 		delivered = true
 		lt.stMu.Lock()
@@ -220,13 +230,18 @@ func (lt *lifetime) deliverDurable(ctx context.Context, d inbound.Decision, targ
 	m := lt.m
 	var entries []store.OutEntry
 	replyID := d.Context.MessageSid
+	dead := -1
 	for i, s := range sends {
+		if s.Payload == dead {
+			continue
+		}
 		file := ""
 		if s.Media != "" {
 			staged, err := lt.stageOutbound(s.Media)
 			if err != nil {
-				m.log.Error("imessage: reply media refused; the rest of this reply is not sent", "media", s.Media, "err", err.Error())
-				break
+				m.log.Error("imessage: reply media refused; this part of the reply is not sent", "media", s.Media, "err", err.Error())
+				dead = s.Payload
+				continue
 			}
 			file = staged
 		}
@@ -294,11 +309,38 @@ func isWhoamiCommand(m *Monitor, body string) bool {
 	return m.dec.CommandBody(body) == "/whoami"
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "<unknown>"
+// ignoredCommand is the built-in command whose OpenClaw handler swallows
+// this message because its sender is not authorised for commands: the
+// command body the handlers see (structural prefixes and, in groups, the
+// route agent's mentions stripped: "@bot /status" is "/status") names
+// /status, /help, /whoami, /new, ... (openclaw.IgnoredForUnauthorized).
+func ignoredCommand(m *Monitor, d inbound.Decision) (openclaw.IgnoredCommand, bool) {
+	c := d.Context
+	if c.CommandAuthorized {
+		return openclaw.IgnoredCommand{}, false
 	}
-	return s
+	g := &m.opt.Plan.Global
+	cfg := openclaw.CommandConfig{Config: g.CommandsConfig.Value, MCP: g.Commands.MCP, Plugins: g.Commands.Plugins,
+		Debug: g.Commands.Debug, Bash: g.Commands.Bash, DockChannels: g.Commands.DockChannels}
+	group := c.ChatType == "group"
+	var ms *openclaw.MentionStripper
+	if group {
+		ms = mentionStripper(g, d.Route.AgentID)
+	}
+	return cfg.UnauthorizedCommand(c.BodyForCommands, group, ms)
+}
+
+// mentionStrippers caches compiled mention patterns by their list.
+var mentionStrippers sync.Map // string -> *openclaw.MentionStripper
+
+func mentionStripper(g *plan.Global, agentID string) *openclaw.MentionStripper {
+	src, _ := g.Mentions(agentID)
+	key := strings.Join(src.Patterns.Value, "\x00")
+	if ms, ok := mentionStrippers.Load(key); ok {
+		return ms.(*openclaw.MentionStripper)
+	}
+	ms, _ := mentionStrippers.LoadOrStore(key, openclaw.NewMentionStripper(src.Patterns.Value))
+	return ms.(*openclaw.MentionStripper)
 }
 
 // mediaKindOf is the kind of a local reply attachment, from its extension
@@ -350,9 +392,9 @@ func localPath(src string) (string, error) {
 
 // stageOutbound checks a reply's media file and copies it into
 // <state>/media/outbound, as OpenClaw copies outbound media into its media
-// store and hands imsg that copy. Only regular files under the allowed
-// roots (the state dir's media folder, the temp dir, and --media-root
-// dirs), after resolving symlinks, and within mediaMaxMb, are sent.
+// store and hands imsg that copy. Only regular files within mediaMaxMb,
+// under OpenClaw's media roots or a --media-root dir after resolving
+// symlinks (assertLocalMediaAllowed in dist/web-media-*.js), are sent.
 func (lt *lifetime) stageOutbound(src string) (string, error) {
 	m := lt.m
 	p, err := localPath(src)
@@ -363,9 +405,23 @@ func (lt *lifetime) stageOutbound(src string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	roots := append([]string{filepath.Join(m.opt.StateDir, "media"), os.TempDir()}, m.opt.MediaRoots...)
-	if !underAny(real, roots) {
-		return "", fmt.Errorf("%s is outside the allowed media places (%s); pass --media-root to allow a directory", real, strings.Join(roots, ", "))
+	state, err := filepath.Abs(m.opt.StateDir)
+	if err != nil {
+		return "", err
+	}
+	roots := openclawMediaRoots(state)
+	// OpenClaw refuses the per-agent workspaces (<state>/workspace-<id>),
+	// which another root (its temp dir) could hold.
+	inWorkspaceN := false
+	if rel, err := filepath.Rel(state, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		inWorkspaceN = strings.HasPrefix(strings.Split(rel, string(filepath.Separator))[0], "workspace-")
+	}
+	if inWorkspaceN || !underAny(real, roots) && !underAny(real, m.opt.MediaRoots) {
+		places := "OpenClaw's media roots " + strings.Join(roots, ", ")
+		if len(m.opt.MediaRoots) > 0 {
+			places += "; --media-root " + strings.Join(m.opt.MediaRoots, ", ")
+		}
+		return "", fmt.Errorf("%s is outside the allowed media places (%s); save the file in one of them or pass --media-root DIR", real, places)
 	}
 	f, err := os.Open(real)
 	if err != nil {
@@ -405,6 +461,77 @@ func (lt *lifetime) stageOutbound(src string) (string, error) {
 	return dst, nil
 }
 
+// openclawMediaRoots are the places OpenClaw's iMessage delivery loads
+// local media from (getDefaultMediaLocalRoots: buildMediaLocalRoots in
+// dist/web-media-*.js): its preferred temp dir, then the state dir's
+// media, workspace and sandboxes folders. Not the rest of the temp dir.
+func openclawMediaRoots(state string) []string {
+	roots := []string{filepath.Join(state, "media"), filepath.Join(state, "workspace"), filepath.Join(state, "sandboxes")}
+	if tmp := openclawTmpDir(); tmp != "" {
+		roots = append([]string{tmp}, roots...)
+	}
+	return roots
+}
+
+// openclawTmpDir is resolvePreferredOpenClawTmpDir
+// (dist/tmp-openclaw-dir-*.js): /tmp/openclaw when it is this user's
+// directory (not a symlink) that no group or other user can write and this
+// user can write and enter, or when it does not exist yet (OpenClaw then
+// creates it); otherwise <temp dir>/openclaw-<uid>, unless that one is
+// there but not trusted either: OpenClaw then throws and loads no local
+// media at all; here the temp dir is no root (""). OpenClaw also tightens
+// a directory of its own user that others can write to 0700 and keeps it;
+// the runtime changes no permissions and does without it instead.
+func openclawTmpDir() string {
+	const preferred = "/tmp/openclaw"
+	uid := os.Getuid()
+	fi, err := os.Lstat(preferred)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && trustedTmpDir(fi, uid) {
+		return preferred
+	}
+	fallback := filepath.Join(os.TempDir(), "openclaw")
+	if uid >= 0 {
+		fallback += "-" + strconv.Itoa(uid)
+	}
+	if fi, err := os.Lstat(fallback); err == nil && !trustedTmpDir(fi, uid) {
+		return ""
+	}
+	return fallback
+}
+
+func trustedTmpDir(fi fs.FileInfo, uid int) bool {
+	perm := fi.Mode().Perm()
+	if !fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 || perm&0o022 != 0 {
+		return false
+	}
+	if uid < 0 {
+		return true // no user ids here (Node: process.getuid undefined)
+	}
+	if owner, ok := fileOwner(fi); ok && owner != uid {
+		return false
+	}
+	return uid == 0 || perm&0o300 == 0o300 // access(W_OK|X_OK) for its owner
+}
+
+// fileOwner is the uid in the platform's stat data (a Uid field), if any.
+func fileOwner(fi fs.FileInfo) (int, bool) {
+	v := reflect.ValueOf(fi.Sys())
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return 0, false
+	}
+	f := v.FieldByName("Uid")
+	if !f.IsValid() || !f.CanUint() {
+		return 0, false
+	}
+	return int(f.Uint()), true
+}
+
+// underAny reports whether p (symlinks resolved) is one of the roots or
+// under one, each root with its symlinks resolved. The filesystem root is
+// never a root (OpenClaw refuses it as a media root).
 func underAny(p string, roots []string) bool {
 	for _, r := range roots {
 		if r == "" {
@@ -413,6 +540,9 @@ func underAny(p string, roots []string) bool {
 		if rr, err := filepath.EvalSymlinks(r); err == nil {
 			r = rr
 		}
+		if filepath.Dir(r) == r {
+			continue
+		}
 		rel, err := filepath.Rel(r, p)
 		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
 			return true
@@ -420,5 +550,3 @@ func underAny(p string, roots []string) bool {
 	}
 	return false
 }
-
-var _ = openclaw.TrimJS

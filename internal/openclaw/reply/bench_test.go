@@ -34,7 +34,7 @@ func benchPlan(b *testing.B, withTable bool) {
 	opt := Options{ResponsePrefix: "[bot]", ChunkLimit: 4000}
 	sends, _ := Plan(Reply{Text: text}, opt)
 	if len(sends) != 1 || (withTable != strings.Contains(sends[0].Text, "```\n| host")) {
-		b.Fatalf("unexpected plan: %q", sends)
+		b.Fatalf("unexpected plan: %+v", sends)
 	}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
@@ -53,5 +53,20 @@ func BenchmarkConvertMarkdownTables2KBTable(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		ConvertMarkdownTables(text, TableModeCode)
+	}
+}
+
+// BenchmarkPlanMediaBlock: a reply with a MEDIA: line takes the block
+// reply path as well as the final one.
+func BenchmarkPlanMediaBlock(b *testing.B) {
+	text := benchReply(false)[:1024] + "\nMEDIA:/ws/report.pdf"
+	opt := Options{WorkspaceDir: "/ws", MediaKind: func(string) string { return "document" }}
+	if sends, _ := Plan(Reply{Text: text}, opt); len(sends) != 1 || sends[0].Text != "<media:document>" {
+		b.Fatalf("unexpected plan: %+v", sends)
+	}
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Plan(Reply{Text: text}, opt)
 	}
 }

@@ -26,11 +26,20 @@
 //	sendMessageIMessage  a second table conversion per chunk or caption, "<media:KIND>"
 //	                 for an attachment without caption, "[[reply_to:ID]] " in front
 //
+// Before that final reply, the block replies the agent emitted while it
+// streamed (blocks.go): with block streaming off, as iMessage has it by
+// default, a block that carries attachments is sent as the attachments
+// alone, and the final reply with the same text and attachments is then
+// dropped, so a reply with MEDIA: lines normally arrives without its text.
+//
 // The markdown converter is a port of markdown-it 14.3.3 with OpenClaw's
 // options and of OpenClaw's IR renderer (md_*.go). Everything is checked
 // against OpenClaw itself: testdata/reply-2026.3.24.jsonl records what
-// OpenClaw's own functions sent for 874 replies (scripts/oracle-reply-goldens.sh),
-// and testdata/e2e-turns.jsonl the 19 turns of the real gateway's e2e
+// OpenClaw's own functions sent for 874 replies through the final reply's
+// path (scripts/oracle-reply-goldens.sh), testdata/reply-turns-2026.3.24.jsonl
+// what whole agent turns of OpenClaw's gateway sent for 73 replies, block
+// replies included (scripts/oracle-reply-turn-goldens.sh), and
+// testdata/e2e-turns.jsonl the 19 turns of the real gateway's e2e
 // recordings.
 //
 // Lengths, limits and cuts follow JavaScript (UTF-16 units, JS trim and \s)

@@ -67,6 +67,9 @@ func FuzzPlan(f *testing.F) {
 			t.Fatalf("dropped %q but %d sends", out.Dropped, len(sends))
 		}
 		for i, s := range sends {
+			if i == 0 && s.Payload != 0 || i > 0 && s.Payload != sends[i-1].Payload && s.Payload != sends[i-1].Payload+1 {
+				t.Fatalf("send %d of payload %d follows payload %d", i, s.Payload, sends[max(i-1, 0)].Payload)
+			}
 			if s.Text == "" && s.Media == "" {
 				t.Fatalf("send %d has neither text nor media", i)
 			}

@@ -12,9 +12,12 @@ import (
 )
 
 // testdata/reply-2026.3.24.jsonl holds what OpenClaw 2026.3.24 itself sent
-// for each case (scripts/oracle-reply-goldens.sh). Every case is replayed
-// through Plan and must agree exactly: the text of every send, the file it
-// carries, the echo-cache texts and why a reply was dropped.
+// for each case (scripts/oracle-reply-goldens.sh) through the final reply's
+// path: the recorder calls the chain's functions without an agent run, so
+// no block reply was sent before (turns_golden_test.go covers those). Every
+// case is replayed through that path of Plan and must agree exactly: the
+// text of every send, the file it carries, the echo-cache texts and why a
+// reply was dropped.
 
 const (
 	goldenRoot = "/tmp/openclawcfg-reply-golden"
@@ -162,7 +165,7 @@ func readGolden() ([]goldenCase, error) {
 // checkGolden compares Plan's answer with one recorded case; it returns the
 // differences.
 func checkGolden(c goldenCase) []string {
-	sends, out := Plan(Reply{Text: c.In.Text, Media: c.In.Media}, goldenOptions(c.In.Opts))
+	sends, out := plan(Reply{Text: c.In.Text, Media: c.In.Media}, goldenOptions(c.In.Opts), false)
 	var diffs []string
 	if d := c.Out.Dropped; d != nil {
 		want := DropEmpty

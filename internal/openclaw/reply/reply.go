@@ -76,6 +76,12 @@ type Send struct {
 	// (the chunk before the second table pass and the reply tag; the
 	// caption for the first attachment, "" for later ones).
 	Echo string
+	// Payload numbers the reply payloads OpenClaw delivers one after the
+	// other: the block replies that carried attachments, then the final
+	// reply. deliverReplies stops a payload at its first failed send (an
+	// attachment it cannot load, for one); the next payload is delivered
+	// all the same.
+	Payload int
 }
 
 // Outcome describes what happened to a reply besides its sends.
@@ -108,19 +114,75 @@ const defaultChunkLimit = 4000
 // then deliverReplies (sanitizeOutboundText, convertMarkdownTables,
 // chunking, one send per attachment or chunk) and sendMessageIMessage (a
 // second table conversion per chunk, attachment placeholder, reply tag).
-func Plan(r Reply, opt Options) ([]Send, Outcome) {
-	p, drop := agentPayload(validUTF8(r.Text), r.Media, opt)
+//
+// Before the final reply come the block replies the agent emitted while it
+// streamed (blocks.go): with block streaming off, as for iMessage by
+// default, a reply with MEDIA: lines is sent as its attachments alone, and
+// the final reply with the same text and media is not sent. A reply with
+// Media (the JSON handler form) has no block replies: its attachments are
+// the final payload's own.
+func Plan(r Reply, opt Options) ([]Send, Outcome) { return plan(r, opt, true) }
+
+// plan is Plan; without blocks it is the final reply's path alone, as
+// when no block reply was sent (what testdata/reply-2026.3.24.jsonl pins).
+func plan(r Reply, opt Options, blocks bool) ([]Send, Outcome) {
+	text := validUTF8(r.Text)
+	prefix := validUTF8(EffectivePrefix(opt.ResponsePrefix, opt.Prefix))
+	var sends []Send
+	var keys []contentKey
+	if blocks && len(r.Media) == 0 {
+		var blocks []payload
+		blocks, keys = blockPayloads(text, opt)
+		for _, b := range blocks {
+			b, drop := normalizeReplyPayload(b, prefix)
+			if drop != "" {
+				continue
+			}
+			s, _ := deliver(b, opt)
+			sends = appendPayload(sends, s)
+		}
+	}
+	p, drop := agentPayload(text, r.Media, opt)
+	if drop == "" {
+		// buildReplyPayloads: a final payload a block already sent goes.
+		k := keyOf(p)
+		for _, bk := range keys {
+			if bk == k {
+				return sends, Outcome{}
+			}
+		}
+	}
+	if drop == "" {
+		if hasUnbackedReminderCommitment(p.text) {
+			p.text = trimEndJS(p.text) + "\n\n" + unscheduledReminderNote
+		}
+		p, drop = normalizeReplyPayload(p, prefix)
+	}
 	if drop != "" {
+		if len(sends) > 0 {
+			return sends, Outcome{}
+		}
 		return nil, Outcome{Dropped: drop}
 	}
-	if hasUnbackedReminderCommitment(p.text) {
-		p.text = trimEndJS(p.text) + "\n\n" + unscheduledReminderNote
+	final, out := deliver(p, opt)
+	sends = appendPayload(sends, final)
+	if out.Dropped != "" && len(sends) > 0 {
+		out.Dropped = ""
 	}
-	p, drop = normalizeReplyPayload(p, validUTF8(EffectivePrefix(opt.ResponsePrefix, opt.Prefix)))
-	if drop != "" {
-		return nil, Outcome{Dropped: drop}
+	return sends, out
+}
+
+// appendPayload appends one payload's sends, numbered after the last.
+func appendPayload(sends, next []Send) []Send {
+	n := 0
+	if len(sends) > 0 {
+		n = sends[len(sends)-1].Payload + 1
 	}
-	return deliver(p, opt)
+	for _, s := range next {
+		s.Payload = n
+		sends = append(sends, s)
+	}
+	return sends
 }
 
 // agentPayload builds the payload the agent runner hands to the dispatcher

@@ -80,9 +80,42 @@ func TestMediaWithoutKindHasNoPlaceholder(t *testing.T) {
 	if out.Text != "" || out.Dropped != "" {
 		t.Fatalf("outcome %+v", out)
 	}
-	sends, _ = Plan(Reply{Text: "caption\nMEDIA:/ws/a.bin\nMEDIA:/ws/b.bin"}, Options{MediaKind: func(string) string { return "video" }})
+	video := Options{MediaKind: func(string) string { return "video" }}
+	// The final reply alone: the caption goes with the first attachment.
+	sends, _ = plan(Reply{Text: "caption\nMEDIA:/ws/a.bin\nMEDIA:/ws/b.bin"}, video, false)
 	if sends[0].Text != "caption" || sends[0].Echo != "caption" || sends[1].Text != "<media:video>" || sends[1].Echo != "" {
 		t.Fatalf("sends %+v", sends)
+	}
+	// With the block reply that went first, the caption is not sent.
+	sends, _ = Plan(Reply{Text: "caption\nMEDIA:/ws/a.bin\nMEDIA:/ws/b.bin"}, video)
+	if len(sends) != 2 || sends[0].Text != "<media:video>" || sends[0].Echo != "" || sends[1].Text != "<media:video>" || sends[1].Payload != 0 {
+		t.Fatalf("sends %+v", sends)
+	}
+}
+
+func TestBlockReplyKeys(t *testing.T) {
+	opt := Options{MediaKind: func(string) string { return "document" }, CurrentMessageID: "1004"}
+	// A trailing unclosed "[[" is held back as the block's tail: the
+	// blocks' keys differ from the final payload's, so both are sent.
+	sends, out := Plan(Reply{Text: "text [[\nMEDIA:/ws/a.pdf"}, opt)
+	if len(sends) != 2 || sends[0].Text != "<media:document>" || sends[0].Payload != 0 ||
+		sends[1].Text != "text [[" || sends[1].Media != "/ws/a.pdf" || sends[1].Payload != 1 || out.Dropped != "" {
+		t.Fatalf("sends %+v, outcome %+v", sends, out)
+	}
+	// [[reply_to_current]] tags the attachment the block sends.
+	sends, _ = Plan(Reply{Text: "[[reply_to_current]] with file\nMEDIA:/ws/a.pdf"}, opt)
+	if len(sends) != 1 || sends[0].Text != "[[reply_to:1004]] <media:document>" {
+		t.Fatalf("sends %+v", sends)
+	}
+	// A JSON reply's own media are the final payload's: no block reply.
+	sends, _ = Plan(Reply{Text: "caption", Media: []string{"/ws/a.pdf"}}, opt)
+	if len(sends) != 1 || sends[0].Text != "caption" {
+		t.Fatalf("sends %+v", sends)
+	}
+	// Text alone is never a block send.
+	sends, out = Plan(Reply{Text: "just text"}, opt)
+	if len(sends) != 1 || sends[0].Text != "just text" || out.Text != "just text" {
+		t.Fatalf("sends %+v, outcome %+v", sends, out)
 	}
 }
 

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Regenerate internal/openclaw/reply/testdata/reply-turns-2026.3.24.jsonl: what OpenClaw 2026.3.24's
+# iMessage gateway sends for an agent reply when the turn runs as in production: the embedded agent
+# streams the reply (from an in-process scripted model), its block replies go through the block reply
+# handler with block streaming off, buildReplyPayloads drops the final payloads a block already sent, and
+# the dispatcher and deliverReplies send over a fake imsg client (see the .mjs header). Unlike
+# scripts/oracle-reply-goldens.sh, which calls the reply chain's functions, this runs the whole turn:
+# about two seconds a case. internal/openclaw/reply/turns_golden_test.go replays every case through
+# reply.Plan.
+#
+# Maintainer tool only: the Go tests read the committed golden and never run this (no Node needed there).
+#
+# Usage: scripts/oracle-reply-turn-goldens.sh [--check]
+#   --check   do not write; exit 1 if the regenerated golden differs from the committed one
+# Env:
+#   ORACLE_ROOT       the oracle's install root (default ~/.cache/openclaw-oracle; Node 24 and openclaw from there)
+#   OPENCLAW_VERSION  forced to 2026.3.24 (the release the golden describes)
+#
+# Golden format, one line per case: {"id", "in": {"text", "opts"?}, "out": {"messageId" (the inbound
+# MessageSid), "sends": [params of each imsg "send", "file" mapped back to the fixture it was copied
+# from], "remember": [echo-cache texts, null for none], "error"? (what the dispatcher reported)}}. The
+# sandbox is the fixed directory /tmp/openclawcfg-reply-golden (removed afterwards), so paths are stable.
+# Offline on purpose: the model listens on 127.0.0.1, and inside a network namespace with only lo (when
+# unshare is allowed) the one http(s) media case fails to fetch as it does without network.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GOLDEN="$ROOT/internal/openclaw/reply/testdata/reply-turns-2026.3.24.jsonl"
+export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
+export OPENCLAW_VERSION=2026.3.24
+
+check=0
+[[ "${1:-}" == "--check" ]] && check=1
+
+NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
+[[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
+OPENCLAW_DIR="$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw"
+[[ -f "$OPENCLAW_DIR/package.json" ]] || { echo "openclaw@$OPENCLAW_VERSION not found at $OPENCLAW_DIR" >&2; exit 3; }
+command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 3; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+run=("$NODE_BIN" "$ROOT/scripts/oracle-reply-turn-goldens.mjs" "$OPENCLAW_DIR" "$tmp/raw.jsonl")
+if command -v ip >/dev/null && unshare -rn true 2>/dev/null; then
+  unshare -rn sh -c 'ip link set lo up && exec "$@"' sh "${run[@]}" 2> "$tmp/stderr" || { cat "$tmp/stderr" >&2; echo "recording failed" >&2; exit 1; }
+else
+  "${run[@]}" 2> "$tmp/stderr" || { cat "$tmp/stderr" >&2; echo "recording failed" >&2; exit 1; }
+fi
+
+python3 - "$tmp/raw.jsonl" > "$tmp/golden.jsonl" <<'PY'
+import json, sys, unicodedata
+
+def esc(c):
+    o = ord(c)
+    if c == '"': return '\\"'
+    if c == "\\": return "\\\\"
+    if c == "\n": return "\\n"
+    if c == "\t": return "\\t"
+    if c == "\r": return "\\r"
+    if o < 0x20 or o == 0x7F or 0x80 <= o < 0xA0 or 0xD800 <= o <= 0xDFFF:
+        return "\\u%04x" % o
+    if o < 0x80:
+        return c
+    if unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cf", "Cc", "Co", "Cn", "Mn", "Me"):
+        if o > 0xFFFF:
+            o -= 0x10000
+            return "\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF))
+        return "\\u%04x" % o
+    return c
+
+def dumps(v):
+    if v is None: return "null"
+    if v is True: return "true"
+    if v is False: return "false"
+    if isinstance(v, int): return str(v)
+    if isinstance(v, str): return '"' + "".join(esc(c) for c in v) + '"'
+    if isinstance(v, list): return "[" + ",".join(dumps(x) for x in v) + "]"
+    if isinstance(v, dict): return "{" + ",".join(dumps(k) + ":" + dumps(x) for k, x in v.items()) + "}"
+    raise TypeError(type(v))
+
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    if not line.strip():
+        continue
+    r = json.loads(line)
+    if "crash" in r["out"]:
+        sys.exit(f"{r['id']}: the recorder crashed: {r['out']['crash']}")
+    sys.stdout.write(dumps(r) + "\n")
+    n += 1
+if n < 60:
+    sys.exit(f"only {n} cases recorded")
+PY
+
+if (( check )); then
+  if cmp -s "$tmp/golden.jsonl" "$GOLDEN"; then
+    echo "golden up to date: $GOLDEN ($(wc -l < "$GOLDEN") lines)"
+  else
+    diff -u "$GOLDEN" "$tmp/golden.jsonl" | head -60 >&2 || true
+    echo "golden is stale: run scripts/oracle-reply-turn-goldens.sh" >&2
+    exit 1
+  fi
+else
+  mkdir -p "$(dirname "$GOLDEN")"
+  cp "$tmp/golden.jsonl" "$GOLDEN"
+  echo "wrote $GOLDEN ($(wc -l < "$GOLDEN") lines)"
+fi

@@ -80,6 +80,9 @@ func (lt *lifetime) runHandler(ctx context.Context, d inbound.Decision, in *inta
 	}
 	c := d.Context
 	for attempt := in.attempts + 1; ; attempt++ {
+		if lt.du != nil {
+			lt.du.began(in.rows)
+		}
 		start := time.Now()
 		r, err := m.opt.Handler.Handle(ctx, c)
 		m.opt.Stats.HandlerLatency.Observe(time.Since(start))

@@ -152,7 +152,7 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 	m.opt.Stats.Durable.Cursor.Store(st.Cursor)
 	m.opt.Stats.Durable.DeadLetters.Store(int64(st.DeadCount))
 	if st.InFlight > 0 {
-		m.log.Warn("imessage: rows were in flight when the runtime last stopped: they are handled again, marked Redelivered", "count", st.InFlight)
+		m.log.Warn("imessage: rows were in flight when the runtime last stopped: they are handled again (marked Redelivered where the handler had started)", "count", st.InFlight)
 	}
 	if m.paused() {
 		m.log.Warn("imessage: sending is paused for this account; replies wait in the outbox (openclawcfg resume " + m.acct.ID + ")")
@@ -368,6 +368,17 @@ func (du *durable) appendDeadFile(dl store.DeadLetter) {
 	}
 	defer f.Close()
 	_, _ = f.Write(append(line, '\n'))
+}
+
+// began records that the rows' handler starts: a crash from now on
+// redelivers them marked Redelivered.
+func (du *durable) began(rows []store.Row) {
+	if len(rows) == 0 {
+		return
+	}
+	if err := du.acct.Started(rows); err != nil {
+		du.m.log.Warn("imessage: handler start not recorded", "err", err.Error())
+	}
 }
 
 // release gives rows back after a failed attempt and returns the attempt

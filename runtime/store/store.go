@@ -156,7 +156,7 @@ func (a *Account) Load() (State, error) {
 		}
 		if r := root.Bucket(bRows); r != nil {
 			r.ForEach(func(_, v []byte) error {
-				if rowState(v) == stateClaimed {
+				if rs := rowState(v); rs == stateClaimed || rs == stateStarted {
 					st.InFlight++
 				}
 				return nil
@@ -330,7 +330,8 @@ func (a *Account) Paused() bool {
 
 // Row states.
 const (
-	stateClaimed byte = 1 // in flight: a handler may be running
+	stateClaimed byte = 1 // in flight, its handler not started
+	stateStarted byte = 3 // in flight, its handler started: a crash redelivers it
 	stateDone    byte = 2 // handled, dropped or dead-lettered
 )
 
@@ -437,8 +438,12 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 			return Claimed{Intake: Seen}, nil
 		case live(r.ID):
 			return Claimed{Intake: Busy}, nil
-		default:
+		case v[0] == stateStarted || v[1] > 0:
 			res, attempts = Redelivery, int(v[1])
+		default:
+			// Claimed by a process that died before its handler ran:
+			// nothing was done with it, so it is simply new again.
+			attempts = int(v[1])
 		}
 	}
 	if err := rows.Put(u64(r.ID), rowValue(stateClaimed, byte(min(attempts, 255)), r.GUID)); err != nil {
@@ -450,6 +455,25 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 		}
 	}
 	return Claimed{Intake: res, Attempts: attempts}, nil
+}
+
+// Started records that the rows' handler is about to run: from now on a
+// crash makes them Redelivery, not New.
+func (a *Account) Started(rows []Row) error {
+	return a.s.db.Batch(func(tx *bolt.Tx) error {
+		rb, err := a.bucket(tx, bRows)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if v := rb.Get(u64(r.ID)); v != nil && v[0] == stateClaimed {
+				if err := rb.Put(u64(r.ID), rowValue(stateStarted, v[1], r.GUID)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // ClaimPeek reports whether a row is known: at or below the cursor,
@@ -486,7 +510,7 @@ func (a *Account) Unclaim(rows []Row) error {
 			return err
 		}
 		for _, r := range rows {
-			if v := rb.Get(u64(r.ID)); v != nil && v[0] == stateClaimed {
+			if v := rb.Get(u64(r.ID)); v != nil && (v[0] == stateClaimed || v[0] == stateStarted) {
 				if err := rb.Delete(u64(r.ID)); err != nil {
 					return err
 				}
@@ -628,7 +652,7 @@ func (a *Account) InFlight() ([]int64, error) {
 	var out []int64
 	err := a.view(bRows, func(b *bolt.Bucket) error {
 		return b.ForEach(func(k, v []byte) error {
-			if rowState(v) == stateClaimed {
+			if rs := rowState(v); rs == stateClaimed || rs == stateStarted {
 				out = append(out, fromU64(k))
 			}
 			return nil

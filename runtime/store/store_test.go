@@ -54,6 +54,10 @@ func TestRedelivery(t *testing.T) {
 	s := open(t, dir)
 	a := s.Account("work")
 	a.Claim(5, "g5", nil)
+	a.Claim(6, "g6", nil)
+	if err := a.Started([]Row{{5, "g5"}}); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 
 	s = open(t, dir)
@@ -63,6 +67,10 @@ func TestRedelivery(t *testing.T) {
 	got, _, _ := a.Claim(5, "g5", func(r int64) bool { return live[r] })
 	if got != Redelivery {
 		t.Fatalf("after a restart: %v, want Redelivery", got)
+	}
+	// Claimed but its handler never started: nothing was done, it is new.
+	if got, _, _ := a.Claim(6, "g6", func(r int64) bool { return live[r] }); got != New {
+		t.Fatalf("an unstarted row after a restart: %v, want New", got)
 	}
 	live[5] = true
 	if got, _, _ := a.Claim(5, "g5", func(r int64) bool { return live[r] }); got != Busy {

@@ -20,6 +20,7 @@ func Compile(name string, src []byte, generator string, opt Options) (*Result, *
 	}
 	p := lower.Lower(doc.Root, lowerOptions(opt))
 	r.add(lint(doc, p))
+	r.markEnvOrigins(p)
 	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 	sum := sha256.Sum256(src)
 	p.Generator = generator

@@ -7,7 +7,6 @@ package compiler
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -36,6 +35,14 @@ type Result struct {
 	// files; diagnostics name theirs in File.
 	Sources     []*diag.Source
 	Diagnostics []diag.Diagnostic // sorted by file and position
+	// Suppressed are the warnings silenced by openclawcfg:ignore comments.
+	Suppressed []diag.Suppressed
+	// Note says what was not checked: the policy lints, when errors leave
+	// the effective policy unknown.
+	Note string
+	// secrets are the environment values the config read, kept out of
+	// messages.
+	secrets *secrets
 }
 
 // OK reports whether the file has no errors (warnings allowed).
@@ -60,6 +67,11 @@ type Options struct {
 	// IncludeFile reads $include files; nil reads the file system with
 	// OpenClaw's guards.
 	IncludeFile func(string) ([]byte, error)
+	// NoEnv reads no variable through Env (CI vetting configs from pull
+	// requests): every ${VAR} that env.vars does not define is unset.
+	NoEnv bool
+	// AllowEnv, when not nil, names the only variables Env is asked for.
+	AllowEnv []string
 }
 
 // Vet parses and checks one config file, then lints the effective policy
@@ -71,10 +83,15 @@ func Vet(name string, src []byte, opts ...Options) *Result {
 		opt = opts[0]
 	}
 	r, doc := vet(name, src, opt)
+	lintsRan := true
 	if r.OK() {
 		p := lower.Lower(doc.Root, lowerOptions(opt))
 		r.add(lint(doc, p))
+	} else {
+		// One round of fixes: lint whatever the errors leave known.
+		lintsRan, r.Note = r.lintDespiteErrors(doc, opt)
 	}
+	r.suppress(lintsRan)
 	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 	return r
 }
@@ -84,24 +101,6 @@ func lowerOptions(opt Options) lower.Options {
 		opt.ReadFile = readSmallFile
 	}
 	return lower.Options{Home: opt.Home, ReadFile: opt.ReadFile}
-}
-
-// readSmallFile reads a wrapper script: regular files only, at most 64 KiB
-// (a cliPath may name a large binary).
-func readSmallFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	return io.ReadAll(io.LimitReader(f, 64<<10))
 }
 
 func filter(ds []diag.Diagnostic, disable []string) []diag.Diagnostic {
@@ -133,8 +132,11 @@ func (d *resolved) file(n *json5.Node) string {
 	return ""
 }
 
-// add locates ds in their files and merges them into the sorted list.
+// add locates ds in their files and merges them into the sorted list,
+// with environment values redacted and at most MaxPerKind of each code
+// per file.
 func (r *Result) add(ds []diag.Diagnostic) {
+	r.secrets.redactAll(ds)
 	byName := map[string]*diag.Source{"": r.Source}
 	for _, s := range r.Sources {
 		byName[s.Name] = s
@@ -146,7 +148,7 @@ func (r *Result) add(ds []diag.Diagnostic) {
 		}
 		src.Locate(ds[i : i+1])
 	}
-	r.Diagnostics = diag.Sort(append(r.Diagnostics, ds...))
+	r.Diagnostics = diag.Cap(diag.Sort(append(r.Diagnostics, ds...)), diag.MaxPerKind)
 }
 
 // vet parses, resolves and checks; doc is nil when OpenClaw would stop
@@ -154,11 +156,15 @@ func (r *Result) add(ds []diag.Diagnostic) {
 func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 	r := &Result{Source: diag.NewSource(name, src)}
 	r.Sources = []*diag.Source{r.Source}
-	root, err := json5.Parse(src, json5.Options{})
+	root, err := json5.Parse(src, resolve.ParseOptions)
 	if err != nil {
 		var se *json5.Error
 		if !errors.As(err, &se) {
 			se = &json5.Error{Msg: err.Error()}
+		}
+		if se.Limit {
+			r.add([]diag.Diagnostic{limitDiag(se)})
+			return r, nil
 		}
 		d := diag.Diagnostic{
 			Offset: se.Offset, End: se.Offset, Severity: diag.Error, Code: diag.CodeSyntax,
@@ -175,7 +181,10 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 	if env == nil {
 		env = os.LookupEnv
 	}
-	res := resolve.Resolve(resolve.Doc{Name: name, Src: src, Root: root}, resolve.Options{ReadFile: opt.IncludeFile, Env: env})
+	allowed, why := envPolicy(opt)
+	res := resolve.Resolve(resolve.Doc{Name: name, Src: src, Root: root},
+		resolve.Options{ReadFile: opt.IncludeFile, Env: env, EnvAllowed: allowed, EnvDenied: why})
+	r.secrets = newSecrets(res)
 	doc := &resolved{Root: res.Root, FileOf: res.FileOf}
 	for i, f := range res.Files {
 		doc.Names = append(doc.Names, f.Name)
@@ -185,7 +194,7 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 	}
 	var ds []diag.Diagnostic
 	for _, f := range res.Findings {
-		d := diag.Diagnostic{Offset: f.Offset, End: f.End, Path: f.Path, Code: f.Code, Message: f.Message, Fix: f.Fix}
+		d := diag.Diagnostic{Offset: f.Offset, End: f.End, Path: f.Path, Code: f.Code, Message: f.Message, Fix: f.Fix, More: f.More}
 		if f.File > 0 && f.File < len(doc.Names) {
 			d.File = doc.Names[f.File]
 		}
@@ -199,5 +208,10 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 		return r, nil
 	}
 	r.add(append(ds, check.Check(res.Root, res.FileOf, doc.Names, r.Sources)...))
+	if ov := lower.CheckBudget(res.Root); ov != nil {
+		// No lowering, not even for lints: it would build what is refused.
+		r.add([]diag.Diagnostic{budgetDiag(doc, ov)})
+		return r, nil
+	}
 	return r, doc
 }

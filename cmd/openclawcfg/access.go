@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
 )
 
 func (c *explainCmd) runAccess(e *env) error {
@@ -17,7 +18,6 @@ func (c *explainCmd) runAccess(e *env) error {
 	if c.Format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
 		return enc.Encode(struct {
 			ChannelConfigured bool                 `json:"channelConfigured"`
 			Rows              []compiler.AccessRow `json:"rows"`
@@ -30,13 +30,13 @@ func (c *explainCmd) runAccess(e *env) error {
 			if last != "" {
 				fmt.Fprintln(tw)
 			}
-			fmt.Fprintf(tw, "account %s\n", r.Account)
+			fmt.Fprintf(tw, "account %s\n", diag.Sanitize(r.Account))
 			last = r.Account
 		}
-		fmt.Fprintf(tw, "  %s\t%s\n", r.Topic, r.Verdict)
-		fmt.Fprintf(tw, "  \t  rule: %s\n", r.Rule)
+		fmt.Fprintf(tw, "  %s\t%s\n", diag.Sanitize(r.Topic), diag.Sanitize(r.Verdict))
+		fmt.Fprintf(tw, "  \t  rule: %s\n", diag.Sanitize(r.Rule))
 		if r.Fix != "" {
-			fmt.Fprintf(tw, "  \t  fix: %s\n", r.Fix)
+			fmt.Fprintf(tw, "  \t  fix: %s\n", diag.Sanitize(r.Fix))
 		}
 	}
 	return tw.Flush()

@@ -82,7 +82,6 @@ func (c *decideCmd) Run(e *env) error {
 	out := bufio.NewWriterSize(e.stdout, 1<<16)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	bad := false
 	st := inbound.NewState()
 	for n := 1; ; n++ {

@@ -8,13 +8,17 @@ import (
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/plan"
 )
 
 type explainCmd struct {
-	Path   string `arg:"" optional:"" help:"Config path, e.g. channels.imessage.groupPolicy, accounts.<id>.cliPath, groups.42.requireMention."`
-	Config string `short:"c" placeholder:"FILE" help:"Also show the effective value in each account of this config, with its origin."`
-	Access bool   `help:"With --config: print who can reach the agent, per account, and the rule that decides."`
-	Format string `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
+	Path     string   `arg:"" optional:"" help:"Config path, e.g. channels.imessage.groupPolicy, accounts.<id>.cliPath, groups.42.requireMention."`
+	Config   string   `short:"c" placeholder:"FILE" help:"Also show the effective value in each account of this config, with its origin."`
+	Access   bool     `help:"With --config: print who can reach the agent, per account, and the rule that decides."`
+	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
+	NoEnv    bool     `name:"no-env" help:"With --config: read no environment variable for $${VAR}."`
+	AllowEnv []string `name:"allow-env" placeholder:"NAME,..." help:"With --config: read only these environment variables for $${VAR}."`
 }
 
 func (c *explainCmd) Help() string {
@@ -47,11 +51,11 @@ func (c *explainCmd) Run(e *env) error {
 	}
 	var eff []compiler.Effective
 	if c.Config != "" {
-		p, code := compileFile(e, c.Config)
+		p, r, code := c.compile(e)
 		if p == nil {
 			return exitCode(code)
 		}
-		eff = compiler.EffectiveValues(p, ex.Path)
+		eff = redactEffective(r, compiler.EffectiveValues(p, ex.Path))
 		if eff == nil {
 			eff = []compiler.Effective{}
 		}
@@ -66,9 +70,9 @@ func (c *explainCmd) Run(e *env) error {
 		}
 	}
 	if c.Format == "json" {
+		// HTML escaping on: <, > and & as \u003c, \u003e, \u0026.
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
 		return enc.Encode(struct {
 			*compiler.Explanation
 			Effective []compiler.Effective `json:"effective,omitempty"`
@@ -116,6 +120,7 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 			fmt.Fprintln(w, line)
 		}
 	}
+	// Account ids, values and origin paths come from the config.
 	if eff != nil && len(eff) == 0 {
 		fmt.Fprintf(w, "\n  Effective: not resolved for this path (the plan holds the channel's effective settings, not this one), or no such account\n")
 	}
@@ -128,9 +133,62 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 			} else if strings.HasPrefix(v.Account, "agent ") {
 				scope = v.Account
 			}
-			fmt.Fprintf(w, "  %-20s %s  (%s)\n", scope, v.Value, v.Origin)
+			fmt.Fprintf(w, "  %-20s %s  (%s)\n", diag.Sanitize(scope), diag.Sanitize(v.Value), diag.Sanitize(v.Origin))
 		}
 	}
+}
+
+// compile compiles --config for its effective values, with the
+// environment restricted as --no-env/--allow-env say. It prints the
+// findings and returns nil and the exit code when there is no plan.
+func (c *explainCmd) compile(e *env) (*plan.Plan, *compiler.Result, int) {
+	opt, err := envRestrict(compiler.Options{}, c.NoEnv, c.AllowEnv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
+		return nil, nil, exitUsage
+	}
+	src, err := readFile(c.Config)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", diag.Sanitize(readError(err)))
+		return nil, nil, exitUsage
+	}
+	r, p, _, err := compiler.Compile(c.Config, src, "openclawcfg "+version(), opt)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", diag.Sanitize(err.Error()))
+		return nil, nil, exitUsage
+	}
+	if p == nil {
+		diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
+		errs, warns := diag.Count(r.Diagnostics)
+		fmt.Fprintf(e.stderr, "%s in %s\n", summary(errs, warns), diag.Sanitize(c.Config))
+		return nil, nil, exitInvalid
+	}
+	return p, r, exitOK
+}
+
+// redactEffective keeps environment values out of explain's output: a
+// value that came from a variable is shown as the variable and its length
+// (the plan keeps the value, for the runtime).
+func redactEffective(r *compiler.Result, eff []compiler.Effective) []compiler.Effective {
+	for i := range eff {
+		v := &eff[i]
+		refs := r.EnvAt(v.Path)
+		parts := make([]string, len(refs))
+		for j, ref := range refs {
+			parts[j] = fmt.Sprintf("${%s} (from the environment, %d characters)", ref.Name, ref.Len)
+		}
+		switch {
+		case len(refs) > 0 && !strings.HasPrefix(v.Value, "["):
+			v.Value = strings.Join(parts, ", ")
+		case len(refs) > 0:
+			// A list: its other entries are the config's own.
+			v.Value = r.Redact(v.Value) + " with " + strings.Join(parts, ", ")
+		default:
+			v.Value = r.Redact(v.Value)
+		}
+		v.Origin = r.Redact(v.Origin)
+	}
+	return eff
 }
 
 // accountIn returns the concrete account id a path names

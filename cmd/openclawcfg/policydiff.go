@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
 )
 
 // runPolicyDiff compares two configs' effective policies for review in CI.
@@ -32,7 +33,6 @@ func (c *vetCmd) runPolicyDiff(e *env) error {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
 		if err := enc.Encode(struct {
 			Widened bool              `json:"widened"`
 			Changes []compiler.Change `json:"changes"`
@@ -51,10 +51,11 @@ func (c *vetCmd) runPolicyDiff(e *env) error {
 			if ch.Account == "*" {
 				who = "all accounts"
 			}
+			who, what := diag.Sanitize(who), diag.Sanitize(ch.What)
 			if ch.Old == "" {
-				fmt.Fprintf(e.stdout, "%s%s: %s: %s\n", mark, who, ch.What, ch.New)
+				fmt.Fprintf(e.stdout, "%s%s: %s: %s\n", mark, who, what, diag.Sanitize(ch.New))
 			} else {
-				fmt.Fprintf(e.stdout, "%s%s: %s: %s -> %s\n", mark, who, ch.What, ch.Old, ch.New)
+				fmt.Fprintf(e.stdout, "%s%s: %s: %s -> %s\n", mark, who, what, diag.Sanitize(ch.Old), diag.Sanitize(ch.New))
 			}
 		}
 		switch {

@@ -49,6 +49,9 @@ type runCmd struct {
 	ReconcileAfter time.Duration `hidden:"" default:"2m"`
 	RequestTimeout time.Duration `hidden:"" default:"10s"`
 	ReadyTimeout   time.Duration `hidden:"" default:"30s"`
+	// StoreNoSync skips fsync in the store (still safe against kill -9,
+	// not against power loss): for tests and benchmarks.
+	StoreNoSync bool `hidden:"" env:"OPENCLAWCFG_STORE_NOSYNC"`
 	// BackoffBase shortens OpenClaw's 5 s restart backoff in tests;
 	// Liveness the interval of the hung-imsg probe.
 	BackoffBase time.Duration `hidden:"" default:"5s"`
@@ -141,7 +144,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	var durable *store.Store
 	if c.Compat == "" {
-		durable, err = store.Open(dir)
+		durable, err = store.Open(dir, store.Options{NoSync: c.StoreNoSync})
 		if errors.Is(err, store.ErrInUse) {
 			return fmt.Errorf("%v: stop it first ('openclawcfg status --state-dir %s' shows it), or give this run another --state-dir", err, dir)
 		}

@@ -86,7 +86,6 @@ func (c *sendCmd) Run(e *env) error {
 	}
 	if c.DryRun {
 		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
 		for _, r := range reqs {
 			if err := enc.Encode(r); err != nil {
 				return err

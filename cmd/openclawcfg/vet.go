@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,19 +14,55 @@ import (
 )
 
 type vetCmd struct {
-	Paths         []string `arg:"" name:"path" help:"Config files, directories (their *.json5 and *.json files), or - for standard input."`
-	Format        string   `short:"f" enum:"text,json,sarif,github" default:"text" help:"Output format: text (compiler style, on stderr), json, sarif (SARIF 2.1.0 for code scanning) or github (workflow annotations); ${enum}."`
+	Paths         []string `arg:"" name:"path" predictor:"config" help:"Config files; directories (their *.json5 and *.json configs); DIR/... (./... for here) for every directory below too; - for standard input."`
+	Format        string   `short:"f" enum:"text,json,sarif,github" default:"text" help:"Output format: text (compiler style), json, sarif (SARIF 2.1.0 for code scanning) or github (workflow annotations)."`
+	Output        string   `short:"o" name:"output" placeholder:"FILE" predictor:"file" help:"Write the report to FILE (- for standard output) instead of standard error (text) or standard output (the other formats)."`
+	Exclude       []string `sep:"none" placeholder:"GLOB" predictor:"file" help:"Leave out matching files and directories (repeatable): a name at any depth (package.json, *.plan.json, testdata) or a path with / (config/old/*, **/fixtures)."`
+	EnvFile       string   `name:"env-file" placeholder:"FILE" predictor:"file" help:"Substitute $${VAR} from this dotenv file (NAME=VALUE lines), the gateway's environment, instead of this machine's."`
+	EnvVars       []string `sep:"none" name:"env" placeholder:"NAME=VALUE" help:"Set one variable of the gateway's environment (repeatable; NAME alone passes this machine's value); with --env-file, overrides it."`
 	StdinFilename string   `name:"stdin-filename" placeholder:"NAME" help:"File name to use in messages for standard input."`
 	Strict        bool     `help:"Fail (exit 1) on warnings too."`
-	Verbose       bool     `short:"v" help:"List each file checked."`
-	Disable       []string `placeholder:"CODE,..." help:"Silence these warning codes (see README); errors cannot be silenced."`
+	Verbose       bool     `short:"v" help:"List each file with what became of it (checked, checked through the file that includes it, skipped), and the suppressed findings."`
+	Disable       []string `placeholder:"CODE" help:"Silence these warning codes everywhere (see README); errors cannot be silenced."`
 	PolicyDiff    bool     `name:"policy-diff" help:"Compare the effective policies of two configs (OLD NEW); exit 1 when access widened."`
+	NoEnv         bool     `name:"no-env" help:"Read no environment variable: every $${VAR} that env.vars does not define stays unset (for configs from pull requests)."`
+	AllowEnv      []string `name:"allow-env" placeholder:"NAME,..." help:"Read only these environment variables; the others stay unset."`
+}
+
+// envOptions applies --no-env and --allow-env to opt: a config from a pull
+// request must not choose which of the CI runner's variables it reads.
+func (c *vetCmd) envOptions(opt compiler.Options) (compiler.Options, error) {
+	return envRestrict(opt, c.NoEnv, c.AllowEnv)
+}
+
+func envRestrict(opt compiler.Options, noEnv bool, allow []string) (compiler.Options, error) {
+	if noEnv && allow != nil {
+		return opt, fmt.Errorf("--no-env and --allow-env exclude each other")
+	}
+	opt.NoEnv = noEnv
+	if allow != nil {
+		opt.AllowEnv = append([]string{}, allow...)
+	}
+	return opt, nil
 }
 
 func (c *vetCmd) Help() string {
-	return `Reads each config as OpenClaw ` + compiler.TargetOpenClaw + ` does (full JSON5) and checks
-channels.imessage and the keys around it. All findings are reported, sorted
-by position. Silent when every file passes.`
+	return `Reads each config as OpenClaw ` + compiler.TargetOpenClaw + ` does (full JSON5, $include, ${VAR})
+and checks channels.imessage and the keys around it. All findings are
+reported, sorted by position. Silent when every file passes.
+
+In a directory, files that are not OpenClaw configs (a compiled plan,
+package.json) are skipped, and a file another one $includes is checked only
+through the file that includes it.
+
+Where output goes: the text report (findings and the summary line) goes to
+standard error, as go vet and cue vet do; json, sarif and github reports go
+to standard output. -o FILE writes any report to FILE, and -o - to standard
+output (vet -o - ./... | less). -v lines and errors reading an input always
+go to standard error.
+
+Suppress one finding with a comment on its line or the line above it:
+// openclawcfg:ignore CODE why it is acceptable`
 }
 
 // input is one file to vet; err is set when it could not be read.
@@ -35,6 +70,10 @@ type input struct {
 	name string
 	src  []byte
 	err  error
+	// walked marks a file found in a directory; skipped then says why it
+	// is not an OpenClaw config, when it is not.
+	walked  bool
+	skipped string
 }
 
 func (c *vetCmd) Run(e *env) error {
@@ -44,67 +83,7 @@ func (c *vetCmd) Run(e *env) error {
 	if c.PolicyDiff {
 		return c.runPolicyDiff(e)
 	}
-	inputs, err := c.collect(e.stdin)
-	if err != nil {
-		return err
-	}
-	results := vetAll(inputs, compiler.Options{Disable: c.Disable})
-
-	var all []diag.Diagnostic
-	sources := map[string]*diag.Source{}
-	report := diag.Report{}
-	unreadable := false
-	failed := 0
-	for i, in := range inputs {
-		if in.err != nil {
-			fmt.Fprintf(e.stderr, "openclawcfg: %s\n", readError(in.err))
-			report.Files = append(report.Files, diag.FileResult{File: in.name, Error: readError(in.err)})
-			unreadable = true
-			continue
-		}
-		r := results[i]
-		for _, s := range r.Sources {
-			sources[s.Name] = s
-		}
-		all = append(all, r.Diagnostics...)
-		errs, warns := diag.Count(r.Diagnostics)
-		if errs > 0 || (c.Strict && warns > 0) {
-			failed++
-		}
-		report.Files = append(report.Files, diag.FileResult{File: in.name, OK: r.OK()})
-		if c.Verbose {
-			errs, warns := diag.Count(r.Diagnostics)
-			fmt.Fprintf(e.stderr, "%s: %s\n", in.name, summary(errs, warns))
-		}
-	}
-	report.Errors, report.Warnings = diag.Count(all)
-	report.Diagnostics = all
-
-	switch c.Format {
-	case "json":
-		if err := diag.WriteJSON(e.stdout, report); err != nil {
-			return err
-		}
-	case "sarif":
-		tool := diag.Tool{Name: "openclawcfg", Version: version(), InformationURI: "https://github.com/openclawcfg/openclawcfg"}
-		if err := diag.WriteSARIF(e.stdout, tool, all, sources); err != nil {
-			return err
-		}
-	case "github":
-		diag.WriteGitHub(e.stdout, all)
-	default:
-		diag.WriteText(e.stderr, all, sources)
-		if failed > 0 {
-			fmt.Fprintf(e.stderr, "%s; %d of %d files failed\n", summary(report.Errors, report.Warnings), failed, len(report.Files))
-		}
-	}
-	switch {
-	case unreadable:
-		return exitCode(exitUsage)
-	case report.Errors > 0, c.Strict && report.Warnings > 0:
-		return exitCode(exitInvalid)
-	}
-	return nil
+	return c.vetFiles(e)
 }
 
 func summary(errs, warns int) string {
@@ -126,58 +105,6 @@ func plural(n int, s string) string {
 		return "1 " + s
 	}
 	return fmt.Sprintf("%d %ss", n, s)
-}
-
-// collect expands the arguments into inputs, in argument order; files of a
-// directory are sorted by name.
-func (c *vetCmd) collect(stdin io.Reader) ([]input, error) {
-	var inputs []input
-	stdinUsed := false
-	for _, p := range c.Paths {
-		if p == "-" {
-			if stdinUsed {
-				return nil, fmt.Errorf("standard input (-) given twice")
-			}
-			stdinUsed = true
-			name := c.StdinFilename
-			if name == "" {
-				name = "<stdin>"
-			}
-			src, err := readLimited(stdin)
-			if err == nil && len(src) > compiler.MaxFileBytes {
-				err = fmt.Errorf("larger than %d MiB; OpenClaw configs are a few KiB, is this the right file?", compiler.MaxFileBytes>>20)
-			}
-			inputs = append(inputs, input{name: name, src: src, err: wrap(name, err)})
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			inputs = append(inputs, input{name: p, err: err})
-			continue
-		}
-		if !fi.IsDir() {
-			inputs = append(inputs, input{name: p})
-			continue
-		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			inputs = append(inputs, input{name: p, err: err})
-			continue
-		}
-		n := len(inputs)
-		for _, de := range entries {
-			if ext := filepath.Ext(de.Name()); !de.IsDir() && (ext == ".json5" || ext == ".json") {
-				inputs = append(inputs, input{name: filepath.Join(p, de.Name())})
-			}
-		}
-		if len(inputs) == n {
-			inputs = append(inputs, input{name: p, err: fmt.Errorf("%s: no *.json5 or *.json files in directory", p)})
-		}
-	}
-	if c.StdinFilename != "" && !stdinUsed {
-		return nil, fmt.Errorf("--stdin-filename needs - among the paths")
-	}
-	return inputs, nil
 }
 
 // checkCodes refuses --disable values that name no warning, so a typo
@@ -256,23 +183,23 @@ func vetOne(in *input, res **compiler.Result, opt compiler.Options) {
 	if in.err == nil && in.src == nil {
 		in.src, in.err = readFile(in.name)
 	}
+	if in.err == nil && in.walked {
+		if ok, why := compiler.Classify(in.src); !ok {
+			in.skipped = why
+			return
+		}
+	}
 	if in.err == nil {
 		*res = compiler.Vet(in.name, in.src, opt)
 	}
 }
 
 func readFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
+	// Regular files only, checked before the open and opened
+	// non-blocking: a FIFO or a device named here never hangs vet.
+	src, err := compiler.ReadConfigFile(name)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory", name)
-	}
-	src, err := readLimited(f)
-	if err != nil {
-		return nil, wrap(name, err)
 	}
 	if len(src) > compiler.MaxFileBytes {
 		return nil, fmt.Errorf("%s: larger than %d MiB; OpenClaw configs are a few KiB, is this the right file?", name, compiler.MaxFileBytes>>20)

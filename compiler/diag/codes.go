@@ -20,6 +20,7 @@ const (
 	CodeBinding        = "binding"         // a binding OpenClaw rejects for imessage
 	CodeInclude        = "include"         // an $include OpenClaw cannot follow
 	CodeEnvVars        = "env-vars"        // env.vars values OpenClaw fails on
+	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 
 	// Warnings.
 	CodeDuplicateKey   = "duplicate-key"   // OpenClaw keeps the last value silently
@@ -66,6 +67,8 @@ var rules = []Rule{
 	{CodeBinding, "Binding OpenClaw rejects for the imessage channel.", false},
 	{CodeInclude, "An $include OpenClaw cannot follow (missing, outside the config directory, cyclic, too deep, not JSON5).", false},
 	{CodeEnvVars, "env.vars values OpenClaw fails on (numbers, booleans, objects).", false},
+	{CodeLimit, "The input is past one of openclawcfg's resource limits (values, entries of a list or object, expanded size), or this entry stands for findings left out of the list.", false},
+	{CodeIgnore, "An openclawcfg:ignore comment that is malformed, names no warning, or suppresses nothing.", false},
 	{CodeDuplicateKey, "Duplicate key: OpenClaw silently keeps the last value.", true},
 	{CodeProtoKey, "__proto__ key: OpenClaw's parser drops it.", true},
 	{CodeShadowedPolicy, "Top-level policy hidden in accounts by OpenClaw's per-account default.", true},

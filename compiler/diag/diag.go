@@ -59,6 +59,23 @@ type Diagnostic struct {
 	DidYouMean string `json:"didYouMean,omitempty"`
 	// Fix says how to repair the value, when we know.
 	Fix string `json:"fix,omitempty"`
+	// EndLine and EndColumn locate End (filled by Source.LocateEnds).
+	EndLine   int `json:"endLine,omitempty"`
+	EndColumn int `json:"endColumn,omitempty"`
+	// Edit is the replacement that applies Fix, when it is mechanical
+	// (a did-you-mean, a value to wrap in [ ]); SARIF carries it as a fix.
+	Edit *Edit `json:"edit,omitempty"`
+	// More is set on the entry that stands for findings left out of the
+	// list (see Cap): the number of findings it stands for. It is not a
+	// finding itself; Count counts the findings it stands for.
+	More int `json:"more,omitempty"`
+}
+
+// Edit replaces the bytes [Offset, End) of the diagnostic's file by Text.
+type Edit struct {
+	Offset int    `json:"offset"`
+	End    int    `json:"endOffset"`
+	Text   string `json:"text"`
 }
 
 // Source maps byte offsets of one file to lines and columns.
@@ -66,7 +83,15 @@ type Source struct {
 	Name  string
 	Text  []byte
 	lines []int // byte offset of each line start; built on first use
+	// marks[k] is the code-point count of Text[:markAt[k]], where markAt[k]
+	// is the first character boundary at or before k*markStep: a column
+	// costs at most markStep bytes of counting, however long its line.
+	marks  []int
+	markAt []int
 }
+
+// markStep is the spacing of the code-point marks.
+const markStep = 512
 
 // NewSource returns a Source for text.
 func NewSource(name string, text []byte) *Source { return &Source{Name: name, Text: text} }
@@ -87,6 +112,29 @@ func (s *Source) index() {
 			s.lines = append(s.lines, i+1)
 		}
 	}
+	// Counting from a byte that is not a UTF-8 continuation byte gives the
+	// same count as counting from the start of the text: no sequence runs
+	// across such a byte.
+	n, at := 0, 0
+	for k := 0; k*markStep <= len(s.Text); k++ {
+		next := k * markStep
+		for next > at && next < len(s.Text) && !utf8.RuneStart(s.Text[next]) {
+			next--
+		}
+		n += utf8.RuneCount(s.Text[at:next])
+		at = next
+		s.marks = append(s.marks, n)
+		s.markAt = append(s.markAt, at)
+	}
+}
+
+// runesBefore is utf8.RuneCount(s.Text[:offset]) in O(markStep).
+func (s *Source) runesBefore(offset int) int {
+	k := offset / markStep
+	for k > 0 && s.markAt[k] > offset {
+		k--
+	}
+	return s.marks[k] + utf8.RuneCount(s.Text[s.markAt[k]:offset])
 }
 
 // Position returns the 1-based line and code-point column of offset.
@@ -97,22 +145,45 @@ func (s *Source) Position(offset int) (line, col int) {
 	if !found {
 		i--
 	}
-	return i + 1, utf8.RuneCount(s.Text[s.lines[i]:offset]) + 1
+	// A line starts after '\n' or '\r' (ASCII): the difference of the two
+	// counts is the count of the line's bytes before offset.
+	return i + 1, s.runesBefore(offset) - s.runesBefore(s.lines[i]) + 1
 }
 
-// LineText returns line n (1-based) without its terminator.
-func (s *Source) LineText(n int) string {
+// lineBounds returns the byte range of line n (1-based) without its
+// terminator.
+func (s *Source) lineBounds(n int) (start, end int, ok bool) {
 	s.index()
 	if n < 1 || n > len(s.lines) {
-		return ""
+		return 0, 0, false
 	}
-	start := s.lines[n-1]
-	end := len(s.Text)
+	start = s.lines[n-1]
+	end = len(s.Text)
 	if n < len(s.lines) {
 		end = s.lines[n]
 	}
 	for end > start && (s.Text[end-1] == '\n' || s.Text[end-1] == '\r') {
 		end--
+	}
+	return start, end, true
+}
+
+// LineTextMax is LineText for a line of at most max bytes; for a longer
+// one it returns false without copying it (a minified config is one line
+// of megabytes, and findings on it are many).
+func (s *Source) LineTextMax(n, max int) (string, bool) {
+	start, end, ok := s.lineBounds(n)
+	if !ok || end-start > max {
+		return "", false
+	}
+	return string(s.Text[start:end]), true
+}
+
+// LineText returns line n (1-based) without its terminator.
+func (s *Source) LineText(n int) string {
+	start, end, ok := s.lineBounds(n)
+	if !ok {
+		return ""
 	}
 	return string(s.Text[start:end])
 }
@@ -145,10 +216,14 @@ func Sort(ds []Diagnostic) []Diagnostic {
 // Count returns the number of errors and warnings.
 func Count(ds []Diagnostic) (errs, warns int) {
 	for _, d := range ds {
+		n := 1
+		if d.More > 0 {
+			n = d.More
+		}
 		if d.Severity == Error {
-			errs++
+			errs += n
 		} else {
-			warns++
+			warns += n
 		}
 	}
 	return errs, warns

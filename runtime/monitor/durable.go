@@ -518,11 +518,6 @@ func (lt *lifetime) reconcileLoop(every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if lt.du.replaced() {
-			lt.m.log.Warn("imessage: chat.db was replaced under its path while imsg had it open (imsg keeps reading the old file): restarting imsg")
-			lt.endWith(&Failure{Class: ClassCrashed, Message: "chat.db was replaced under its path; imsg is restarted to read the new file"})
-			return
-		}
 		lt.reconcile(r, every)
 	}
 }
@@ -657,6 +652,29 @@ func (lt *lifetime) recentRows() ([]histRow, int64, error) {
 		}
 	}
 	return out, newest, nil
+}
+
+// DBCheckInterval is how often the runtime checks that chat.db is still
+// the file imsg opened (a stat).
+var DBCheckInterval = 2 * time.Second
+
+// watchDB restarts imsg when chat.db is replaced under its path: imsg 0.9
+// keeps reading the old file and would go deaf.
+func (lt *lifetime) watchDB() {
+	t := time.NewTicker(DBCheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-lt.ctx.Done():
+			return
+		case <-t.C:
+		}
+		if lt.du.replaced() {
+			lt.m.log.Warn("imessage: chat.db was replaced under its path while imsg had it open (imsg keeps reading the old file): restarting imsg")
+			lt.endWith(&Failure{Class: ClassCrashed, Message: "chat.db was replaced under its path; imsg is restarted to read the new file"})
+			return
+		}
+	}
 }
 
 // replaced reports whether the local chat.db at the path is no longer

@@ -205,8 +205,9 @@ func (m *Monitor) Run(ctx context.Context) error {
 		if every <= 0 {
 			every = ReconcileInterval
 		}
-		lt.wg.Add(2)
+		lt.wg.Add(3)
 		go func() { defer lt.wg.Done(); lt.reconcileLoop(every) }()
+		go func() { defer lt.wg.Done(); lt.watchDB() }()
 		go func() { defer lt.wg.Done(); lt.ob.pump(lt.ctx, OutboxInterval) }()
 	}
 	hung := make(chan error, 1)

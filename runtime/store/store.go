@@ -33,9 +33,18 @@ type Store struct {
 // ErrInUse means another process holds the state dir's store.
 var ErrInUse = errors.New("another openclawcfg run is using this state dir")
 
+// Options tune the store.
+type Options struct {
+	// NoSync skips fsync: every transaction is still atomic against a
+	// killed process (kill -9 leaves the old or the new state, the page
+	// cache keeps what was written), but not against a power loss or a
+	// kernel crash. For tests and benchmarks on throwaway machines.
+	NoSync bool
+}
+
 // Open opens (creating) the store in dir, owner-only. It fails with
 // ErrInUse within a second when another process has it open.
-func Open(dir string) (*Store, error) {
+func Open(dir string, opts ...Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -48,6 +57,9 @@ func Open(dir string) (*Store, error) {
 	}
 	// A lone writer (one chat's worker) should not wait 10 ms for company.
 	db.MaxBatchDelay = 2 * time.Millisecond
+	for _, o := range opts {
+		db.NoSync = db.NoSync || o.NoSync
+	}
 	return &Store{db: db}, nil
 }
 
@@ -446,7 +458,13 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 			attempts = int(v[1])
 		}
 	}
-	if err := rows.Put(u64(r.ID), rowValue(stateClaimed, byte(min(attempts, 255)), r.GUID)); err != nil {
+	state := stateClaimed
+	if res == Redelivery {
+		// Its handler ran before: a crash before it runs again must
+		// still redeliver it marked.
+		state = stateStarted
+	}
+	if err := rows.Put(u64(r.ID), rowValue(state, byte(min(attempts, 255)), r.GUID)); err != nil {
 		return Claimed{}, err
 	}
 	if r.GUID != "" {

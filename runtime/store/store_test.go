@@ -68,6 +68,14 @@ func TestRedelivery(t *testing.T) {
 	if got != Redelivery {
 		t.Fatalf("after a restart: %v, want Redelivery", got)
 	}
+	// Redelivered, then the process dies again before the handler runs:
+	// still a redelivery.
+	s.Close()
+	s = open(t, dir)
+	a = s.Account("work")
+	if got, _, _ := a.Claim(5, "g5", nil); got != Redelivery {
+		t.Fatalf("a redelivered row after a second crash: %v, want Redelivery", got)
+	}
 	// Claimed but its handler never started: nothing was done, it is new.
 	if got, _, _ := a.Claim(6, "g6", func(r int64) bool { return live[r] }); got != New {
 		t.Fatalf("an unstarted row after a restart: %v, want New", got)

@@ -38,7 +38,17 @@ type checker struct {
 	// (an earlier duplicate); found counts what it would have reported.
 	quiet bool
 	found []diag.Diagnostic
+	// kinds counts the findings of each file and code; past
+	// diag.MaxPerKind they are only counted, on the entry in more (a
+	// million unknown keys cost a counter, not a million messages).
+	// scratch takes what was not kept, so last() stays valid.
+	kinds   map[kindKey]int
+	more    map[kindKey]int // index in diags of the entry with More
+	scratch diag.Diagnostic
+	dropped bool
 }
+
+type kindKey struct{ file, code string }
 
 // where names an offset of n's file as "line L, column C" (with the file
 // name when it is an included file).
@@ -68,11 +78,43 @@ func (c *checker) push(seg string) { c.path = append(c.path, seg) }
 func (c *checker) pop()            { c.path = c.path[:len(c.path)-1] }
 
 func (c *checker) add(d diag.Diagnostic) {
+	c.dropped = false
 	if c.quiet {
+		if len(c.found) > 0 {
+			// Probes report only their first finding.
+			c.scratch, c.dropped = d, true
+			return
+		}
 		c.found = append(c.found, d)
 		return
 	}
+	k := kindKey{d.File, d.Code}
+	if c.kinds == nil {
+		c.kinds, c.more = map[kindKey]int{}, map[kindKey]int{}
+	}
+	if c.kinds[k]++; c.kinds[k] > diag.MaxPerKind {
+		if i, ok := c.more[k]; ok {
+			c.diags[i].More++
+		} else {
+			c.more[k] = len(c.diags)
+			d.More = 1
+			c.diags = append(c.diags, d)
+		}
+		c.scratch, c.dropped = d, true
+		return
+	}
 	c.diags = append(c.diags, d)
+}
+
+// saturated reports whether d's kind has reached its cap, and then counts
+// d as add would: callers whose messages are costly (a did-you-mean over
+// the schema) ask first, so a million unknown keys cost a million counts.
+func (c *checker) saturated(d diag.Diagnostic) bool {
+	if c.quiet || c.kinds[kindKey{d.File, d.Code}] < diag.MaxPerKind {
+		return false
+	}
+	c.add(d)
+	return true
 }
 
 // errorAt reports an error about value n at the current path.
@@ -82,6 +124,9 @@ func (c *checker) errorAt(n *json5.Node, code, msg string) *diag.Diagnostic {
 }
 
 func (c *checker) last() *diag.Diagnostic {
+	if c.dropped {
+		return &c.scratch
+	}
 	if c.quiet {
 		return &c.found[len(c.found)-1]
 	}
@@ -172,6 +217,13 @@ func (c *checker) typeOK(n *json5.Node, s *spec.Node) bool {
 			d.Fix = "write the number without quotes"
 		}
 	}
+	if s.Types == spec.TArray && (n.Kind == json5.String || n.Kind == json5.Number) && (s.Elem == nil || typeFits(n, s.Elem)) {
+		// allowFrom: "+15551234567" is one value where a list is expected.
+		d.Fix = "wrap it in [ ] to make a list of one"
+		if d.Edit = c.wrapInList(n); d.Edit != nil {
+			d.Fix = "wrap it in [ ]: " + d.Edit.Text
+		}
+	}
 	return false
 }
 
@@ -206,6 +258,7 @@ func (c *checker) enumError(n *json5.Node, allowed []string) {
 		d.DidYouMean = m
 		d.Message += fmt.Sprintf("; did you mean %q?", m)
 		d.Fix = fmt.Sprintf("write %q", m)
+		d.Edit = c.replaceString(n, m)
 	}
 }
 
@@ -283,6 +336,12 @@ func (c *checker) protoKey(m *json5.Member) {
 }
 
 func (c *checker) duplicate(obj *json5.Node, m *json5.Member, s *spec.Node, winner int) {
+	c.push(m.Key)
+	full := c.saturated(diag.Diagnostic{File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeDuplicateKey})
+	c.pop()
+	if full {
+		return // counted; no probe, no message
+	}
 	// Probe the ignored value: a duplicate hiding an invalid block is the
 	// dangerous case, because the user may be reading the wrong one.
 	saved, savedFound := c.quiet, c.found

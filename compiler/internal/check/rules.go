@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,11 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 				if strings.ContainsAny(openclaw.TrimJS(n.Str), " \t") && !strings.ContainsAny(n.Str, ";&|`$<>\"'") {
 					d.Message += " (it contains a space: cliPath names only the program, and OpenClaw adds the rpc argument itself)"
 				}
+				if unset := c.unsetRefs(n); len(unset) > 0 {
+					msg, fix := unsetMessage(unset)
+					d.Message = "must be a safe executable name or path: " + msg
+					d.Fix = fix
+				}
 			}
 		}
 	case "remoteHost":
@@ -30,6 +36,11 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 			if p := openclaw.RemoteHostProblem(n.Str); p != "" {
 				d := c.errorAt(n, diag.CodeRemoteHost, "must be an SSH host or user@host with no spaces or options: "+describe(n)+" "+p)
 				d.Fix = remoteHostFix(n.Str)
+				if unset := c.unsetRefs(n); len(unset) > 0 {
+					msg, fix := unsetMessage(unset)
+					d.Message = "must be an SSH host or user@host: " + msg
+					d.Fix = fix
+				}
 			}
 		}
 	case "rootPattern":
@@ -202,6 +213,9 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	} else {
 		d.Message = fmt.Sprintf("unknown key %q %s", m.Key, where)
 	}
+	if c.saturated(d) {
+		return
+	}
 	names := make([]string, len(s.Fields))
 	for i, f := range s.Fields {
 		names[i] = f.Name
@@ -213,14 +227,22 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 		d.Message += fmt.Sprintf("; did you mean %q?", d.DidYouMean)
 		if d.Fix == "" {
 			d.Fix = fmt.Sprintf("rename it to %q", d.DidYouMean)
+			d.Edit = c.renameKey(m, d.DidYouMean)
 		}
 	} else if elsewhere := validUnder(m.Key); len(elsewhere) > 0 {
 		d.Message += "; it is valid under " + strings.Join(elsewhere, " and ")
 		d.Fix = "move it to " + elsewhere[0]
 	}
-	if d.DidYouMean == "" && d.Fix == "" && len(names) > 0 && len(names) <= 12 {
-		d.Allowed = names
-		d.Message += "; allowed keys: " + strings.Join(names, ", ")
+	if d.DidYouMean == "" && d.Fix == "" && len(names) > 0 {
+		// No close match: say what this object takes, and where to read
+		// about each key.
+		d.Allowed = slices.Sorted(slices.Values(names))
+		d.Message += "; valid keys here: " + strings.Join(d.Allowed, ", ")
+		at := parent
+		if at == "" {
+			at = "."
+		}
+		d.Fix = "run `openclawcfg explain " + at + "` for what each key means"
 	}
 	c.add(d)
 }

@@ -9,11 +9,15 @@ import (
 )
 
 // closest returns the candidate nearest to s when it is close enough to be
-// a plausible typo (case differences count as nearly nothing), or "".
+// a plausible typo (case differences count as nearly nothing), or "". A
+// swap of two neighbouring characters is one edit ("opne" is "open"), and
+// s may be the start of exactly one longer candidate ("groupAllow" is
+// "groupAllowFrom").
 func closest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
+	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		d := distance(strings.ToLower(s), strings.ToLower(c))
+		d := distance(ls, strings.ToLower(c))
 		if d == 0 && s != c {
 			return c
 		}
@@ -25,11 +29,27 @@ func closest(s string, candidates []string) string {
 	if bestD <= limit && bestD > 0 {
 		return best
 	}
-	return ""
+	if len(s) < 4 {
+		return ""
+	}
+	found := ""
+	for _, c := range candidates {
+		if len(c) > len(s) && strings.HasPrefix(strings.ToLower(c), ls) {
+			if found != "" {
+				return "" // the start of several keys: no single guess
+			}
+			found = c
+		}
+	}
+	return found
 }
 
-// distance is the Levenshtein distance over bytes.
+// distance is the optimal string alignment distance over bytes:
+// Levenshtein's insertions, deletions and substitutions, plus the
+// transposition of two adjacent bytes, each costing one.
 func distance(a, b string) int {
+	// Three rows: the one before the previous is needed for swaps.
+	pp := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -43,8 +63,11 @@ func distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		pp, prev, cur = prev, cur, pp
 	}
 	return prev[len(b)]
 }

@@ -116,6 +116,9 @@ type Error struct {
 	// HasOpened says whether it is set.
 	Opened    int
 	HasOpened bool
+	// Limit is set when the input is well-formed as far as it was read
+	// but exceeds Options.MaxNodes or Options.MaxEntries.
+	Limit bool
 }
 
 func (e *Error) Error() string {
@@ -126,6 +129,13 @@ func (e *Error) Error() string {
 type Options struct {
 	MaxDepth int // 0 means DefaultMaxDepth (200)
 	MaxBytes int // 0 means DefaultMaxBytes (8 << 20); at most math.MaxInt32
+	// MaxNodes bounds the values of the document (containers, and every
+	// element and member value); 0 means no bound. Parsing stops at the
+	// first value past it, so memory stays proportional to the bound.
+	MaxNodes int
+	// MaxEntries bounds the elements of one array and the members of one
+	// object (duplicates included); 0 means no bound.
+	MaxEntries int
 }
 
 // Default limits. npm json5 has none; these keep hostile input cheap.
@@ -153,7 +163,7 @@ func Parse(src []byte, opt Options) (*Node, error) {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	n, err := parse(src, maxDepth)
+	n, err := parse(src, limits{maxDepth: maxDepth, maxNodes: opt.MaxNodes, maxEntries: opt.MaxEntries})
 	if err != nil {
 		return nil, err
 	}

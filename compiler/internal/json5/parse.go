@@ -18,9 +18,9 @@ import (
 // exact-size results: one []Node, one []Member, one []*Node and one string
 // holding every decoded string and key, whatever the input.
 type parser struct {
-	src      []byte
-	pos      int
-	maxDepth int
+	src []byte
+	pos int
+	limits
 
 	nodes   []snode   // every value in creation order; nodes[0] is the root
 	stack   []frame   // open containers, innermost last
@@ -55,14 +55,17 @@ type frame struct {
 
 type span struct{ node, off, n int32 }
 
+// limits are Options' bounds; 0 means none for nodes and entries.
+type limits struct{ maxDepth, maxNodes, maxEntries int }
+
 var parserPool = sync.Pool{New: func() any { return new(parser) }}
 
 // maxPooledNodes bounds the scratch a pooled parser keeps after a big input.
 const maxPooledNodes = 1 << 16
 
-func parse(src []byte, maxDepth int) (*Node, *Error) {
+func parse(src []byte, lim limits) (*Node, *Error) {
 	p := parserPool.Get().(*parser)
-	p.src, p.pos, p.maxDepth = src, 0, maxDepth
+	p.src, p.pos, p.limits = src, 0, lim
 	root, err := p.parse()
 	p.src = nil
 	if cap(p.nodes) > maxPooledNodes || cap(p.text) > maxPooledNodes*8 {
@@ -88,6 +91,24 @@ func (p *parser) push(node int) *Error {
 		base = len(p.pendE)
 	}
 	p.stack = append(p.stack, frame{node: int32(node), base: int32(base)})
+	return nil
+}
+
+// bounded checks the child just read (its member or element starting at
+// at) against MaxNodes, and its open container (whose children so far are
+// pend[base:n]) against MaxEntries. f.base stays valid while the value is
+// read: nothing is pushed meanwhile.
+func (p *parser) bounded(base int32, n, at int) *Error {
+	if p.maxNodes > 0 && len(p.nodes) > p.maxNodes {
+		return &Error{Offset: at, Limit: true, Msg: fmt.Sprintf("more than %d values", p.maxNodes)}
+	}
+	if p.maxEntries > 0 && n-int(base) >= p.maxEntries {
+		what := "items in one list"
+		if p.nodes[p.stack[len(p.stack)-1].node].kind == Object {
+			what = "keys in one object"
+		}
+		return &Error{Offset: at, Limit: true, Msg: fmt.Sprintf("more than %d %s", p.maxEntries, what)}
+	}
 	return nil
 }
 
@@ -212,6 +233,9 @@ func (p *parser) parse() (*Node, *Error) {
 			if err := p.value("in object"); err != nil {
 				return nil, err
 			}
+			if err := p.bounded(f.base, len(p.pendM), ks); err != nil {
+				return nil, err
+			}
 			p.pendM = append(p.pendM, pmember{
 				ks: int32(ks), ke: int32(ke),
 				koff: int32(koff), klen: int32(klen),
@@ -235,6 +259,9 @@ func (p *parser) parse() (*Node, *Error) {
 				continue
 			}
 			if err := p.value("in array"); err != nil {
+				return nil, err
+			}
+			if err := p.bounded(f.base, len(p.pendE), int(p.nodes[len(p.nodes)-1].start)); err != nil {
 				return nil, err
 			}
 			p.pendE = append(p.pendE, int32(len(p.nodes)-1))

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/safefile"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
@@ -26,7 +27,7 @@ type Options struct {
 	// config load with the gateway's HOME). Empty means $HOME.
 	Home string
 	// ReadFile reads the cliPath wrapper for remoteHost detection; nil
-	// means os.ReadFile.
+	// reads at most 64 KiB of a regular file (never blocking on a FIFO).
 	ReadFile func(string) ([]byte, error)
 }
 
@@ -162,7 +163,7 @@ func newLowering(root *json5.Node, opt Options, schemaDefaults bool) *lowering {
 		opt.Home, _ = os.UserHomeDir()
 	}
 	if opt.ReadFile == nil {
-		opt.ReadFile = os.ReadFile
+		opt.ReadFile = func(name string) ([]byte, error) { return safefile.Read(name, 64<<10) }
 	}
 	l := &lowering{opt: opt, schemaDefaults: schemaDefaults}
 	l.cfg, _ = ToValue(root).(obj)
@@ -663,7 +664,9 @@ func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.Remot
 			line = line[:i]
 		}
 		if t := strings.TrimSpace(line); strings.HasPrefix(t, "#") {
-			r.WrapperNotes = append(r.WrapperNotes, "the host "+strconv.Quote(host)+" was detected from a comment line ("+strconv.Quote(t)+"), as OpenClaw's regex does; set remoteHost explicitly")
+			// Only what was detected is quoted, never the line: the
+			// wrapper may hold anything, and notes reach logs and plans.
+			r.WrapperNotes = append(r.WrapperNotes, "the host "+strconv.Quote(host)+" was detected from a comment line (line "+strconv.Itoa(strings.Count(text[:at], "\n")+1)+" of the wrapper), as OpenClaw's regex does; set remoteHost explicitly")
 		} else if wrapperRE().jump.MatchString(" "+t+" ") || strings.Contains(t, "ProxyJump") {
 			r.WrapperNotes = append(r.WrapperNotes, "with ProxyJump the detected host "+strconv.Quote(host)+" may be the jump host, not the Mac")
 		}
@@ -1011,6 +1014,8 @@ func lowerAgents(cfg obj) []plan.Agent {
 		list = []any{obj{"id": "main"}}
 	}
 	global := cfg.obj("messages").obj("groupChat")
+	// Agents that fall back to the global patterns share one compilation.
+	var globalMentions *plan.Mentions
 	var out []plan.Agent
 	for i, v := range list {
 		e, _ := v.(obj)
@@ -1032,7 +1037,15 @@ func lowerAgents(cfg obj) []plan.Agent {
 		default:
 			pats = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: "derived", Path: strings.TrimPrefix(base+".identity", "."), Note: "from the agent's identity name and emoji"}}
 		}
-		a.Mentions = plan.NewMentions(pats)
+		if pats.Origin.Kind == "fallback" {
+			if globalMentions == nil {
+				m := plan.NewMentions(pats)
+				globalMentions = &m
+			}
+			a.Mentions = *globalMentions
+		} else {
+			a.Mentions = plan.NewMentions(pats)
+		}
 		if idn := e.obj("identity"); idn != nil {
 			a.Identity = map[string]string{}
 			for _, k := range []string{"name", "emoji"} {

@@ -2,8 +2,10 @@ package resolve
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 )
@@ -101,10 +103,8 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 	var overlay map[string]string
 	for _, v := range configEnvVars(root) {
 		// applyConfigEnvVars: a variable already set to a non-blank value wins.
-		if r.opt.Env != nil {
-			if cur, ok := r.opt.Env(v.key); ok && jsTrim(cur) != "" {
-				continue
-			}
+		if cur, ok, _ := r.env(v.key); ok && jsTrim(cur) != "" {
+			continue
 		}
 		var s string
 		switch v.value.Kind {
@@ -147,18 +147,32 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 }
 
 type substituter struct {
-	r       *resolver
-	overlay map[string]string
+	r        *resolver
+	overlay  map[string]string
+	inserted int // bytes inserted so far
 }
 
-func (s *substituter) lookup(name string) (string, bool) {
+// lookup finds name in env.vars (the overlay), then in Options.Env;
+// fromEnv says the value came from Options.Env, denied that Options.EnvAllowed
+// refused to read it (it is then unset).
+func (s *substituter) lookup(name string) (val string, ok, fromEnv, denied bool) {
 	if v, ok := s.overlay[name]; ok {
-		return v, true
+		return v, true, false, false
 	}
-	if s.r.opt.Env != nil {
-		return s.r.opt.Env(name)
+	val, ok, denied = s.r.env(name)
+	return val, ok, ok, denied
+}
+
+// env reads a variable of Options.Env, unless Options.EnvAllowed refuses it.
+func (r *resolver) env(name string) (val string, ok, denied bool) {
+	if r.opt.Env == nil {
+		return "", false, false
 	}
-	return "", false
+	if r.opt.EnvAllowed != nil && !r.opt.EnvAllowed(name) {
+		return "", false, true
+	}
+	val, ok = r.opt.Env(name)
+	return val, ok, false
 }
 
 // any is substituteAny: strings are substituted, arrays element by element,
@@ -171,12 +185,18 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 		if !strings.Contains(n.Str, "${") {
 			return n
 		}
-		out, changed := s.str(n)
+		out, changed, vars := s.str(n)
 		if !changed {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.String, Start: n.Start, End: n.End, Str: out}
 		r.setFile(nn, r.fileOf(n))
+		if len(vars) > 0 {
+			if r.res.Subst == nil {
+				r.res.Subst = make(map[*json5.Node]*Subst)
+			}
+			r.res.Subst[nn] = &Subst{Raw: n.Str, Env: vars}
+		}
 		return nn
 	case json5.Array:
 		var out []*json5.Node
@@ -225,10 +245,16 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 // str is substituteString: ${NAME} becomes the variable's value, $${NAME}
 // becomes a literal ${NAME}, anything else stays. A variable that is unset or
 // empty stays as written and gets a warning (the onMissing callback).
-func (s *substituter) str(n *json5.Node) (string, bool) {
+//
+// vars lists the variables whose values came from Options.Env, once each.
+// Past MaxEnvBytes inserted in the whole document it fails the resolution.
+func (s *substituter) str(n *json5.Node) (out string, changed bool, vars []EnvRef) {
+	if s.r.failed {
+		return n.Str, false, nil
+	}
 	v := n.Str
 	var b strings.Builder
-	changed := false
+	var warned map[string]bool
 	last := 0 // v[last:i] not yet copied
 	for i := 0; i < len(v); i++ {
 		if v[i] != '$' {
@@ -243,15 +269,37 @@ func (s *substituter) str(n *json5.Node) (string, bool) {
 			b.WriteString("}")
 			changed = true
 		case tokenSubstitution:
-			val, ok := s.lookup(name)
+			val, ok, fromEnv, denied := s.lookup(name)
 			if !ok || val == "" {
-				s.missing(n, name, ok)
+				// One warning per variable and string: more would be
+				// identical (and sorted away).
+				if !warned[name] {
+					if warned == nil {
+						warned = map[string]bool{}
+					}
+					warned[name] = true
+					if denied {
+						s.denied(n, name)
+					} else {
+						s.missing(n, name, ok)
+					}
+				}
 				i = end
 				continue // left as written: v[last:] still covers it
+			}
+			if s.inserted += len(val); s.inserted > MaxEnvBytes {
+				s.tooLarge(n, name)
+				return n.Str, false, nil
 			}
 			b.WriteString(v[last:i])
 			b.WriteString(val)
 			changed = true
+			if fromEnv {
+				s.r.res.Env = append(s.r.res.Env, EnvUse{Name: name, Value: val, Path: s.r.pathString()})
+				if !slices.ContainsFunc(vars, func(e EnvRef) bool { return e.Name == name }) {
+					vars = append(vars, EnvRef{Name: name, Len: utf16Len(val), Value: val})
+				}
+			}
 		default:
 			continue
 		}
@@ -259,22 +307,49 @@ func (s *substituter) str(n *json5.Node) (string, bool) {
 		last = end + 1
 	}
 	if !changed {
-		return v, false
+		return v, false, nil
 	}
 	b.WriteString(v[last:])
-	return b.String(), true
+	return b.String(), true, vars
+}
+
+// tooLarge fails the resolution: substitution inserted more than
+// MaxEnvBytes.
+func (s *substituter) tooLarge(n *json5.Node, name string) {
+	r := s.r
+	r.fail(Finding{
+		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Code: CodeLimit,
+		Message: fmt.Sprintf("${VAR} substitution inserts more than %d MiB into the config by this ${%s}, past openclawcfg's limit (each reference counts)", MaxEnvBytes>>20, name),
+		Fix:     "reference long variables once, or shorten them; openclawcfg refuses configs that expand this much",
+	})
+}
+
+// denied warns about a reference Options.EnvAllowed did not let through.
+func (s *substituter) denied(n *json5.Node, name string) {
+	r := s.r
+	if r.saturated(n, CodeEnv) {
+		return
+	}
+	r.warn(Finding{
+		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: CodeEnv,
+		Message: fmt.Sprintf("environment variable %s was not read (%s), so it is treated as unset and \"${%s}\" is checked as written; OpenClaw will substitute it where it runs", name, r.opt.EnvDenied, name),
+		Fix:     fmt.Sprintf("allow it (--allow-env %s) if the config may read it here", name),
+	})
 }
 
 func (s *substituter) missing(n *json5.Node, name string, empty bool) {
 	r := s.r
+	if r.saturated(n, CodeEnv) {
+		return
+	}
 	what := "is not set"
 	if empty {
 		what = "is set but empty, which OpenClaw treats as unset"
 	}
-	r.res.Findings = append(r.res.Findings, Finding{
+	r.warn(Finding{
 		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: CodeEnv,
 		Message: fmt.Sprintf("environment variable %s %s; OpenClaw leaves \"${%s}\" as written", name, what, name),
-		Fix:     fmt.Sprintf("set %s where OpenClaw runs (or in env.vars), or write $${%s} for a literal \"${%s}\"", name, name, name),
+		Fix:     fmt.Sprintf("set %s where OpenClaw runs (or in env.vars; vet sees the gateway's environment with --env-file FILE or --env %s=VALUE), or write $${%s} for a literal \"${%s}\"", name, name, name, name),
 	})
 }
 
@@ -453,4 +528,13 @@ func isBlockedConfigEnvVar(key string) bool {
 		}
 	}
 	return false
+}
+
+// utf16Len is the length of s as JavaScript counts it.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }

@@ -32,7 +32,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/safefile"
 )
 
 // Doc is one parsed file.
@@ -51,6 +53,9 @@ type Finding struct {
 	Code        string // "include" for include errors, "env" for env findings
 	Message     string // for people: lower-case start, says what and why
 	Fix         string // optional
+	// More is set on the entry that stands for warnings of this code and
+	// file left out (past diag.MaxPerKind): how many it stands for.
+	More int
 }
 
 // Finding codes.
@@ -58,6 +63,7 @@ const (
 	CodeInclude = "include"
 	CodeEnv     = "env"      // an unset ${VAR} (warning)
 	CodeEnvVars = "env-vars" // env.vars OpenClaw fails on (error)
+	CodeLimit   = "limit"    // past one of openclawcfg's resource limits (error)
 )
 
 // Result is the outcome of Resolve.
@@ -73,6 +79,40 @@ type Result struct {
 	// Members keep the key offsets of the file their value came from.
 	FileOf   map[*json5.Node]int
 	Findings []Finding // in the order OpenClaw meets them
+	// Env lists every value substituted from Options.Env, in document
+	// order, so that callers keep them out of what they print.
+	Env []EnvUse
+	// Subst maps each string that received a value from Options.Env to
+	// what it was before substitution.
+	Subst map[*json5.Node]*Subst
+	// warned counts warnings per file and code, for warn's cap.
+	warned map[warnKey]int
+}
+
+// EnvUse is one substitution of a value from Options.Env.
+type EnvUse struct {
+	Name, Value string
+	Path        string // dotted config path of the string it went into
+}
+
+// Subst describes a string that received values from Options.Env.
+type Subst struct {
+	Raw string   // as written, with its ${NAME} references
+	Env []EnvRef // the variables read from Options.Env, once each
+}
+
+// EnvRef names a variable, the length of its value in UTF-16 code units
+// (JavaScript's length) for messages that must not show it, and the value
+// for the redaction that keeps it out of them.
+type EnvRef struct {
+	Name  string
+	Len   int
+	Value string
+}
+
+type warnKey struct {
+	file int
+	code string
 }
 
 // Options configures Resolve.
@@ -85,6 +125,11 @@ type Result struct {
 type Options struct {
 	ReadFile func(path string) ([]byte, error)
 	Env      func(name string) (string, bool)
+	// EnvAllowed, when set, says which variables Env may be asked for; a
+	// refused one is treated as unset and its warning gives EnvDenied as
+	// the reason ("--no-env").
+	EnvAllowed func(name string) bool
+	EnvDenied  string
 }
 
 // Limits. MaxIncludeDepth and MaxIncludeFileBytes are OpenClaw's own
@@ -97,6 +142,29 @@ const (
 	MaxIncludeTotalBytes = 8 << 20 // bytes of all inclusions (a file included twice counts twice)
 	MaxIncludeLoads      = 1000    // inclusions of a file
 )
+
+// Limits on what the merge and substitution produce, not only on what was
+// read: 22 KB of $include lines can otherwise merge into millions of
+// values, and one ${VAR} of 1 MiB referenced 3,000 times into 3 GB.
+// OpenClaw has none of these; real configs hold hundreds of values and
+// lists of dozens.
+const (
+	// MaxNodes bounds the values of the merged document: the main file's
+	// plus every inclusion's (a file included twice counts twice). The
+	// parser stops at it too, so a single file cannot exceed it either.
+	MaxNodes = 500_000
+	// MaxEntries bounds the items of one list and the keys of one object,
+	// in every file and after merging: no allowlist, groups map or
+	// accounts map comes near it.
+	MaxEntries = 10_000
+	// MaxEnvBytes bounds the bytes ${VAR} substitution inserts, over the
+	// whole document.
+	MaxEnvBytes = 4 << 20
+)
+
+// ParseOptions are the json5 limits of every file Resolve reads; the
+// caller parses the main file with them too.
+var ParseOptions = json5.Options{MaxNodes: MaxNodes, MaxEntries: MaxEntries}
 
 const includeKey = "$include"
 
@@ -118,6 +186,7 @@ func Resolve(main Doc, opt Options) *Result {
 	}
 	r := &resolver{opt: opt, res: &Result{Files: []Doc{main}}}
 	if hasInclude(root) {
+		r.nodes = countNodes(root)
 		p := r.mainProc(main.Name)
 		root = r.process(p, root)
 		if r.failed {
@@ -175,13 +244,19 @@ type resolver struct {
 	nameDir string   // directory part of the main file's Name, for included files' names
 	total   int      // bytes of all include loads so far
 	loads   int      // include loads so far
-	owned   map[*json5.Node]*owned
-	cache   map[string]*loaded
+	nodes   int      // values of the main file and of every include load so far
+	// overflow is set by merge when a merged list or object would pass
+	// MaxEntries; the caller turns it into an error at the $include.
+	overflow  string
+	mergePath []string
+	owned     map[*json5.Node]*owned
+	cache     map[string]*loaded
 }
 
 type loaded struct {
-	file int
-	root *json5.Node // nil if it did not parse
+	file  int
+	root  *json5.Node // nil if it did not parse
+	nodes int         // values in root
 }
 
 // proc is one IncludeProcessor: the file being processed, its ancestors
@@ -237,6 +312,41 @@ func (r *resolver) setFile(n *json5.Node, file int) {
 		r.res.FileOf = make(map[*json5.Node]int)
 	}
 	r.res.FileOf[n] = file
+}
+
+// warn records a warning, keeping at most diag.MaxPerKind per file and
+// code: the rest only count, on one entry (More) after them, so that a
+// million unset ${VAR}s cost a counter, not a million messages.
+func (r *resolver) warn(f Finding) {
+	k := warnKey{f.File, f.Code}
+	if r.res.warned == nil {
+		r.res.warned = make(map[warnKey]int)
+	}
+	r.res.warned[k]++
+	switch n := r.res.warned[k]; {
+	case n <= diag.MaxPerKind:
+		r.res.Findings = append(r.res.Findings, f)
+	case n == diag.MaxPerKind+1:
+		f.More = 1
+		r.res.Findings = append(r.res.Findings, f)
+	default:
+		for i := len(r.res.Findings) - 1; i >= 0; i-- {
+			if g := &r.res.Findings[i]; g.More > 0 && g.File == f.File && g.Code == f.Code {
+				g.More++
+				break
+			}
+		}
+	}
+}
+
+// saturated reports whether warnings of code about n's file have reached
+// the cap, and then counts one more for n without building its message.
+func (r *resolver) saturated(n *json5.Node, code string) bool {
+	if r.res.warned[warnKey{r.fileOf(n), code}] < diag.MaxPerKind {
+		return false
+	}
+	r.warn(Finding{File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: code})
+	return true
 }
 
 // fail records the one error that makes OpenClaw give up on the file.
@@ -354,7 +464,7 @@ func (r *resolver) processInclude(p *proc, n *json5.Node, entries []int, inc int
 		}
 		rest.Members = append(rest.Members, m)
 	}
-	return r.merge(included, rest)
+	return r.mergeAt(p, incVal, included, rest)
 }
 
 // resolveInclude is IncludeProcessor.resolveInclude: a path, or an array of
@@ -385,6 +495,12 @@ func (r *resolver) resolveInclude(p *proc, v *json5.Node, base int) *json5.Node 
 				acc = r.mergeIntoEmpty(l)
 			} else {
 				acc = r.merge(acc, l)
+			}
+			if r.overflow != "" {
+				r.push(strconv.Itoa(i))
+				r.limitError(p, item)
+				r.pop()
+				return nil
 			}
 		}
 		if acc == nil {
@@ -478,7 +594,7 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 		}
 		l = &loaded{file: len(r.res.Files)}
 		doc := Doc{Name: r.includedName(clean), Src: src}
-		root, perr := json5.Parse(src, json5.Options{})
+		root, perr := json5.Parse(src, ParseOptions)
 		if r.cache == nil {
 			r.cache = make(map[string]*loaded)
 		}
@@ -489,6 +605,12 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 			if !errors.As(perr, &se) {
 				se = &json5.Error{Msg: perr.Error()}
 			}
+			if se.Limit {
+				r.fail(Finding{File: l.file, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: CodeLimit,
+					Message: fmt.Sprintf("$include file %q holds %s, past openclawcfg's limit", includePath, se.Msg),
+					Fix:     limitFix})
+				return nil
+			}
 			r.fail(Finding{File: l.file, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: CodeInclude,
 				Message: fmt.Sprintf("$include file %q is not valid JSON5: %s", includePath, se.Msg),
 				Fix:     "fix the syntax error; OpenClaw rejects the whole config (\"Failed to parse include file\")"})
@@ -496,6 +618,7 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 		}
 		doc.Root = root
 		l.root = root
+		l.nodes = countNodes(root)
 		r.res.Files = append(r.res.Files, doc)
 		r.register(root, l.file)
 	}
@@ -505,6 +628,12 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 		r.includeError(p, at,
 			fmt.Sprintf("more than %d $include files are read (each inclusion counts)", MaxIncludeLoads),
 			"include fewer files")
+		return nil
+	}
+	if r.nodes += l.nodes; r.nodes > MaxNodes {
+		r.fail(Finding{File: p.file, Offset: at.Start, End: at.End, Path: r.pathString(), Code: CodeLimit,
+			Message: fmt.Sprintf("$include of %q brings the merged config past openclawcfg's limit of %d values (each inclusion counts; this is inclusion %d)", includePath, MaxNodes, r.loads),
+			Fix:     limitFix})
 		return nil
 	}
 	if r.total > MaxIncludeTotalBytes {
@@ -562,7 +691,9 @@ func guardedRead(path string) ([]byte, error) {
 	if err := securityCheck(st); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Non-blocking: a FIFO swapped in after the check cannot hang the
+	// open; the descriptor is checked again below.
+	f, err := safefile.OpenNonBlock(path)
 	if err != nil {
 		return nil, err
 	}
@@ -688,6 +819,10 @@ func (r *resolver) merge(t, s *json5.Node) *json5.Node {
 			t.Start, t.End = s.Start, s.End
 			r.setFile(t, r.fileOf(s))
 		}
+		if len(t.Elems)+len(s.Elems) > MaxEntries {
+			r.overflow = fmt.Sprintf("merging the included lists makes %s a list of more than %d items", r.mergeWhere(), MaxEntries)
+			return t
+		}
 		t.Elems = append(t.Elems, s.Elems...)
 		return t
 	case t.Kind == json5.Object && s.Kind == json5.Object:
@@ -713,13 +848,23 @@ func (r *resolver) merge(t, s *json5.Node) *json5.Node {
 			}
 			j := o.index(t, sm.Key)
 			if j < 0 {
+				if len(t.Members) >= MaxEntries {
+					r.overflow = fmt.Sprintf("merging the included objects makes %s an object of more than %d keys", r.mergeWhere(), MaxEntries)
+					return t
+				}
 				if o.pos != nil {
 					o.pos[sm.Key] = len(t.Members)
 				}
 				t.Members = append(t.Members, sm)
 				continue
 			}
-			if mv := r.merge(t.Members[j].Value, sm.Value); mv == sm.Value {
+			r.mergePath = append(r.mergePath, sm.Key)
+			mv := r.merge(t.Members[j].Value, sm.Value)
+			r.mergePath = r.mergePath[:len(r.mergePath)-1]
+			if r.overflow != "" {
+				return t
+			}
+			if mv == sm.Value {
 				t.Members[j] = sm
 			} else {
 				t.Members[j].Value = mv
@@ -760,4 +905,48 @@ func article(n *json5.Node) string {
 		return "null"
 	}
 	return "a " + n.Kind.String()
+}
+
+// limitFix is the fix of every resource-limit error.
+const limitFix = "openclawcfg refuses configs this large (OpenClaw configs hold hundreds of values and lists of dozens): include each file once, and keep lists to the entries you need"
+
+// mergeAt is merge for the content of the $include at `at`, turning an
+// overflow into an error there.
+func (r *resolver) mergeAt(p *proc, at *json5.Node, t, s *json5.Node) *json5.Node {
+	out := r.merge(t, s)
+	if r.overflow != "" {
+		r.push(includeKey)
+		r.limitError(p, at)
+		r.pop()
+		return nil
+	}
+	return out
+}
+
+func (r *resolver) limitError(p *proc, at *json5.Node) {
+	r.fail(Finding{File: p.file, Offset: at.Start, End: at.End, Path: r.pathString(), Code: CodeLimit,
+		Message: r.overflow + ", past openclawcfg's limit", Fix: limitFix})
+}
+
+// mergeWhere names the merged value being built, relative to the object
+// that holds $include.
+func (r *resolver) mergeWhere() string {
+	if len(r.mergePath) == 0 {
+		return "the included content"
+	}
+	return strings.Join(r.mergePath, ".")
+}
+
+// countNodes counts the values of n (n itself included). Shared subtrees
+// count once per place they appear, as everything after resolution sees
+// them.
+func countNodes(n *json5.Node) int {
+	c := 1
+	for i := range n.Members {
+		c += countNodes(n.Members[i].Value)
+	}
+	for _, e := range n.Elems {
+		c += countNodes(e)
+	}
+	return c
 }

@@ -692,12 +692,12 @@ func TestEnv(t *testing.T) {
 // A JSON5 error in an included file is reported at its position in that
 // file (OpenClaw: "Failed to parse include file", 556).
 // Merging many files into one object takes linear time (OpenClaw's
-// deepMerge copies the growing object each time).
+// deepMerge copies the growing object each time), up to MaxEntries keys.
 func TestManyKeys(t *testing.T) {
-	files := manyKeys(50, 1000)
+	files := manyKeys(MaxEntries/1000, 1000)
 	ffs := &fakeFS{files: files}
 	res := Resolve(parseDoc(t, mainPath, files[mainPath]), Options{ReadFile: ffs.read})
-	if len(res.Findings) != 0 || len(res.Root.Members) != 50*1000 {
+	if len(res.Findings) != 0 || len(res.Root.Members) != MaxEntries {
 		t.Fatalf("%d members, findings:\n%s", len(res.Root.Members), showFindings(res))
 	}
 	if m := res.Root.Members[1000]; m.Key != "k1_0" || res.FileOf[m.Value] != 2 || res.FileOf[res.Root] != 1 {

@@ -303,6 +303,13 @@ func GenerateJSONSchema() ([]byte, error) {
 	}
 	defs, _ := doc["$defs"].(map[string]any)
 	flattenEmbeds(doc, defs)
+	spec, err := lower(root, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := refine(doc, spec); err != nil {
+		return nil, err
+	}
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err

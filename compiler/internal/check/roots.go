@@ -1,0 +1,29 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+)
+
+// RootKeyKnown reports whether key is a top-level key OpenClaw 2026.3.24
+// knows (a field of its root schema, $include, or a key it rejects as
+// moved), or one slip away from one.
+func RootKeyKnown(key string) bool {
+	if key == "$include" || spec.Root.Field(key) != nil {
+		return true
+	}
+	c := &checker{quiet: true}
+	if c.legacyRoot(&json5.Member{Key: key, Value: &json5.Node{}}) {
+		return true
+	}
+	// One slip (a letter wrong, missing, extra or swapped) still reads as
+	// a config key; "version" is no typo of "session".
+	for _, f := range spec.Root.Fields {
+		if distance(strings.ToLower(key), strings.ToLower(f.Name)) <= 1 {
+			return true
+		}
+	}
+	return false
+}

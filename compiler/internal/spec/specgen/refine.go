@@ -1,0 +1,442 @@
+package specgen
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+)
+
+// SchemaID is the $id of the exported JSON Schema: an identifier (not a
+// download location) naming the OpenClaw release it describes.
+const SchemaID = "https://github.com/openclawcfg/openclawcfg/schema/openclaw-2026.3.24.schema.json"
+
+// The patterns below are JavaScript regular expressions (what editors run
+// for "pattern"), written so that they mean the same with and without the
+// u flag. Each mirrors a check OpenClaw 2026.3.24 runs after trimming with
+// String.prototype.trim, whose whitespace is exactly JavaScript's \s; a
+// ${VAR} reference is accepted wherever it appears, because OpenClaw
+// substitutes it before validating and an editor cannot know its value.
+const (
+	envRef = `\$\{[A-Z_][A-Z0-9_]*\}`
+
+	// CLIPathPattern is isSafeExecutableValue (openclaw's
+	// dist/exec-safety-*.js): no NUL, line break, shell metacharacter or
+	// quote, and either path-like (leading . or ~, or a / or \ anywhere)
+	// or a bare name of letters, digits and ._+- not starting with -.
+	CLIPathPattern = `^\s*(?:` +
+		`[.~](?:` + cliChar + `|` + envRef + `)*` +
+		`|(?:` + cliChar + `|` + envRef + `)*[/\\](?:` + cliChar + `|` + envRef + `)*` +
+		`|(?:` + cliChar + `|` + envRef + `)*` + envRef + `(?:` + cliChar + `|` + envRef + `)*` +
+		`|[A-Za-z0-9._+][A-Za-z0-9._+-]*` +
+		`)\s*$`
+	cliChar = "[^\\x00\\r\\n;&|\\x60$<>\"']"
+
+	// RemoteHostPattern is normalizeScpRemoteHost: host or user@host, each
+	// of letters, digits and ._- and not starting with -, or a bracketed
+	// IPv6 address for the host.
+	RemoteHostPattern = `^\s*(?:` +
+		`(?:` + sshToken + `@)?(?:` + sshToken + `|\[[0-9A-Fa-f:.%]+\])` +
+		`|(?:[A-Za-z0-9._@:%\[\]-]|` + envRef + `)*` + envRef + `(?:[A-Za-z0-9._@:%\[\]-]|` + envRef + `)*` +
+		`)\s*$`
+	sshToken = `[A-Za-z0-9._][A-Za-z0-9._-]*`
+
+	// RootPattern approximates isValidInboundPathRootPattern from the
+	// accepting side: an absolute path (or X:/), not the root itself, with
+	// "*" only as a whole segment. OpenClaw cleans ".." lexically before it
+	// checks segments, which a pattern cannot do, so a root with a ".."
+	// segment is only checked for being absolute: the pattern may accept
+	// a root OpenClaw rejects, never the reverse.
+	RootPattern = `^(?![\s\S]*\x00)` +
+		`(?=\s*(?:[A-Za-z]:)?[/\\])` +
+		`(?!\s*(?:[A-Za-z]:)?[/\\](?:[/\\]|\.\.?(?=[/\\]|\s*$))*\s*$)` +
+		`(?:(?=[\s\S]*(?:^|[/\\])\.\.(?:[/\\]|\s*$))|(?![\s\S]*[/\\](?:[^/\\*]+\*|\*(?![/\\]|\s*$))))`
+)
+
+// enumDescriptions explains each value of every enum the schema declares,
+// by field name (the same field name means the same thing everywhere).
+var enumDescriptions = map[string]map[string]string{
+	"dmPolicy": {
+		"pairing":   "Unknown senders get a pairing code; an approved sender may message the agent.",
+		"allowlist": "Only senders listed in allowFrom may message the agent.",
+		"open":      `Anyone may message the agent; requires "*" in allowFrom.`,
+		"disabled":  "Every direct message is dropped.",
+	},
+	"groupPolicy": {
+		"allowlist": `Only chats listed under groups (or "*") and senders in groupAllowFrom (else allowFrom) are admitted.`,
+		"open":      "Any member of any group chat may trigger the agent.",
+		"disabled":  "Every group message is dropped.",
+	},
+	"service": {
+		"imessage": "Send chat_* targets as iMessage.",
+		"sms":      "Send chat_* targets as SMS.",
+		"auto":     "Let Messages pick the service.",
+	},
+	"chunkMode": {
+		"length":  "Split long replies at textChunkLimit, preferring newlines, then spaces.",
+		"newline": "Send each blank-line-separated paragraph as its own message, then split long ones by length.",
+	},
+	"tables": {
+		"off":     "Leave markdown tables as they are.",
+		"bullets": "Render each table row as a bullet list.",
+		"code":    "Render tables as code blocks (the iMessage default).",
+	},
+	"dmScope": {
+		"main":                     "Every DM shares the agent's main session.",
+		"per-peer":                 "One session per sender, across channels.",
+		"per-channel-peer":         "One session per sender and channel.",
+		"per-account-channel-peer": "One session per sender, channel and account.",
+	},
+	"type": {
+		"route": "Route matching traffic to agentId.",
+		"acp":   `Bind one conversation to an ACP agent (not supported for "imessage" in OpenClaw 2026.3.24).`,
+	},
+	"kind": {
+		"direct":  "A direct conversation; id is the normalised handle.",
+		"group":   "A group chat; id is its chat_id.",
+		"channel": "A channel (other channels only).",
+		"dm":      "Alias of direct.",
+	},
+}
+
+// refine adds to CUE's export what editors use and what JSON Schema can
+// check of the rules written in Go: $id and title, defaults and enum
+// descriptions from the spec table, safe-integer bounds, the cliPath,
+// remoteHost and attachment-root patterns, the tool-policy and ACP-binding
+// exclusions, $include everywhere, padded and blank channel keys, and the
+// dmPolicy/allowFrom rules as if/then.
+func refine(doc map[string]any, root *spec.Node) error {
+	defs, _ := doc["$defs"].(map[string]any)
+	if defs == nil {
+		return fmt.Errorf("specgen: the exported schema has no $defs")
+	}
+	doc["$id"] = SchemaID
+	doc["title"] = "openclaw.json (OpenClaw 2026.3.24), as openclawcfg checks it"
+	doc["description"] = "The OpenClaw 2026.3.24 configuration file. channels.imessage and the keys it reads are " +
+		"checked in full; other sections are known by name only. `openclawcfg vet` checks what JSON Schema cannot " +
+		"($include and ${VAR} resolution, duplicate keys, and the rules its README lists)."
+	visitSchemas(doc, simplifyInt)
+
+	// $include may appear in any object: OpenClaw merges the included
+	// file in before it validates.
+	var incl map[string]any
+	if err := json.Unmarshal([]byte(includeSchema), &incl); err != nil {
+		return err
+	}
+	visitSchemas(doc, func(s map[string]any) {
+		if s["type"] == "object" || s["properties"] != nil {
+			props, _ := s["properties"].(map[string]any)
+			if props == nil {
+				props = map[string]any{}
+				s["properties"] = props
+			}
+			props["$include"] = map[string]any{"$ref": "#/$defs/Include"}
+		}
+	})
+	defs["Include"] = incl
+
+	w := &walker{defs: defs, seen: map[string]bool{}}
+	if err := w.walk(doc, root); err != nil {
+		return err
+	}
+
+	channels, _ := defs["Channels"].(map[string]any)
+	if channels == nil {
+		return fmt.Errorf("specgen: no Channels definition")
+	}
+	var ids []string
+	for id := range channels["properties"].(map[string]any) {
+		if id != "$include" {
+			ids = append(ids, regexp.QuoteMeta(id))
+		}
+	}
+	sort.Strings(ids)
+	alt := strings.Join(ids, "|")
+	// OpenClaw skips channel keys that are blank after trimming and accepts
+	// padded known ids without reading them (vet warns: padded-key).
+	channels["patternProperties"] = map[string]any{
+		`^\s*$`: true,
+		`^(?:\s+(?:` + alt + `)\s*|(?:` + alt + `)\s+)$`: true,
+	}
+
+	var rules any
+	if err := json.Unmarshal([]byte(strings.NewReplacer("STAR", starEntry, "SENDER", senderEntry).Replace(dmPolicyRules)), &rules); err != nil {
+		return fmt.Errorf("specgen: dmPolicy rules: %w", err)
+	}
+	all, _ := doc["allOf"].([]any)
+	doc["allOf"] = append(all, rules)
+	return nil
+}
+
+// walker visits the schema and the spec table side by side.
+type walker struct {
+	defs map[string]any
+	seen map[string]bool
+}
+
+func (w *walker) walk(s map[string]any, n *spec.Node) error {
+	if n == nil || s == nil {
+		return nil
+	}
+	if ref, ok := s["$ref"].(string); ok {
+		name := strings.TrimPrefix(ref, "#/$defs/")
+		def, _ := w.defs[name].(map[string]any)
+		if def == nil {
+			return fmt.Errorf("specgen: dangling %s", ref)
+		}
+		if !w.seen[name] {
+			w.seen[name] = true
+			if err := w.walk(def, n); err != nil {
+				return err
+			}
+		}
+	}
+	if props, ok := s["properties"].(map[string]any); ok {
+		for name, p := range props {
+			ps, _ := p.(map[string]any)
+			f := n.Field(name)
+			if ps == nil || f == nil {
+				continue
+			}
+			if err := w.field(ps, f.Node); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			if err := w.walk(ps, f.Node); err != nil {
+				return err
+			}
+		}
+	}
+	if ap, ok := s["additionalProperties"].(map[string]any); ok && n.Values != nil {
+		if err := w.walk(ap, n.Values); err != nil {
+			return err
+		}
+	}
+	if it, ok := s["items"].(map[string]any); ok && n.Elem != nil {
+		if err := w.walk(it, n.Elem); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// field adds the default, the enum descriptions and the named checks of
+// one declared field to its schema.
+func (w *walker) field(s map[string]any, n *spec.Node) error {
+	def := n.Runtime
+	if def == "" {
+		def = n.Default
+	}
+	if def != "" {
+		var v any
+		if err := json.Unmarshal([]byte(def), &v); err != nil {
+			return fmt.Errorf("default %s: %w", def, err)
+		}
+		s["default"] = v
+	}
+	if d, ok := s["description"].(string); ok {
+		s["markdownDescription"] = d
+	}
+	if n.Enum != nil {
+		if err := describeEnum(s, n.Enum); err != nil {
+			return err
+		}
+	}
+	apply := func(target map[string]any, check string) error {
+		switch check {
+		case "":
+		case "executable":
+			target["pattern"] = CLIPathPattern
+		case "remoteHost":
+			target["pattern"] = RemoteHostPattern
+		case "rootPattern":
+			target["pattern"] = RootPattern
+		case "toolPolicy":
+			target["not"] = map[string]any{
+				"required": []any{"allow", "alsoAllow"},
+				"properties": map[string]any{
+					"allow":     map[string]any{"type": "array", "minItems": 1},
+					"alsoAllow": map[string]any{"type": "array", "minItems": 1},
+				},
+			}
+		case "binding":
+			target["not"] = map[string]any{
+				"required": []any{"type", "match"},
+				"properties": map[string]any{
+					"type": map[string]any{"const": "acp"},
+					"match": map[string]any{
+						"required":   []any{"channel"},
+						"properties": map[string]any{"channel": map[string]any{"type": "string", "pattern": `^\s*[Ii][Mm][Ee][Ss][Ss][Aa][Gg][Ee]\s*$`}},
+					},
+				},
+			}
+		default:
+			return fmt.Errorf("no JSON Schema form for the check %q", check)
+		}
+		return nil
+	}
+	if err := apply(s, n.Check); err != nil {
+		return err
+	}
+	if n.ElemCheck != "" {
+		it, _ := s["items"].(map[string]any)
+		if it == nil {
+			return fmt.Errorf("elemCheck %s without items", n.ElemCheck)
+		}
+		if err := apply(it, n.ElemCheck); err != nil {
+			return err
+		}
+	}
+	if n.ValueCheck != "" {
+		ap, _ := s["additionalProperties"].(map[string]any)
+		if ap == nil {
+			return fmt.Errorf("valueCheck %s without additionalProperties", n.ValueCheck)
+		}
+		if err := apply(ap, n.ValueCheck); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// describeEnum adds VS Code's enumDescriptions (and the markdown form) in
+// the order of the enum.
+func describeEnum(s map[string]any, enum []string) error {
+	var name string
+	for field, m := range enumDescriptions {
+		if _, ok := m[enum[0]]; ok && len(m) == len(enum) {
+			match := true
+			for _, v := range enum {
+				if _, ok := m[v]; !ok {
+					match = false
+				}
+			}
+			if match && (name == "" || field < name) {
+				name = field
+			}
+		}
+	}
+	if name == "" {
+		return fmt.Errorf("no enumDescriptions for %q", enum)
+	}
+	descs := make([]any, len(enum))
+	for i, v := range enum {
+		descs[i] = enumDescriptions[name][v]
+	}
+	s["enumDescriptions"] = descs
+	s["markdownEnumDescriptions"] = descs
+	return nil
+}
+
+// simplifyInt rewrites CUE's {"allOf": [{"type": "number"}, {"type":
+// "integer", ...}]} into one integer schema, bounded to JavaScript's safe
+// integers as zod's int() is.
+func simplifyInt(s map[string]any) {
+	all, ok := s["allOf"].([]any)
+	if !ok || len(all) != 2 {
+		return
+	}
+	a, _ := all[0].(map[string]any)
+	b, _ := all[1].(map[string]any)
+	if a == nil || b == nil || len(a) != 1 || a["type"] != "number" || b["type"] != "integer" {
+		return
+	}
+	delete(s, "allOf")
+	for k, v := range b {
+		s[k] = v
+	}
+	const maxSafe = 9007199254740991
+	if s["maximum"] == nil && s["exclusiveMaximum"] == nil {
+		s["maximum"] = maxSafe
+	}
+	if s["minimum"] == nil && s["exclusiveMinimum"] == nil {
+		s["minimum"] = -maxSafe
+	}
+}
+
+// visitSchemas calls f on every subschema of s (not on keyword maps such
+// as "properties" themselves).
+func visitSchemas(s any, f func(map[string]any)) {
+	m, ok := s.(map[string]any)
+	if !ok {
+		return
+	}
+	f(m)
+	for _, k := range []string{"properties", "$defs", "patternProperties"} {
+		if sub, ok := m[k].(map[string]any); ok {
+			keys := make([]string, 0, len(sub))
+			for name := range sub {
+				keys = append(keys, name)
+			}
+			sort.Strings(keys)
+			for _, name := range keys {
+				visitSchemas(sub[name], f)
+			}
+		}
+	}
+	for _, k := range []string{"additionalProperties", "items", "not", "if", "then", "else", "contains"} {
+		visitSchemas(m[k], f)
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+		if list, ok := m[k].([]any); ok {
+			for _, e := range list {
+				visitSchemas(e, f)
+			}
+		}
+	}
+}
+
+const includeSchema = `{
+  "description": "Merge another file (or several, in order) into this object before OpenClaw validates it: a path relative to this file, inside the config directory, at most 10 levels deep.",
+  "markdownDescription": "Merge another file (or several, in order) into this object before OpenClaw validates it: a path relative to this file, inside the config directory, at most 10 levels deep.",
+  "anyOf": [
+    {"type": "string"},
+    {"type": "array", "items": {"type": "string"}}
+  ]
+}`
+
+// starEntry is an allowFrom entry OpenClaw reads as "*" (after trim);
+// senderEntry is one it keeps (normalizeAllowFrom drops blank strings).
+const (
+	starEntry   = `{"type": "string", "pattern": "^\\s*\\*\\s*$"}`
+	senderEntry = `{"not": {"type": "string", "pattern": "^\\s*$"}}`
+)
+
+// dmPolicyRules is IMessageConfigSchema's refinement on the values OpenClaw
+// sees: dmPolicy "open" needs "*" in allowFrom and "allowlist" a
+// non-empty allowFrom, at the top level and in each account, where
+// allowFrom is inherited but dmPolicy is not (2026.3.24 writes "pairing"
+// into every account that sets none). The rules stand back wherever an
+// $include could supply the missing values.
+const dmPolicyRules = `{
+  "if": {"not": {"anyOf": [
+    {"required": ["$include"]},
+    {"required": ["channels"], "properties": {"channels": {"required": ["$include"]}}},
+    {"required": ["channels"], "properties": {"channels": {"required": ["imessage"], "properties": {"imessage": {"required": ["$include"]}}}}}
+  ]}},
+  "then": {"properties": {"channels": {"properties": {"imessage": {"allOf": [
+    {"if": {"required": ["dmPolicy"], "properties": {"dmPolicy": {"const": "open"}}},
+     "then": {"required": ["allowFrom"], "properties": {"allowFrom": {"contains": STAR}}}},
+    {"if": {"required": ["dmPolicy"], "properties": {"dmPolicy": {"const": "allowlist"}}},
+     "then": {"required": ["allowFrom"], "properties": {"allowFrom": {"contains": SENDER}}}},
+    {"properties": {"accounts": {"additionalProperties": {
+      "if": {"not": {"required": ["$include"]}},
+      "then": {"allOf": [
+        {"if": {"required": ["dmPolicy", "allowFrom"], "properties": {"dmPolicy": {"const": "open"}}},
+         "then": {"properties": {"allowFrom": {"contains": STAR}}}},
+        {"if": {"required": ["dmPolicy", "allowFrom"], "properties": {"dmPolicy": {"const": "allowlist"}}},
+         "then": {"properties": {"allowFrom": {"contains": SENDER}}}}
+      ]}
+    }}}},
+    {"if": {"not": {"required": ["allowFrom"], "properties": {"allowFrom": {"contains": STAR}}}},
+     "then": {"properties": {"accounts": {"additionalProperties": {
+       "if": {"not": {"required": ["$include"]}, "required": ["dmPolicy"], "properties": {"dmPolicy": {"const": "open"}}},
+       "then": {"required": ["allowFrom"]}}}}}},
+    {"if": {"not": {"required": ["allowFrom"], "properties": {"allowFrom": {"contains": SENDER}}}},
+     "then": {"properties": {"accounts": {"additionalProperties": {
+       "if": {"not": {"required": ["$include"]}, "required": ["dmPolicy"], "properties": {"dmPolicy": {"const": "allowlist"}}},
+       "then": {"required": ["allowFrom"]}}}}}}
+  ]}}}}}
+}`

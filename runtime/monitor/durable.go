@@ -102,11 +102,11 @@ func DBIdentity(dbPath string) string {
 
 // start binds the cursor to the database, sets a baseline on a first run,
 // and returns the since_rowid to subscribe with (0: the tail).
-func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string, timeout time.Duration, find func(rowid int64) (guid string, ok bool)) (int64, error) {
+func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string, timeout time.Duration, find func(rowid int64, chat string) (guid string, ok bool)) (int64, error) {
 	m := du.m
 	id := DBIdentity(dbPath)
 	du.identity, du.dbPath = id, dbPath
-	bound, cursor, cursorGUID, err := du.acct.Bound()
+	bound, cursor, cursorGUID, cursorChat, err := du.acct.Bound()
 	if err != nil {
 		return 0, err
 	}
@@ -115,7 +115,7 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 		// A copy that continues the old database (the cursor's row is
 		// there with its guid: a migration, a --keep-rows replace) keeps
 		// the cursor; a restored backup reuses rowids and does not.
-		if guid, ok := find(cursor); ok && guid == cursorGUID {
+		if guid, ok := find(cursor, cursorChat); ok && guid == cursorGUID {
 			keep = true
 			m.log.Warn("imessage: chat.db was replaced by a copy that continues it: the cursor is kept", "was", bound, "now", id)
 		}
@@ -197,7 +197,11 @@ func rowOf(msg *inbound.Message) (store.Row, bool) {
 	if !ok || id <= 0 {
 		return store.Row{}, false
 	}
-	return store.Row{ID: id, GUID: msg.GUID}, true
+	r := store.Row{ID: id, GUID: msg.GUID}
+	if msg.ChatID != nil {
+		r.Chat = msg.ChatID.String()
+	}
+	return r, true
 }
 
 // claim records a burst of messages' rows in one transaction. For each it
@@ -395,17 +399,11 @@ func (du *durable) release(rows []store.Row) int {
 	return attempts
 }
 
-// unclaim forgets rows whose work never started (the lifetime ended with
-// it queued): the next lifetime gets them as new.
-func (du *durable) unclaim(rows []store.Row) {
-	if len(rows) == 0 {
-		return
-	}
-	if err := du.acct.Unclaim(rows); err != nil {
-		du.m.log.Warn("imessage: queued rows not released; they come back marked Redelivered", "err", err.Error())
-	}
-	du.forget(rows)
-}
+// unclaim gives back rows whose work never started (the lifetime ended
+// with it queued): they stay claimed in the store, holding the cursor,
+// and the next lifetime gets them as new (or, when their handler ran
+// before, as redelivered).
+func (du *durable) unclaim(rows []store.Row) { du.forget(rows) }
 
 // lateness says whether a row synced in late (dated inside a period when
 // the watch was known to deliver everything, so it was not there then:
@@ -505,6 +503,8 @@ type reconciler struct {
 	// prevComplete: the previous pass read every row it had to, so it
 	// can vouch for the watch's health.
 	prevComplete bool
+	// tried are the gaps a resubscribe was asked to bring.
+	tried map[int64]bool
 }
 
 // reconcileLoop runs passes until the lifetime ends.
@@ -574,18 +574,59 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 		du.markHealthy(r.prevAt, 3*every)
 		m.opt.Stats.Durable.Healthy.Store(r.prevAt.UnixMilli())
 	}
+	for _, h := range gaps {
+		cur[h.id] = true // still missing at the next pass: escalate
+	}
 	r.prev, r.prevAt, r.prevComplete = cur, now, complete
 	if len(gaps) == 0 {
 		return
 	}
 	sort.Slice(gaps, func(i, j int) bool { return gaps[i].id < gaps[j].id })
-	m.log.Warn("imessage: the watch did not deliver rows that are in chat.db; handing them in and resubscribing (imsg#126)", "count", len(gaps), "first", gaps[0].id)
-	m.opt.Stats.Durable.GapsFilled.Add(int64(len(gaps)))
+	lt.noteGaps(gaps)
 	for _, h := range gaps {
-		b, _ := json.Marshal(map[string]any{"message": h.raw, gapKey: true})
-		lt.inbox.push(b)
+		if r.tried[h.id] {
+			m.log.Error("imessage: the watch still misses rows after a resubscribe (imsg#126): restarting imsg", "count", len(gaps), "first", gaps[0].id)
+			lt.endWith(&Failure{Class: ClassCrashed, Message: "imsg's watch kept missing rows that are in chat.db, even after a resubscribe; imsg is restarted"})
+			return
+		}
 	}
+	r.tried = map[int64]bool{}
+	for _, h := range gaps {
+		r.tried[h.id] = true
+	}
+	// The new watch replays everything after the cursor in rowid order,
+	// the missed rows included (also those in chats this pass did not
+	// read), so the cursor never passes a row that was not handled.
+	m.log.Warn("imessage: the watch did not deliver rows that are in chat.db: resubscribing from the cursor (imsg#126)", "count", len(gaps), "first", gaps[0].id, "cursor", st.Cursor)
 	lt.resubscribeFrom(st.Cursor)
+}
+
+// noteGaps remembers rows the watch missed, so that their arrival through
+// the new watch is counted and logged as a gap filled.
+func (lt *lifetime) noteGaps(gaps []histRow) {
+	lt.gapMu.Lock()
+	defer lt.gapMu.Unlock()
+	if lt.gapIDs == nil || len(lt.gapIDs) > 10_000 {
+		lt.gapIDs = map[int64]bool{}
+	}
+	for _, h := range gaps {
+		lt.gapIDs[h.id] = true
+	}
+}
+
+// filledGap reports (once) whether a row is one the watch had missed.
+func (lt *lifetime) filledGap(msg *inbound.Message) bool {
+	r, ok := rowOf(msg)
+	if !ok {
+		return false
+	}
+	lt.gapMu.Lock()
+	defer lt.gapMu.Unlock()
+	if lt.gapIDs[r.ID] {
+		delete(lt.gapIDs, r.ID)
+		return true
+	}
+	return false
 }
 
 // unjoinedRaw: a history row that still has no chat.
@@ -595,9 +636,6 @@ func unjoinedRaw(raw json.RawMessage) bool {
 	}
 	return json.Unmarshal(raw, &r) == nil && (r.ChatID == "" || r.ChatID == "0")
 }
-
-// gapKey marks a notification the reconciliation made up.
-const gapKey = "openclawcfg_gap"
 
 // known: the row is claimed or finished in the store, or in flight here
 // (a parked row is not: the reconciliation is what brings it back).
@@ -690,9 +728,28 @@ func (du *durable) replaced() bool {
 
 // findRow looks for a row by id among the rows the reconciliation reads,
 // returning its guid.
-func (lt *lifetime) findRow(rowid int64) (string, bool) {
+func (lt *lifetime) findRow(rowid int64, chat string) (string, bool) {
 	var rows []histRow
-	if lt.later.caps.messagesAfter {
+	switch {
+	case chat != "" && chat != "0":
+		// The cursor's own chat: its newest rows hold the cursor's row.
+		ctx, cancel := context.WithTimeout(lt.ctx, lt.timeout)
+		defer cancel()
+		var hist struct {
+			Messages []json.RawMessage `json:"messages"`
+		}
+		if err := lt.client.Call(ctx, "messages.history", map[string]any{"chat_id": json.Number(chat), "limit": 200}, &hist); err != nil {
+			return "", false
+		}
+		for _, raw := range hist.Messages {
+			var id struct {
+				ID int64 `json:"id"`
+			}
+			if json.Unmarshal(raw, &id) == nil {
+				rows = append(rows, histRow{id: id.ID, raw: raw})
+			}
+		}
+	case lt.later.caps.messagesAfter:
 		p, err := lt.messagesAfter(lt.ctx, rowid-1, 1)
 		if err != nil {
 			return "", false
@@ -705,7 +762,7 @@ func (lt *lifetime) findRow(rowid int64) (string, bool) {
 				rows = append(rows, histRow{id: id.ID, raw: raw})
 			}
 		}
-	} else {
+	default:
 		var err error
 		if rows, _, err = lt.recentRows(); err != nil {
 			return "", false

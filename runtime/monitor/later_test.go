@@ -322,7 +322,7 @@ func TestSweepFindsWhatADeafWatchMissed(t *testing.T) {
 			r.waitFor("the first reply", func() bool { return len(r.sentRows("heard")) == 1 })
 			r.script(`{"fault":"watch-silent"}`, `{"sleep_ms":100}`, `{"from":"`+friend+`","group":true,"chat":7,"text":"unheard in a group"}`)
 			r.waitFor("the missed row's reply", func() bool { return len(r.sentRows("unheard in a group")) >= 1 })
-			r.waitLog(`"msg":"imessage: the watch did not deliver rows that are in chat.db; handing them in and resubscribing (imsg#126)"`)
+			r.waitLog(`"msg":"imessage: the watch did not deliver rows that are in chat.db: resubscribing from the cursor (imsg#126)"`)
 			r.say("heard again")
 			r.waitFor("the reply after the resubscribe", func() bool { return len(r.sentRows("heard again")) >= 1 })
 			r.waitFor("the outbox to settle", r.outboxSettled)

@@ -415,7 +415,9 @@ type lifetime struct {
 	subMu   sync.Mutex
 	sub     json.RawMessage
 	resubMu sync.Mutex // one resubscribe at a time
-	cursor  int64      // since_rowid of the next subscribe
+	gapMu   sync.Mutex
+	gapIDs  map[int64]bool // rows the watch missed, awaited from the new one
+	cursor  int64          // since_rowid of the next subscribe
 
 	// Beyond OpenClaw (nil with --compat openclaw).
 	du    *durable
@@ -559,7 +561,10 @@ func (lt *lifetime) intake(db *debouncer, batch []json.RawMessage) {
 				continue
 			}
 		}
-		in.gap = gaps[i]
+		in.gap = gaps[i] || (lt.du != nil && lt.filledGap(msg))
+		if in.gap {
+			m.opt.Stats.Durable.GapsFilled.Add(1)
+		}
 		if lt.du != nil && !msg.IsFromMe && unjoined(msg) {
 			// imsg#118: a row not yet joined to its chat (chat_id 0) looks
 			// like a DM; OpenClaw answers a group message in the sender's
@@ -638,9 +643,8 @@ func parseNotification(raw json.RawMessage) (*inbound.Message, bool, error) {
 	if len(msg) == 0 || msg[0] != '{' {
 		return nil, false, inbound.ErrNotMessage
 	}
-	_, gap := params[gapKey]
 	m, err := inbound.ParseMessage(msg)
-	return m, gap, err
+	return m, false, err
 }
 
 // handle is handleMessageNow.

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -192,15 +193,15 @@ func (a *Account) Load() (State, error) {
 }
 
 // Bound is the chat.db identity the cursor belongs to, the cursor, and
-// the guid of the cursor's row ("" when unknown).
-func (a *Account) Bound() (identity string, cursor int64, cursorGUID string, err error) {
+// the guid and chat of the cursor's row ("" when unknown).
+func (a *Account) Bound() (identity string, cursor int64, cursorGUID, cursorChat string, err error) {
 	err = a.view(bMeta, func(m *bolt.Bucket) error {
 		identity = string(m.Get([]byte("identity")))
 		cursor = metaInt(m, "cursor")
-		cursorGUID = string(m.Get([]byte("cursorGuid")))
+		cursorGUID, cursorChat, _ = strings.Cut(string(m.Get([]byte("cursorGuid"))), "\x00")
 		return nil
 	})
-	return identity, cursor, cursorGUID, err
+	return identity, cursor, cursorGUID, cursorChat, err
 }
 
 // BindIdentity ties the cursor to the chat.db it counts rows of. When the
@@ -392,6 +393,18 @@ func (a *Account) Claim(rowid int64, guid string, live func(rowid int64) bool) (
 type Row struct {
 	ID   int64
 	GUID string
+	// Chat is the row's chat_id ("" when unknown): kept with the cursor so
+	// a replaced database can be checked for the cursor's row.
+	Chat string
+}
+
+// rowKey is what a row value keeps after its state: the guid and the
+// chat, NUL-separated.
+func (r Row) rowKey() string {
+	if r.Chat == "" {
+		return r.GUID
+	}
+	return r.GUID + "\x00" + r.Chat
 }
 
 // Claimed is what Claim says of one row.
@@ -435,13 +448,16 @@ func (a *Account) ClaimMany(rows []Row, live func(rowid int64) bool) ([]Claimed,
 }
 
 func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) bool) (Claimed, error) {
-	if r.ID > 0 && r.ID <= cursor {
-		return Claimed{Intake: Seen}, nil
-	}
+	// A row with a guid is judged by its guid (handled ones are kept a
+	// week): a row below the cursor that was never handled (a resumed
+	// watch bringing what a deaf one missed) is new. The cursor judges
+	// rows without a guid only.
 	if r.GUID != "" {
 		if v := guids.Get([]byte(r.GUID)); len(v) >= 1 && v[0] == stateDone {
 			return Claimed{Intake: Seen}, nil
 		}
+	} else if r.ID > 0 && r.ID <= cursor {
+		return Claimed{Intake: Seen}, nil
 	}
 	res, attempts := New, 0
 	if v := rows.Get(u64(r.ID)); v != nil {
@@ -464,7 +480,7 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 		// still redeliver it marked.
 		state = stateStarted
 	}
-	if err := rows.Put(u64(r.ID), rowValue(state, byte(min(attempts, 255)), r.GUID)); err != nil {
+	if err := rows.Put(u64(r.ID), rowValue(state, byte(min(attempts, 255)), r.rowKey())); err != nil {
 		return Claimed{}, err
 	}
 	if r.GUID != "" {
@@ -485,7 +501,7 @@ func (a *Account) Started(rows []Row) error {
 		}
 		for _, r := range rows {
 			if v := rb.Get(u64(r.ID)); v != nil && v[0] == stateClaimed {
-				if err := rb.Put(u64(r.ID), rowValue(stateStarted, v[1], r.GUID)); err != nil {
+				if err := rb.Put(u64(r.ID), rowValue(stateStarted, v[1], string(v[2:]))); err != nil {
 					return err
 				}
 			}
@@ -513,34 +529,6 @@ func (a *Account) ClaimPeek(rowid int64) (bool, error) {
 		return nil
 	})
 	return known, err
-}
-
-// Unclaim forgets claims whose handling never started (the process is
-// stopping with the work still queued): the rows come again as new.
-func (a *Account) Unclaim(rows []Row) error {
-	return a.s.db.Batch(func(tx *bolt.Tx) error {
-		rb, err := a.bucket(tx, bRows)
-		if err != nil {
-			return err
-		}
-		guids, err := a.bucket(tx, bGUIDs)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if v := rb.Get(u64(r.ID)); v != nil && (v[0] == stateClaimed || v[0] == stateStarted) {
-				if err := rb.Delete(u64(r.ID)); err != nil {
-					return err
-				}
-				if r.GUID != "" {
-					if err := guids.Delete([]byte(r.GUID)); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
-	})
 }
 
 func guidValue(state byte, t time.Time) []byte { return append([]byte{state}, u64(t.UnixMilli())...) }
@@ -575,7 +563,11 @@ func (a *Account) finish(tx *bolt.Tx, rowid int64, guid string) error {
 	if rowid <= cursor {
 		return rows.Delete(u64(rowid))
 	}
-	if err := rows.Put(u64(rowid), rowValue(stateDone, 0, guid)); err != nil {
+	key := guid
+	if old := rows.Get(u64(rowid)); len(old) > 2 {
+		key = string(old[2:]) // keeps the chat the claim recorded
+	}
+	if err := rows.Put(u64(rowid), rowValue(stateDone, 0, key)); err != nil {
 		return err
 	}
 	// The cursor passes only finished rows: a row still in flight holds it.
@@ -616,7 +608,11 @@ func (a *Account) Release(rowid int64, guid string) (attempts int, err error) {
 		if len(v) >= 2 {
 			attempts = int(v[1]) + 1
 		}
-		return rows.Put(u64(rowid), rowValue(stateClaimed, byte(min(attempts, 255)), guid))
+		key := guid
+		if len(v) > 2 {
+			key = string(v[2:])
+		}
+		return rows.Put(u64(rowid), rowValue(stateClaimed, byte(min(attempts, 255)), key))
 	})
 	return attempts, err
 }

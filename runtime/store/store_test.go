@@ -55,7 +55,7 @@ func TestRedelivery(t *testing.T) {
 	a := s.Account("work")
 	a.Claim(5, "g5", nil)
 	a.Claim(6, "g6", nil)
-	if err := a.Started([]Row{{5, "g5"}}); err != nil {
+	if err := a.Started([]Row{{ID: 5, GUID: "g5"}}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -146,7 +146,7 @@ func TestClaimMany(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
 	a := s.Account("default")
-	got, err := a.ClaimMany([]Row{{1, "a"}, {2, "b"}, {2, "b"}, {3, ""}}, nil)
+	got, err := a.ClaimMany([]Row{{ID: 1, GUID: "a"}, {ID: 2, GUID: "b"}, {ID: 2, GUID: "b"}, {ID: 3, GUID: ""}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestCommit(t *testing.T) {
 	defer s.Close()
 	a := s.Account("default")
 	a.Claim(7, "g7", nil)
-	seqs, err := a.Commit([]Row{{7, "g7"}}, []OutEntry{{Target: "chat_id:1", ChatID: "1"}, {Target: "chat_id:1", Part: 1}})
+	seqs, err := a.Commit([]Row{{ID: 7, GUID: "g7"}}, []OutEntry{{Target: "chat_id:1", ChatID: "1"}, {Target: "chat_id:1", Part: 1}})
 	if err != nil || len(seqs) != 2 || seqs[1] != seqs[0]+1 {
 		t.Fatalf("commit: %v %v", seqs, err)
 	}
@@ -174,21 +174,6 @@ func TestCommit(t *testing.T) {
 	}
 	if e, ok := a.Get(seqs[0]); !ok || e.State != OutQueued || e.ChatID != "1" {
 		t.Fatalf("entry: %+v", e)
-	}
-}
-
-// Unclaimed rows (queued work of a stopping process) come back as new,
-// not as redeliveries.
-func TestUnclaim(t *testing.T) {
-	s := open(t, t.TempDir())
-	defer s.Close()
-	a := s.Account("default")
-	a.Claim(4, "g4", nil)
-	if err := a.Unclaim([]Row{{4, "g4"}}); err != nil {
-		t.Fatal(err)
-	}
-	if got, _, _ := a.Claim(4, "g4", nil); got != New {
-		t.Fatalf("unclaimed row: %v, want New", got)
 	}
 }
 
@@ -222,22 +207,22 @@ func TestBindKeep(t *testing.T) {
 	defer s.Close()
 	a := s.Account("default")
 	a.BindIdentity("inode:1", false)
-	a.Claim(8, "g8", nil)
+	a.ClaimMany([]Row{{ID: 8, GUID: "g8", Chat: "42"}}, nil)
 	a.Finish(8, "g8")
-	id, cursor, guid, err := a.Bound()
-	if err != nil || id != "inode:1" || cursor != 8 || guid != "g8" {
-		t.Fatalf("bound: %q %d %q %v", id, cursor, guid, err)
+	id, cursor, guid, chat, err := a.Bound()
+	if err != nil || id != "inode:1" || cursor != 8 || guid != "g8" || chat != "42" {
+		t.Fatalf("bound: %q %d %q %q %v", id, cursor, guid, chat, err)
 	}
 	if reset, _, _ := a.BindIdentity("inode:2", true); reset {
 		t.Fatal("a continuing database reset the cursor")
 	}
-	if _, cursor, _, _ := a.Bound(); cursor != 8 {
+	if _, cursor, _, _, _ := a.Bound(); cursor != 8 {
 		t.Fatalf("cursor after a kept rebind: %d", cursor)
 	}
 	if reset, _, _ := a.BindIdentity("inode:3", false); !reset {
 		t.Fatal("a different database kept the cursor")
 	}
-	if _, cursor, guid, _ := a.Bound(); cursor != 0 || guid != "" {
+	if _, cursor, guid, _, _ := a.Bound(); cursor != 0 || guid != "" {
 		t.Fatalf("after a reset: %d %q", cursor, guid)
 	}
 }

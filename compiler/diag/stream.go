@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding"
 	"encoding/json"
+	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -133,7 +134,7 @@ func (s *streamer) object(o Object, depth int) {
 			s.err = err
 			return
 		}
-		s.write(indent(depth+1) + string(key) + ": ")
+		s.write(indent(depth+1) + jsonSafe(key) + ": ")
 		s.value(reflect.ValueOf(f.Value), depth+1)
 		if i < len(o)-1 {
 			s.write(",")
@@ -166,7 +167,28 @@ func (s *streamer) leaf(v reflect.Value, depth int) {
 		s.err = err
 		return
 	}
-	s.write(string(b))
+	s.write(jsonSafe(b))
+}
+
+// jsonSafe escapes, inside the encoded JSON, what encoding/json leaves raw
+// but a terminal acts on when the output is read with cat or jq: DEL, the
+// C1 controls and the bidirectional controls. They can only occur inside
+// strings, so \uXXXX keeps the document valid and its values the same.
+func jsonSafe(b []byte) string {
+	if isPrintable(string(b)) {
+		return string(b)
+	}
+	var out strings.Builder
+	out.Grow(len(b) + 8)
+	for _, r := range string(b) {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x061c || r == 0x200e || r == 0x200f ||
+			(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+			continue
+		}
+		out.WriteRune(r)
+	}
+	return out.String()
 }
 
 // structObject lists a struct's members as encoding/json writes them, for

@@ -460,7 +460,7 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 		return Claimed{Intake: Seen}, nil
 	}
 	res, attempts := New, 0
-	if v := rows.Get(u64(r.ID)); v != nil {
+	if v := rows.Get(u64(r.ID)); v != nil && !reused(v, r.GUID) {
 		switch {
 		case v[0] == stateDone:
 			return Claimed{Intake: Seen}, nil
@@ -489,6 +489,18 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 		}
 	}
 	return Claimed{Intake: res, Attempts: attempts}, nil
+}
+
+// reused reports whether a row value kept for a rowid belongs to another
+// message than the one arriving with guid: a replaced or restored chat.db
+// hands out the same rowids again, and the new message must not inherit
+// the old one's state (seen, or its attempts).
+func reused(v []byte, guid string) bool {
+	if guid == "" || len(v) < 2 {
+		return false
+	}
+	old, _, _ := strings.Cut(string(v[2:]), "\x00")
+	return old != "" && old != guid
 }
 
 // Started records that the rows' handler is about to run: from now on a

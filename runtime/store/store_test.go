@@ -226,3 +226,41 @@ func TestBindKeep(t *testing.T) {
 		t.Fatalf("after a reset: %d %q", cursor, guid)
 	}
 }
+
+// A replaced or restored chat.db hands a rowid out again for another
+// message: the new message is judged by its own guid, not by the state
+// the old one left at that rowid (the chaos test lost such rows).
+func TestRowidReused(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	defer s.Close()
+	a := s.Account("default")
+	// Row 7 of the old database: handled. Rows 5 and 6 stay in flight, so
+	// the cursor is below 7 and the row value is what judges.
+	a.Claim(5, "old5", nil)
+	a.Claim(6, "old6", nil)
+	if err := a.Started([]Row{{ID: 6, GUID: "old6"}}); err != nil {
+		t.Fatal(err)
+	}
+	a.Claim(7, "old7", nil)
+	a.Finish(7, "old7")
+	if got, _, _ := a.Claim(7, "old7", nil); got != Seen {
+		t.Fatalf("the old row again: %v, want Seen", got)
+	}
+	if got, _, _ := a.Claim(7, "new7", nil); got != New {
+		t.Fatalf("another message under a handled rowid: %v, want New", got)
+	}
+	// Under a rowid whose old message's handler had started: new, not a
+	// redelivery of someone else's message.
+	s.Close()
+	s = open(t, dir)
+	a = s.Account("default")
+	if got, n, _ := a.Claim(6, "new6", nil); got != New || n != 0 {
+		t.Fatalf("another message under a started rowid: %v (attempts %d), want New", got, n)
+	}
+	// The new message finishes like any other.
+	a.Finish(7, "new7")
+	if got, _, _ := a.Claim(7, "new7", nil); got != Seen {
+		t.Fatalf("the new message again: %v, want Seen", got)
+	}
+}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,6 +19,9 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"openclawcfg": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"imsg-fake":   func() { fakeimsg.Exit(fakeimsg.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		// The CLI's runner with commands that fail in every way a command
+		// can (cli_internal_error.txtar).
+		"openclawcfg-bug": func() { os.Exit(runCLI(&bugCLI{}, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 
@@ -37,6 +44,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": cmdExitCode,
 			"waitfile": cmdWaitFile,
 			"signal":   cmdSignal,
 			"httpget":  cmdHTTPGet,
@@ -46,6 +54,58 @@ func TestScripts(t *testing.T) {
 		},
 	})
 }
+
+// cmdExitCode is "exitcode N PROGRAM [ARGS...]": it runs PROGRAM as exec
+// does (stdout and stderr are then checked the same way) and fails unless
+// it exits with status N exactly, where exec and ! exec tell only zero
+// from non-zero.
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N program [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil || want < 0 {
+		ts.Fatalf("exitcode: %q is not an exit status", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = ee.ExitCode() // -1 when a signal ended it
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// bugCLI's commands end as a command with a bug, or a failure outside the
+// program, would: runCLI must tell them apart.
+type bugCLI struct {
+	Error    bugErrorCmd    `cmd:"" help:"Return an error no command classified."`
+	Panic    bugPanicCmd    `cmd:"" help:"Panic."`
+	OSError  bugOSErrorCmd  `cmd:"" name:"oserror" help:"Return an unclassified error from the operating system."`
+	ExitCode bugExitCodeCmd `cmd:"" name:"exitcoder" help:"Return another kong.ExitCoder."`
+}
+
+type (
+	bugErrorCmd    struct{}
+	bugPanicCmd    struct{}
+	bugOSErrorCmd  struct{}
+	bugExitCodeCmd struct{}
+	otherExitCoder struct{}
+)
+
+func (bugErrorCmd) Run() error { return errors.New("something no command expected") }
+func (bugPanicCmd) Run() error { panic("something no command expected") }
+func (bugOSErrorCmd) Run() error {
+	_, err := os.Open("nosuch/file")
+	return fmt.Errorf("reading: %w", err)
+}
+func (bugExitCodeCmd) Run() error    { return otherExitCoder{} }
+func (otherExitCoder) Error() string { return "an error with its own exit code" }
+func (otherExitCoder) ExitCode() int { return 4 }
 
 // waitfile [-timeout=DURATION] FILE REGEXP waits until FILE exists and its
 // content matches REGEXP (default timeout 20 s); with ! it waits until it

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,8 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitCode,
+			"fill":     cmdFill,
+			"replace":  cmdReplace,
 			"waitfile": cmdWaitFile,
 			"signal":   cmdSignal,
 			"httpget":  cmdHTTPGet,
@@ -78,6 +81,34 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
+}
+
+// cmdFill is "fill FILE HEAD N UNIT TAIL": it writes HEAD, N times UNIT,
+// then TAIL to FILE, for inputs too large for an archive.
+func cmdFill(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 5 {
+		ts.Fatalf("usage: fill FILE HEAD N UNIT TAIL")
+	}
+	n, err := strconv.Atoi(args[2])
+	if err != nil || n < 0 {
+		ts.Fatalf("fill: %q is not a count", args[2])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(args[1]+strings.Repeat(args[3], n)+args[4]), 0o644))
+}
+
+// cmdReplace is "replace FILE OLD NEW": every OLD in FILE becomes NEW;
+// OLD must occur.
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	name := ts.MkAbs(args[0])
+	b, err := os.ReadFile(name)
+	ts.Check(err)
+	if !strings.Contains(string(b), args[1]) {
+		ts.Fatalf("replace: no %q in %s", args[1], args[0])
+	}
+	ts.Check(os.WriteFile(name, []byte(strings.ReplaceAll(string(b), args[1], args[2])), 0o644))
 }
 
 // bugCLI's commands end as a command with a bug, or a failure outside the

@@ -15,7 +15,7 @@ type accessCmd struct {
 	Config   string   `short:"c" required:"" placeholder:"FILE" predictor:"config" help:"The config whose admission table to print."`
 	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	NoEnv    bool     `name:"no-env" help:"Read no environment variable for $${VAR}."`
-	AllowEnv []string `name:"allow-env" placeholder:"NAME,..." help:"Read only these environment variables for $${VAR}."`
+	AllowEnv []string `name:"allow-env" placeholder:"NAME" help:"Read only these environment variables for $${VAR}."`
 }
 
 func (c *accessCmd) Help() string {

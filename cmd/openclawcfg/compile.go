@@ -22,7 +22,7 @@ type compileCmd struct {
 	Config  string   `arg:"" name:"config" help:"Config file to compile, or - for standard input."`
 	Output  string   `short:"o" placeholder:"FILE" help:"Write the plan here (atomically) instead of standard output."`
 	Home    string   `placeholder:"DIR" help:"HOME of the gateway machine, for ~ in cliPath/dbPath (default: this machine's)."`
-	Disable []string `placeholder:"CODE,..." help:"Silence these warning codes (see README)."`
+	Disable []string `placeholder:"CODE" help:"Silence these warning codes (see README)."`
 	SignKey string   `placeholder:"FILE" help:"Sign the plan with this ed25519 private key (PEM PKCS#8, as 'openclawcfg keygen' writes it), for run --verify-key."`
 }
 

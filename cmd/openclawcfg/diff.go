@@ -17,7 +17,7 @@ type diffCmd struct {
 	New      string   `arg:"" name:"new" predictor:"config" help:"The config after the change."`
 	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	NoEnv    bool     `name:"no-env" help:"Read no environment variable for $${VAR} (for configs from pull requests)."`
-	AllowEnv []string `name:"allow-env" placeholder:"NAME,..." help:"Read only these environment variables for $${VAR}."`
+	AllowEnv []string `name:"allow-env" placeholder:"NAME" help:"Read only these environment variables for $${VAR}."`
 }
 
 func (c *diffCmd) Help() string {

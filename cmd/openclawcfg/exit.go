@@ -70,6 +70,10 @@ func fail(err error) error {
 	return &exitError{exitUsage, err}
 }
 
+// findings is an error that is a verdict on the input (exit 1): an
+// unknown explain path, a pairing code that matches no request.
+func findings(err error) error { return &exitError{exitInvalid, err} }
+
 // exitStatus ends a command whose output has said why: findings, a diff
 // that widens access, a failed probe. Nothing more is printed.
 func exitStatus(code int) error { return &exitError{code: code} }

@@ -17,7 +17,7 @@ type explainCmd struct {
 	Access   bool     `help:"Deprecated alias of 'openclawcfg access --config FILE' (kept for one release)."`
 	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	NoEnv    bool     `name:"no-env" help:"With --config: read no environment variable for $${VAR}."`
-	AllowEnv []string `name:"allow-env" placeholder:"NAME,..." help:"With --config: read only these environment variables for $${VAR}."`
+	AllowEnv []string `name:"allow-env" placeholder:"NAME" help:"With --config: read only these environment variables for $${VAR}."`
 }
 
 func (c *explainCmd) Help() string {
@@ -47,7 +47,7 @@ func (c *explainCmd) Run(e *env) error {
 	if err != nil {
 		var pe *compiler.PathError
 		if errors.As(err, &pe) {
-			return &exitError{exitInvalid, err}
+			return findings(err)
 		}
 		return err
 	}

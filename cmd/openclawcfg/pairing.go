@@ -102,7 +102,7 @@ func (c *pairingApproveCmd) Run(e *env) error {
 	}
 	id, err := store.Approve(code, account)
 	if err != nil {
-		return &exitError{exitInvalid, err} // no such code: a verdict
+		return findings(err) // no such code
 	}
 	fmt.Fprintf(e.stdout, "Approved imessage sender %s.\n", id)
 	if !c.Notify {

@@ -252,8 +252,7 @@ func (c *runCmd) Run(e *env) error {
 			"drops", strings.Join(drops, " "))
 	}
 	if ctx.Err() == nil {
-		fmt.Fprintln(e.stderr, "openclawcfg: every account stopped for good (see the log above for why)")
-		return exitStatus(exitGaveUp)
+		return &exitError{exitGaveUp, errors.New("every account stopped for good (see the log above for why)")}
 	}
 	return nil
 }

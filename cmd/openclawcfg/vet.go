@@ -26,7 +26,7 @@ type vetCmd struct {
 	Disable       []string `placeholder:"CODE" help:"Silence these warning codes everywhere (see README); errors cannot be silenced."`
 	PolicyDiff    bool     `name:"policy-diff" help:"Deprecated alias of 'openclawcfg diff OLD NEW' (kept for one release)."`
 	NoEnv         bool     `name:"no-env" help:"Read no environment variable: every $${VAR} that env.vars does not define stays unset (for configs from pull requests)."`
-	AllowEnv      []string `name:"allow-env" placeholder:"NAME,..." help:"Read only these environment variables; the others stay unset."`
+	AllowEnv      []string `name:"allow-env" placeholder:"NAME" help:"Read only these environment variables; the others stay unset."`
 }
 
 // envOptions applies --no-env and --allow-env to opt: a config from a pull

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,6 +49,9 @@ func TestScripts(t *testing.T) {
 			"exitcode": cmdExitCode,
 			"fill":     cmdFill,
 			"replace":  cmdReplace,
+			"capture":  cmdCapture,
+			"matches":  cmdMatches,
+			"sleep":    cmdSleep,
 			"waitfile": cmdWaitFile,
 			"signal":   cmdSignal,
 			"httpget":  cmdHTTPGet,
@@ -109,6 +113,49 @@ func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("replace: no %q in %s", args[1], args[0])
 	}
 	ts.Check(os.WriteFile(name, []byte(strings.ReplaceAll(string(b), args[1], args[2])), 0o644))
+}
+
+// cmdCapture is "capture VAR FILE REGEXP": it sets VAR to the first
+// submatch of REGEXP in FILE, where stdout and stderr are the last
+// command's (a pairing code, a row id).
+func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: capture VAR FILE REGEXP")
+	}
+	re, err := regexp.Compile("(?m)" + args[2])
+	ts.Check(err)
+	m := re.FindStringSubmatch(ts.ReadFile(args[1]))
+	if len(m) < 2 {
+		ts.Fatalf("capture: no match for %q with a submatch in %s", args[2], args[1])
+	}
+	ts.Setenv(args[0], m[1])
+}
+
+// cmdMatches is "matches PATTERN": some path matches the glob PATTERN;
+// with !, none does.
+func cmdMatches(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: matches PATTERN")
+	}
+	m, err := filepath.Glob(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if len(m) == 0 && !neg {
+		ts.Fatalf("no path matches %s", args[0])
+	}
+	if len(m) > 0 && neg {
+		ts.Fatalf("%s matches %s", args[0], strings.Join(m, ", "))
+	}
+}
+
+// cmdSleep is "sleep DURATION" (a Go duration), to let a running process
+// see one state before the next.
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }
 
 // bugCLI's commands end as a command with a bug, or a failure outside the

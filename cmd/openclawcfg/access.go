@@ -9,12 +9,38 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 )
 
-func (c *explainCmd) runAccess(e *env) error {
-	p, code := compileFile(e, c.Config)
-	if p == nil {
-		return exitCode(code)
+// accessCmd is `openclawcfg access --config FILE`: who can reach the agent
+// under a config. `explain --config FILE --access` is its deprecated alias.
+type accessCmd struct {
+	Config   string   `short:"c" required:"" placeholder:"FILE" predictor:"config" help:"The config whose admission table to print."`
+	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
+	NoEnv    bool     `name:"no-env" help:"Read no environment variable for $${VAR}."`
+	AllowEnv []string `name:"allow-env" placeholder:"NAME" help:"Read only these environment variables for $${VAR}."`
+}
+
+func (c *accessCmd) Help() string {
+	return `Prints, per account, who can reach the agent: DMs, group chats, group senders
+and mentions, each with the rule of the config that decides it, and a fix
+where the config admits nobody, most likely by mistake. Environment values the
+config reads are shown as ${NAME}. Exit status 1 when the config has errors
+(they are printed instead of the table).`
+}
+
+func (c *accessCmd) Run(e *env) error {
+	opt, err := envRestrict(compiler.Options{}, c.NoEnv, c.AllowEnv)
+	if err != nil {
+		return err
+	}
+	r, p, err := compileFile(e, c.Config, opt)
+	if err != nil {
+		return err
 	}
 	rows := compiler.Access(p)
+	// Rows quote allow-list entries and hosts, which may come from ${VAR}.
+	for i := range rows {
+		rw := &rows[i]
+		rw.Verdict, rw.Rule, rw.Fix = r.Redact(rw.Verdict), r.Redact(rw.Rule), r.Redact(rw.Fix)
+	}
 	if c.Format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -12,26 +13,24 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler"
 )
 
-// Exit codes; documented in --help and README.md, never renumbered.
-const (
-	exitOK      = 0 // every input passed (warnings allowed unless --strict)
-	exitInvalid = 1 // some input has errors (syntax or validation)
-	exitUsage   = 2 // bad flags or arguments, or an input could not be read
-	exitGaveUp  = 3 // run: every account stopped for good (gave up restarting)
-)
-
 const helpText = `Check and compile the iMessage channel configuration of OpenClaw ` + compiler.TargetOpenClaw + `.
 
 Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors in some
 input (syntax or validation), warnings with --strict, an unknown explain path,
-or access widened under vet --policy-diff; 2 usage error, an input that could
-not be read (missing, unreadable, larger than 8 MiB), or a plan that does not
-load; 3 run stopped because every account gave up restarting.`
+or access widened (diff); 2 usage error, an input that could not be read
+(missing, unreadable, larger than 8 MiB), or a plan that does not load; 3 run
+stopped because every account gave up restarting, or an internal error (a bug
+in openclawcfg; the message asks you to report it).
+
+Deprecated aliases, kept for one release: vet --policy-diff OLD NEW is
+diff OLD NEW; explain --config FILE --access is access --config FILE.`
 
 type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 	Vet     vetCmd           `cmd:"" help:"Check configs exactly as OpenClaw reads them; silent when they pass."`
-	Explain explainCmd       `cmd:"" help:"Explain a config path, its effective value in a config, or who a config admits."`
+	Diff    diffCmd          `cmd:"" help:"Compare who can reach the agent under two configs; exit 1 when access widened."`
+	Explain explainCmd       `cmd:"" help:"Explain a config path, and its effective value in a config."`
+	Access  accessCmd        `cmd:"" help:"Print who can reach the agent under a config, per account, and the rule that decides."`
 	Compile compileCmd       `cmd:"" help:"Validate a config and write its frozen runtime plan."`
 	Keygen  keygenCmd        `cmd:"" help:"Generate an ed25519 key pair for compile --sign-key and run --verify-key."`
 	Schema  schemaCmd        `cmd:"" help:"Print the config schema as JSON Schema, for editors."`
@@ -54,25 +53,34 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-type exitCode int
+// kongExit is how kong's exit hook (after --help, or a completion) leaves
+// the parse: Main recovers it as the exit code.
+type kongExit int
 
 // Main runs the CLI and returns the process exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	var c cli
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runCLI(&cli{}, args, stdin, stdout, stderr)
+}
+
+// runCLI parses args into root's commands and runs the one chosen. A
+// command's error carries its exit code (exitError); anything else that
+// ends a command, an unclassified error or a panic, is a bug and exits 3.
+// The tests give it roots of their own.
+func runCLI(root any, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			if e, ok := r.(exitCode); ok {
+			if e, ok := r.(kongExit); ok {
 				code = int(e)
 				return
 			}
-			panic(r)
+			code = internalPanic(r, stderr)
 		}
 	}()
-	parser, err := kong.New(&c,
+	parser, err := kong.New(root,
 		kong.Name("openclawcfg"),
 		kong.Description(helpText),
 		kong.Writers(stdout, stderr),
-		kong.Exit(func(c int) { panic(exitCode(c)) }),
+		kong.Exit(func(c int) { panic(kongExit(c)) }),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Vars{"version": "openclawcfg " + version()},
@@ -81,43 +89,40 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		panic(err)
 	}
 	completeIfAsked(parser)
+	commands := commandNames(parser)
 	if len(args) == 0 {
-		fmt.Fprintf(stderr, "openclawcfg: no command; commands: %s\n", strings.Join(commandNames, ", "))
+		fmt.Fprintf(stderr, "openclawcfg: no command; commands: %s\n", strings.Join(commands, ", "))
 		fmt.Fprintln(stderr, "run 'openclawcfg --help' for usage")
 		return exitUsage
 	}
 	ctx, err := parser.Parse(args)
 	if err != nil {
+		code := exitCodeOf(err, stderr)
 		var pe *kong.ParseError
 		if errors.As(err, &pe) {
-			fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
-			fmt.Fprintf(stderr, "run '%s' for usage\n", strings.Join(append(append([]string{"openclawcfg"}, commandOf(args)...), "--help"), " "))
-			return exitUsage
+			fmt.Fprintf(stderr, "run '%s' for usage\n", strings.Join(append(append([]string{"openclawcfg"}, commandOf(args, commands)...), "--help"), " "))
 		}
-		fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
-		return exitUsage
+		return code
 	}
-	err = ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr})
-	var ec exitCode
-	if errors.As(err, &ec) {
-		return int(ec)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "openclawcfg: %v\n", err)
-		return exitUsage
-	}
-	return exitOK
+	return exitCodeOf(ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr}), stderr)
 }
 
-func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+// commandNames lists the commands --help shows, in its order.
+func commandNames(parser *kong.Kong) []string {
+	var names []string
+	for _, n := range parser.Model.Children {
+		if n.Type == kong.CommandNode && !n.Hidden {
+			names = append(names, n.Name)
+		}
+	}
+	return names
+}
 
-var commandNames = []string{"vet", "explain", "compile", "keygen", "schema", "decide", "run", "pairing", "send", "status", "version", "help", "completion"}
-
-// commandOf finds the subcommand among args, for the usage hint.
-func commandOf(args []string) []string {
+// commandOf finds the subcommand among args, for the usage hint; help
+// points at the top-level usage.
+func commandOf(args, commands []string) []string {
 	for _, a := range args {
-		switch a {
-		case "vet", "explain", "compile", "keygen", "schema", "decide", "run", "pairing", "send", "status", "completion":
+		if a != "help" && slices.Contains(commands, a) {
 			return []string{a}
 		}
 	}

@@ -22,7 +22,7 @@ type compileCmd struct {
 	Config  string   `arg:"" name:"config" help:"Config file to compile, or - for standard input."`
 	Output  string   `short:"o" placeholder:"FILE" help:"Write the plan here (atomically) instead of standard output."`
 	Home    string   `placeholder:"DIR" help:"HOME of the gateway machine, for ~ in cliPath/dbPath (default: this machine's)."`
-	Disable []string `placeholder:"CODE,..." help:"Silence these warning codes (see README)."`
+	Disable []string `placeholder:"CODE" help:"Silence these warning codes (see README)."`
 	SignKey string   `placeholder:"FILE" help:"Sign the plan with this ed25519 private key (PEM PKCS#8, as 'openclawcfg keygen' writes it), for run --verify-key."`
 }
 
@@ -45,31 +45,32 @@ func (c *compileCmd) Run(e *env) error {
 	if c.SignKey != "" {
 		b, err := readSmall(c.SignKey, 64<<10)
 		if err != nil {
-			return fmt.Errorf("cannot read the signing key %s: %s", c.SignKey, readError(err))
+			return failf("cannot read the signing key %s: %s", c.SignKey, readError(err))
 		}
 		if key, err = plan.ParsePrivateKey(b); err != nil {
-			return fmt.Errorf("--sign-key %s: %v", c.SignKey, err)
+			return failf("--sign-key %s: %v", c.SignKey, err)
 		}
 		if toFile && sameFile(c.SignKey, c.Output) {
-			return fmt.Errorf("-o %s is the signing key; refusing to write the plan over it", c.Output)
+			return usageErrorf("-o %s is the signing key; refusing to write the plan over it", c.Output)
 		}
 	}
 	if toFile && c.Config != "-" && sameFile(c.Config, c.Output) {
-		return fmt.Errorf("-o %s is the config being compiled; refusing to write the plan over it", c.Output)
+		return usageErrorf("-o %s is the config being compiled; refusing to write the plan over it", c.Output)
 	}
 	name, src, err := readInput(c.Config, e.stdin)
 	if err != nil {
-		return errors.New(readError(err))
+		return failf("%s", readError(err))
 	}
 	r, _, sealed, err := compiler.Compile(name, src, "openclawcfg "+version(), compiler.Options{Home: c.Home, Disable: c.Disable})
 	if err != nil {
+		// The compiler could not seal its own plan: a bug (exit 3).
 		return err
 	}
 	diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
 	if sealed == nil {
 		errs, warns := diag.Count(r.Diagnostics)
 		fmt.Fprintf(e.stderr, "%s: no plan written\n", summary(errs, warns))
-		return exitCode(exitInvalid)
+		return exitStatus(exitInvalid)
 	}
 	// Never write a plan the loader would refuse (Sign loads it too).
 	if key != nil {
@@ -78,19 +79,20 @@ func (c *compileCmd) Run(e *env) error {
 		_, err = plan.Load(sealed)
 	}
 	if err != nil {
-		return fmt.Errorf("internal error, no plan written: the compiled plan does not load (%v); please report it", err)
+		// A bug (exit 3), reported as one.
+		return fmt.Errorf("no plan written: the compiled plan does not load (%v)", err)
 	}
 	if !toFile {
 		_, err := e.stdout.Write(sealed)
-		return err
+		return fail(err)
 	}
 	for _, s := range r.Sources[1:] {
 		if sameFile(s.Name, c.Output) {
-			return fmt.Errorf("-o %s is %s, which the config includes; refusing to write the plan over it", c.Output, s.Name)
+			return usageErrorf("-o %s is %s, which the config includes; refusing to write the plan over it", c.Output, s.Name)
 		}
 	}
 	if err := writeAtomicFile(c.Output, sealed, true); err != nil {
-		return fmt.Errorf("cannot write the plan to %s: %s", c.Output, readError(err))
+		return failf("cannot write the plan to %s: %s", c.Output, readError(err))
 	}
 	return nil
 }
@@ -220,20 +222,20 @@ openssl pkey -in FILE -pubout -out FILE.pub.`
 func (c *keygenCmd) Run(e *env) error {
 	priv, pub, err := plan.NewKeyPair(rand.Reader)
 	if err != nil {
-		return err
+		return failf("no random key: %v", err)
 	}
 	pubPath := c.Key + ".pub"
 	for _, p := range []string{c.Key, pubPath} {
 		if _, err := os.Lstat(p); err == nil {
-			return fmt.Errorf("%s exists; keygen never overwrites a key", p)
+			return failf("%s exists; keygen never overwrites a key", p)
 		}
 	}
 	if err := writeNew(c.Key, priv, 0o600); err != nil {
-		return fmt.Errorf("cannot write the private key: %s", readError(err))
+		return failf("cannot write the private key: %s", readError(err))
 	}
 	if err := writeNew(pubPath, pub, 0o644); err != nil {
 		os.Remove(c.Key)
-		return fmt.Errorf("cannot write the public key: %s", readError(err))
+		return failf("cannot write the public key: %s", readError(err))
 	}
 	k, _ := plan.ParsePublicKey(pub)
 	fmt.Fprintf(e.stdout, "%s: private key %s (for compile --sign-key; keep it secret), public key %s (for run --verify-key)\n", plan.KeyID(k), c.Key, pubPath)
@@ -271,26 +273,26 @@ func readInput(arg string, stdin io.Reader) (string, []byte, error) {
 	return arg, src, err
 }
 
-// compileFile compiles a config for explain and the policy tools,
-// printing its findings; it returns nil and the exit code on failure.
-func compileFile(e *env, name string) (*plan.Plan, int) {
+// compileFile compiles a config for diff, access and explain --config.
+// When the config has errors it prints them and returns exit 1; an input
+// that cannot be read is exit 2.
+func compileFile(e *env, name string, opt compiler.Options) (*compiler.Result, *plan.Plan, error) {
 	src, err := readFile(name)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", readError(err))
-		return nil, exitUsage
+		return nil, nil, failf("%s", diag.Sanitize(readError(err)))
 	}
-	r, p, _, err := compiler.Compile(name, src, "openclawcfg "+version(), compiler.Options{})
+	r, p, _, err := compiler.Compile(name, src, "openclawcfg "+version(), opt)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
-		return nil, exitUsage
+		// The compiler could not seal its own plan: a bug (exit 3).
+		return nil, nil, errors.New(diag.Sanitize(err.Error()))
 	}
 	if p == nil {
 		diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
 		errs, warns := diag.Count(r.Diagnostics)
-		fmt.Fprintf(e.stderr, "%s in %s\n", summary(errs, warns), name)
-		return nil, exitInvalid
+		fmt.Fprintf(e.stderr, "%s in %s\n", summary(errs, warns), diag.Sanitize(name))
+		return nil, nil, exitStatus(exitInvalid)
 	}
-	return p, exitOK
+	return r, p, nil
 }
 
 // sourcesOf maps every file a result read (includes too) for excerpts.

@@ -65,7 +65,7 @@ func (c *decideCmd) Run(e *env) error {
 	}
 	d, err := inbound.New(p, account)
 	if err != nil {
-		return err
+		return usageErrorf("%v", err) // --account names no account of the plan
 	}
 	a := d.Account()
 	if why := p.NotRunning(a); why != "" {
@@ -117,7 +117,7 @@ func (c *decideCmd) Run(e *env) error {
 						l.Context = dec.Context
 					}
 					if err := enc.Encode(l); err != nil {
-						return err
+						return fail(err)
 					}
 				}
 			}
@@ -126,14 +126,14 @@ func (c *decideCmd) Run(e *env) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("reading standard input: %v", err)
+			return failf("reading standard input: %v", err)
 		}
 	}
 	if err := out.Flush(); err != nil {
-		return err
+		return fail(err)
 	}
 	if bad {
-		return exitCode(exitInvalid)
+		return exitStatus(exitInvalid)
 	}
 	return nil
 }
@@ -230,8 +230,8 @@ func sentence(d inbound.Decision) string {
 	return b.String()
 }
 
-// loadPlan reads and verifies a sealed plan; every failure is a usage
-// error (exit 2) that says why. When OPENCLAWCFG_VERIFY_KEY names a public
+// loadPlan reads and verifies a sealed plan; every failure is exit 2
+// and says why. When OPENCLAWCFG_VERIFY_KEY names a public
 // key, only plans signed with it load, in every command that reads one.
 func loadPlan(path string) (*plan.Plan, error) {
 	return loadPlanKey(path, os.Getenv("OPENCLAWCFG_VERIFY_KEY"))
@@ -243,10 +243,10 @@ func loadPlanKey(path, keyFile string) (*plan.Plan, error) {
 	if keyFile != "" {
 		kb, err := readSmall(keyFile, 64<<10)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the verify key %s: %s", keyFile, readError(err))
+			return nil, failf("cannot read the verify key %s: %s", keyFile, readError(err))
 		}
 		if key, err = plan.ParsePublicKey(kb); err != nil {
-			return nil, fmt.Errorf("verify key %s: %v", keyFile, err)
+			return nil, failf("verify key %s: %v", keyFile, err)
 		}
 	}
 	b, err := readSmall(path, 64<<20)
@@ -255,7 +255,7 @@ func loadPlanKey(path, keyFile string) (*plan.Plan, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("cannot read the plan %s: %v", path, err)
+		return nil, failf("cannot read the plan %s: %v", path, err)
 	}
 	var p *plan.Plan
 	if key != nil {
@@ -264,7 +264,7 @@ func loadPlanKey(path, keyFile string) (*plan.Plan, error) {
 		p, err = plan.Load(b)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a usable plan: %v", path, strings.TrimPrefix(err.Error(), "plan: "))
+		return nil, failf("%s is not a usable plan: %v", path, strings.TrimPrefix(err.Error(), "plan: "))
 	}
 	return p, nil
 }

@@ -9,51 +9,57 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
-	"github.com/openclawcfg/openclawcfg/plan"
 )
 
 type explainCmd struct {
 	Path     string   `arg:"" optional:"" help:"Config path, e.g. channels.imessage.groupPolicy, accounts.<id>.cliPath, groups.42.requireMention."`
-	Config   string   `short:"c" placeholder:"FILE" help:"Also show the effective value in each account of this config, with its origin."`
-	Access   bool     `help:"With --config: print who can reach the agent, per account, and the rule that decides."`
+	Config   string   `short:"c" placeholder:"FILE" predictor:"config" help:"Also show the effective value in each account of this config, with its origin."`
+	Access   bool     `help:"Deprecated alias of 'openclawcfg access --config FILE' (kept for one release)."`
 	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	NoEnv    bool     `name:"no-env" help:"With --config: read no environment variable for $${VAR}."`
-	AllowEnv []string `name:"allow-env" placeholder:"NAME,..." help:"With --config: read only these environment variables for $${VAR}."`
+	AllowEnv []string `name:"allow-env" placeholder:"NAME" help:"With --config: read only these environment variables for $${VAR}."`
 }
 
 func (c *explainCmd) Help() string {
 	return `Prints what a field means: its type, allowed values, defaults, where it can be
 set, its documentation, and the runtime behaviour that surprises people.
-Paths may omit the channels.imessage prefix.`
+Paths may omit the channels.imessage prefix.
+
+--access (with --config FILE) is a deprecated alias of 'openclawcfg access
+--config FILE', kept for one release.`
 }
 
 func (c *explainCmd) Run(e *env) error {
 	if c.Access {
 		if c.Config == "" {
-			return usageError("--access needs --config FILE")
+			return usageErrorf("--access needs --config FILE")
 		}
 		if c.Path != "" {
-			return usageError("--access prints the whole admission table; drop the PATH argument")
+			return usageErrorf("--access prints the whole admission table; drop the PATH argument")
 		}
-		return c.runAccess(e)
+		deprecated(e, "explain --config FILE --access", "access --config FILE")
+		return (&accessCmd{Config: c.Config, Format: c.Format, NoEnv: c.NoEnv, AllowEnv: c.AllowEnv}).Run(e)
 	}
 	if c.Path == "" {
-		return usageError("explain needs a PATH (or --config FILE --access)")
+		return usageErrorf("explain needs a PATH; for who can reach the agent under a config: openclawcfg access --config FILE")
 	}
 	ex, err := compiler.Explain(c.Path)
 	if err != nil {
 		var pe *compiler.PathError
 		if errors.As(err, &pe) {
-			fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
-			return exitCode(exitInvalid)
+			return findings(err)
 		}
 		return err
 	}
 	var eff []compiler.Effective
 	if c.Config != "" {
-		p, r, code := c.compile(e)
-		if p == nil {
-			return exitCode(code)
+		opt, err := envRestrict(compiler.Options{}, c.NoEnv, c.AllowEnv)
+		if err != nil {
+			return err
+		}
+		r, p, err := compileFile(e, c.Config, opt)
+		if err != nil {
+			return err
 		}
 		eff = redactEffective(r, compiler.EffectiveValues(p, ex.Path))
 		if eff == nil {
@@ -138,34 +144,6 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 	}
 }
 
-// compile compiles --config for its effective values, with the
-// environment restricted as --no-env/--allow-env say. It prints the
-// findings and returns nil and the exit code when there is no plan.
-func (c *explainCmd) compile(e *env) (*plan.Plan, *compiler.Result, int) {
-	opt, err := envRestrict(compiler.Options{}, c.NoEnv, c.AllowEnv)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
-		return nil, nil, exitUsage
-	}
-	src, err := readFile(c.Config)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", diag.Sanitize(readError(err)))
-		return nil, nil, exitUsage
-	}
-	r, p, _, err := compiler.Compile(c.Config, src, "openclawcfg "+version(), opt)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", diag.Sanitize(err.Error()))
-		return nil, nil, exitUsage
-	}
-	if p == nil {
-		diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
-		errs, warns := diag.Count(r.Diagnostics)
-		fmt.Fprintf(e.stderr, "%s in %s\n", summary(errs, warns), diag.Sanitize(c.Config))
-		return nil, nil, exitInvalid
-	}
-	return p, r, exitOK
-}
-
 // redactEffective keeps environment values out of explain's output: a
 // value that came from a variable is shown as the variable and its length
 // (the plan keeps the value, for the runtime).
@@ -205,5 +183,8 @@ func indent(s, pre string) string {
 	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
 }
 
-// usageError prints msg and exits 2.
-func usageError(msg string) error { return fmt.Errorf("%s", msg) }
+// deprecated notes on stderr that an alias goes away: the output on
+// stdout stays what scripts read.
+func deprecated(e *env, old, now string) {
+	fmt.Fprintf(e.stderr, "openclawcfg: note: '%s' is deprecated and goes away in the next release; use 'openclawcfg %s'\n", old, now)
+}

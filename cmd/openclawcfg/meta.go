@@ -29,7 +29,7 @@ func (c *helpCmd) Run(ctx *kong.Context) error {
 	// Parsing COMMAND --help prints that command's help and exits through
 	// the parser's exit hook; an unknown command is a usage error.
 	_, err := ctx.Kong.Parse(append(append([]string(nil), c.Command...), "--help"))
-	return err
+	return err // a *kong.ParseError: exit 2
 }
 
 // completionCmd prints the shell code that hooks openclawcfg's completion
@@ -55,7 +55,7 @@ completion.`
 func (c *completionCmd) Run(e *env) error {
 	bin, err := os.Executable()
 	if err != nil {
-		return fmt.Errorf("completion: cannot find this binary's path: %w", err)
+		return failf("completion: cannot find this binary's path: %w", err)
 	}
 	if abs, err := filepath.Abs(bin); err == nil {
 		bin = abs
@@ -78,7 +78,7 @@ complete -f -c openclawcfg -a "(__complete_openclawcfg)"
 `
 	}
 	_, err = fmt.Fprint(e.stdout, script)
-	return err
+	return fail(err)
 }
 
 // shellQuote quotes a path for sh, zsh and fish alike.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,7 +42,7 @@ func (c *pairingListCmd) Run(e *env) error {
 	}
 	reqs, err := pairing.New(stateDir(c.StateDir)).List(account)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	if c.Format == "json" {
 		if reqs == nil {
@@ -54,7 +53,7 @@ func (c *pairingListCmd) Run(e *env) error {
 			return err
 		}
 		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-		return err
+		return fail(err)
 	}
 	if len(reqs) == 0 {
 		fmt.Fprintln(e.stdout, "No pending imessage pairing requests.")
@@ -65,7 +64,7 @@ func (c *pairingListCmd) Run(e *env) error {
 	for _, r := range reqs {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.Code, r.ID, metaValue(r, "accountId", "default"), r.CreatedAt)
 	}
-	return w.Flush()
+	return fail(w.Flush())
 }
 
 type pairingApproveCmd struct {
@@ -82,7 +81,7 @@ func (c *pairingApproveCmd) Run(e *env) error {
 		args = args[1:]
 	}
 	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
-		return errors.New("pairing approve takes one code (e.g. openclawcfg pairing approve ABCD2345)")
+		return usageErrorf("pairing approve takes one code (e.g. openclawcfg pairing approve ABCD2345)")
 	}
 	code := args[0]
 	dir := stateDir(c.StateDir)
@@ -103,8 +102,7 @@ func (c *pairingApproveCmd) Run(e *env) error {
 	}
 	id, err := store.Approve(code, account)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
-		return exitCode(exitInvalid)
+		return findings(err) // no such code
 	}
 	fmt.Fprintf(e.stdout, "Approved imessage sender %s.\n", id)
 	if !c.Notify {

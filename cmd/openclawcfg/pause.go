@@ -34,10 +34,10 @@ func (c *resumeCmd) Run(e *env) error { return setPause(e, c.StateDir, c.Account
 func setPause(e *env, flag, account string, paused bool) error {
 	dir := stateDir(flag)
 	if err := knownAccount(dir, account); err != nil {
-		return err
+		return usageErrorf("%v", err)
 	}
 	if err := monitor.Pause(dir, account, paused); err != nil {
-		return fmt.Errorf("state dir %s: %v", dir, err)
+		return failf("state dir %s: %v", dir, err)
 	}
 	if paused {
 		fmt.Fprintf(e.stdout, "sending paused for account %s: replies wait in the outbox (openclawcfg resume %s)\n", account, account)

@@ -143,11 +143,11 @@ func oracleNode() string {
 // as a separate process (compile, run, pairing approve).
 func buildOpenclawcfg(t *testing.T) string {
 	t.Helper()
-	gotool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gotool); err != nil {
-		if gotool, err = exec.LookPath("go"); err != nil {
-			t.Skipf("no go tool to build openclawcfg: %v", err)
-		}
+	// go test puts its own GOROOT/bin first in PATH: this is the go
+	// that runs the test.
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go tool to build openclawcfg: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "openclawcfg")
 	cmd := exec.Command(gotool, "build", "-o", bin, ".")

@@ -88,26 +88,26 @@ func (c *runCmd) Run(e *env) error {
 	var h handler.Handler
 	switch {
 	case c.Echo && len(c.Handler) > 0:
-		return errors.New("give either --echo or a handler after --, not both")
+		return usageErrorf("give either --echo or a handler after --, not both")
 	case c.Webhook != "" && c.Echo:
-		return errors.New("give either --echo or --webhook, not both")
+		return usageErrorf("give either --echo or --webhook, not both")
 	case c.Webhook != "" && len(c.Handler) > 0:
-		return errors.New("give either --webhook or a handler after --, not both")
+		return usageErrorf("give either --webhook or a handler after --, not both")
 	case c.Webhook != "":
 		// Refused here, before any account starts, not on every message.
 		if err := handler.CheckWebhookURL(c.Webhook); err != nil {
-			return fmt.Errorf("--webhook %v", err)
+			return usageErrorf("--webhook %v", err)
 		}
 		h = &handler.Webhook{URL: c.Webhook, Timeout: c.HandlerTimeout}
 	case c.Echo:
 		h = handler.Echo{}
 	case len(c.Handler) == 0:
-		return errors.New("no handler: give --echo, --webhook URL, or the program that answers after --, e.g. openclawcfg run plan.json -- ./answer.sh")
+		return usageErrorf("no handler: give --echo, --webhook URL, or the program that answers after --, e.g. openclawcfg run plan.json -- ./answer.sh")
 	default:
 		h = &handler.Exec{Argv: c.Handler, Timeout: c.HandlerTimeout}
 	}
 	if c.Chats < 1 {
-		return errors.New("--chats must be at least 1")
+		return usageErrorf("--chats must be at least 1")
 	}
 	p, err := loadPlanKey(c.Plan, c.VerifyKey)
 	if err != nil {
@@ -119,42 +119,42 @@ func (c *runCmd) Run(e *env) error {
 	}
 	for _, r := range c.MediaRoot {
 		if !filepath.IsAbs(r) {
-			return fmt.Errorf("--media-root %s: must be an absolute path", r)
+			return usageErrorf("--media-root %s: must be an absolute path", r)
 		}
 	}
 	// Bound before any account starts: a bad address fails the run at once.
 	metrics, err := listenMetrics(c.MetricsAddr, c.MetricsPublic)
 	if err != nil {
-		return err
+		return fail(err) // --metrics-public alone, or an address that cannot be used
 	}
 	defer metrics.Close()
 	dir := stateDir(c.StateDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("state dir %s: %v", dir, err)
+		return failf("state dir %s: %v", dir, err)
 	}
 	if err := rememberPlan(dir, c.Plan); err != nil {
-		return fmt.Errorf("state dir %s: %v", dir, err)
+		return failf("state dir %s: %v", dir, err)
 	}
 	log := newLogger(e.stderr, c.LogFormat, c.Verbose)
 	if c.SendRate < 1 {
-		return errors.New("--send-rate must be at least 1")
+		return usageErrorf("--send-rate must be at least 1")
 	}
 	if c.HandlerRetries < 1 {
-		return errors.New("--handler-retries must be at least 1")
+		return usageErrorf("--handler-retries must be at least 1")
 	}
 	var durable *store.Store
 	if c.Compat == "" {
 		durable, err = store.Open(dir, store.Options{NoSync: c.StoreNoSync})
 		if errors.Is(err, store.ErrInUse) {
-			return fmt.Errorf("%v: stop it first ('openclawcfg status --state-dir %s' shows it), or give this run another --state-dir", err, dir)
+			return failf("%v: stop it first ('openclawcfg status --state-dir %s' shows it), or give this run another --state-dir", err, dir)
 		}
 		if err != nil {
-			return fmt.Errorf("state dir %s: %v", dir, err)
+			return failf("state dir %s: %v", dir, err)
 		}
 		defer durable.Close()
 		release, err := lockDatabases(accounts)
 		if err != nil {
-			return err
+			return fail(err)
 		}
 		defer release()
 	} else {
@@ -181,7 +181,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 
 	if err := metrics.serve(ms, log); err != nil {
-		return err
+		return fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -252,8 +252,7 @@ func (c *runCmd) Run(e *env) error {
 			"drops", strings.Join(drops, " "))
 	}
 	if ctx.Err() == nil {
-		fmt.Fprintln(e.stderr, "openclawcfg: every account stopped for good (see the log above for why)")
-		return exitCode(exitGaveUp)
+		return &exitError{exitGaveUp, errors.New("every account stopped for good (see the log above for why)")}
 	}
 	return nil
 }
@@ -273,7 +272,7 @@ func selectAccounts(p *plan.Plan, names []string) ([]*plan.Account, error) {
 			for i := range p.Accounts {
 				why = append(why, fmt.Sprintf("%s: %s", p.Accounts[i].ID, p.NotRunning(&p.Accounts[i])))
 			}
-			return nil, fmt.Errorf("no account of the plan starts (%s)", strings.Join(why, "; "))
+			return nil, failf("no account of the plan starts (%s)", strings.Join(why, "; "))
 		}
 		return out, nil
 	}
@@ -284,10 +283,10 @@ func selectAccounts(p *plan.Plan, names []string) ([]*plan.Account, error) {
 			for _, x := range p.Accounts {
 				ids = append(ids, x.ID)
 			}
-			return nil, fmt.Errorf("--account %s: no such account (accounts: %s)", n, strings.Join(ids, ", "))
+			return nil, usageErrorf("--account %s: no such account (accounts: %s)", n, strings.Join(ids, ", "))
 		}
 		if why := p.NotRunning(a); why != "" {
-			return nil, fmt.Errorf("--account %s: the account does not start (%s)", n, why)
+			return nil, usageErrorf("--account %s: the account does not start (%s)", n, why)
 		}
 		out = append(out, a)
 	}

@@ -119,11 +119,11 @@ func showRunStatus(e *env, dir, format string) error {
 	path := filepath.Join(dir, statusFile)
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("no openclawcfg run has used %s (no %s)", dir, statusFile)
+		return failf("no openclawcfg run has used %s (no %s)", dir, statusFile)
 	}
 	var st runStatus
 	if err := json.Unmarshal(b, &st); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return failf("%s: %v", path, err)
 	}
 	alive := st.Running && processAlive(st.PID)
 	healthy := alive
@@ -179,7 +179,7 @@ func showRunStatus(e *env, dir, format string) error {
 		}
 	}
 	if !healthy {
-		return exitCode(exitInvalid)
+		return exitStatus(exitInvalid)
 	}
 	return nil
 }

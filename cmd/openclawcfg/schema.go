@@ -13,5 +13,5 @@ its CUE source, for editors: save it and point "$schema" at it.`
 
 func (c *schemaCmd) Run(e *env) error {
 	_, err := e.stdout.Write(compiler.JSONSchema())
-	return err
+	return fail(err)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,24 +44,24 @@ func (c *sendCmd) Run(e *env) error {
 	}
 	a := p.Account(id)
 	if a == nil {
-		return fmt.Errorf("--account %s: no such account in the plan", id)
+		return usageErrorf("--account %s: no such account in the plan", id)
 	}
 	text := c.Text
 	if text == "-" {
 		b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20+1))
 		if err != nil {
-			return err
+			return fail(err)
 		}
 		if len(b) > 1<<20 {
-			return errors.New("the message on standard input is over 1 MiB")
+			return failf("the message on standard input is over 1 MiB")
 		}
 		text = string(b)
 	}
 	if strings.TrimSpace(text) == "" && len(c.Media) == 0 {
-		return errors.New("nothing to send: give a text or --media")
+		return usageErrorf("nothing to send: give a text or --media")
 	}
 	if _, err := openclaw.ParseTarget(c.To); err != nil {
-		return fmt.Errorf("--to %q: %v", c.To, err)
+		return usageErrorf("--to %q: %v", c.To, err)
 	}
 	for _, m := range c.Media {
 		if err := checkMedia(a, m); err != nil {
@@ -73,14 +72,14 @@ func (c *sendCmd) Run(e *env) error {
 	for _, chunk := range outboundChunks(a, text) {
 		params, err := sendParamsFor(a, c.To, chunk, "")
 		if err != nil {
-			return err
+			return usageErrorf("%v", err) // the target
 		}
 		reqs = append(reqs, params)
 	}
 	for _, m := range c.Media {
 		params, err := sendParamsFor(a, c.To, "", m)
 		if err != nil {
-			return err
+			return usageErrorf("%v", err) // the target
 		}
 		reqs = append(reqs, params)
 	}
@@ -88,7 +87,7 @@ func (c *sendCmd) Run(e *env) error {
 		enc := json.NewEncoder(e.stdout)
 		for _, r := range reqs {
 			if err := enc.Encode(r); err != nil {
-				return err
+				return fail(err)
 			}
 		}
 		return nil
@@ -111,13 +110,13 @@ func outboundChunks(a *plan.Account, text string) []string {
 func checkMedia(a *plan.Account, path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return fmt.Errorf("--media %s: %s", path, readError(err))
+		return failf("--media %s: %s", path, readError(err))
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("--media %s: not a regular file", path)
+		return failf("--media %s: not a regular file", path)
 	}
 	if max := a.Outbound.MediaMaxBytes.Value; max > 0 && fi.Size() > max {
-		return fmt.Errorf("--media %s: %d bytes is over mediaMaxMb (%d bytes)", path, fi.Size(), max)
+		return failf("--media %s: %d bytes is over mediaMaxMb (%d bytes)", path, fi.Size(), max)
 	}
 	return nil
 }
@@ -132,7 +131,7 @@ func sendAll(a *plan.Account, reqs []map[string]any, e *env) error {
 	defer cancel()
 	client, err := imsg.Start(ctx, imsg.Config{CLIPath: cliPath, DBPath: a.DBPathExpanded, Env: os.Environ()})
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	defer func() {
 		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -142,7 +141,7 @@ func sendAll(a *plan.Account, reqs []map[string]any, e *env) error {
 	for i, r := range reqs {
 		var res map[string]any
 		if err := client.Call(ctx, "send", r, &res); err != nil {
-			return fmt.Errorf("send %d of %d failed: %v", i+1, len(reqs), err)
+			return failf("send %d of %d failed: %v", i+1, len(reqs), err)
 		}
 	}
 	fmt.Fprintf(e.stderr, "sent %d message(s)\n", len(reqs))
@@ -182,12 +181,12 @@ type probeRow struct {
 func (c *statusCmd) Run(e *env) error {
 	if !c.Probe {
 		if c.Plan != "" {
-			return errors.New("a plan is only read with --probe; without it, status reads the running instance's state dir")
+			return usageErrorf("a plan is only read with --probe; without it, status reads the running instance's state dir")
 		}
 		return showRunStatus(e, stateDir(c.StateDir), c.Format)
 	}
 	if c.Plan == "" {
-		return errors.New("status --probe needs the plan to probe")
+		return usageErrorf("status --probe needs the plan to probe")
 	}
 	p, err := loadPlan(c.Plan)
 	if err != nil {
@@ -239,7 +238,7 @@ func (c *statusCmd) Run(e *env) error {
 		w.Flush()
 	}
 	if failed {
-		return exitCode(exitInvalid)
+		return exitStatus(exitInvalid)
 	}
 	return nil
 }

@@ -24,9 +24,9 @@ type vetCmd struct {
 	Strict        bool     `help:"Fail (exit 1) on warnings too."`
 	Verbose       bool     `short:"v" help:"List each file with what became of it (checked, checked through the file that includes it, skipped), and the suppressed findings."`
 	Disable       []string `placeholder:"CODE" help:"Silence these warning codes everywhere (see README); errors cannot be silenced."`
-	PolicyDiff    bool     `name:"policy-diff" help:"Compare the effective policies of two configs (OLD NEW); exit 1 when access widened."`
+	PolicyDiff    bool     `name:"policy-diff" help:"Deprecated alias of 'openclawcfg diff OLD NEW' (kept for one release)."`
 	NoEnv         bool     `name:"no-env" help:"Read no environment variable: every $${VAR} that env.vars does not define stays unset (for configs from pull requests)."`
-	AllowEnv      []string `name:"allow-env" placeholder:"NAME,..." help:"Read only these environment variables; the others stay unset."`
+	AllowEnv      []string `name:"allow-env" placeholder:"NAME" help:"Read only these environment variables; the others stay unset."`
 }
 
 // envOptions applies --no-env and --allow-env to opt: a config from a pull
@@ -37,7 +37,7 @@ func (c *vetCmd) envOptions(opt compiler.Options) (compiler.Options, error) {
 
 func envRestrict(opt compiler.Options, noEnv bool, allow []string) (compiler.Options, error) {
 	if noEnv && allow != nil {
-		return opt, fmt.Errorf("--no-env and --allow-env exclude each other")
+		return opt, usageErrorf("--no-env and --allow-env exclude each other")
 	}
 	opt.NoEnv = noEnv
 	if allow != nil {
@@ -62,7 +62,10 @@ output (vet -o - ./... | less). -v lines and errors reading an input always
 go to standard error.
 
 Suppress one finding with a comment on its line or the line above it:
-// openclawcfg:ignore CODE why it is acceptable`
+// openclawcfg:ignore CODE why it is acceptable
+
+--policy-diff OLD NEW is a deprecated alias of 'openclawcfg diff OLD NEW',
+kept for one release.`
 }
 
 // input is one file to vet; err is set when it could not be read.
@@ -123,7 +126,7 @@ func checkCodes(codes []string) error {
 			if r.Summary != "" {
 				what = "is an error, and errors cannot be silenced"
 			}
-			return fmt.Errorf("--disable %s: %s; warning codes: %s", code, what, strings.Join(known, ", "))
+			return usageErrorf("--disable %s: %s; warning codes: %s", code, what, strings.Join(known, ", "))
 		}
 	}
 	return nil

@@ -22,16 +22,16 @@ func (c *vetCmd) environment() (func(string) (string, bool), error) {
 	if c.EnvFile != "" {
 		f, err := os.Open(c.EnvFile)
 		if err != nil {
-			return nil, fmt.Errorf("--env-file: %s", readError(err))
+			return nil, failf("--env-file: %s", readError(err))
 		}
 		src, err := readAtMost(f, maxEnvFileBytes)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("--env-file %s: %w", c.EnvFile, err)
+			return nil, failf("--env-file %s: %w", c.EnvFile, err)
 		}
 		parsed, err := parseEnvFile(src)
 		if err != nil {
-			return nil, fmt.Errorf("--env-file %s:%w", c.EnvFile, err)
+			return nil, failf("--env-file %s:%w", c.EnvFile, err)
 		}
 		for k, v := range parsed {
 			vars[k] = v
@@ -40,7 +40,7 @@ func (c *vetCmd) environment() (func(string) (string, bool), error) {
 	for _, kv := range c.EnvVars {
 		name, value, ok := strings.Cut(kv, "=")
 		if !validEnvName(name) {
-			return nil, fmt.Errorf("--env %s: want NAME=VALUE (or NAME, to pass this machine's value), NAME of letters, digits and _", kv)
+			return nil, usageErrorf("--env %s: want NAME=VALUE (or NAME, to pass this machine's value), NAME of letters, digits and _", kv)
 		}
 		if !ok {
 			// --env NAME passes this machine's value through, like docker.

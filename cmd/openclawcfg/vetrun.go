@@ -32,7 +32,7 @@ func (c *vetCmd) vetFiles(e *env) error {
 		return err
 	}
 	if len(inputs) == 0 {
-		return fmt.Errorf("nothing to vet: --exclude left out every path given")
+		return usageErrorf("nothing to vet: --exclude left out every path given")
 	}
 	opt, err := c.envOptions(compiler.Options{Disable: c.Disable, Env: lookup})
 	if err != nil {
@@ -182,7 +182,7 @@ func (c *vetCmd) vetFiles(e *env) error {
 		return err
 	}
 	if code != exitOK {
-		return exitCode(code)
+		return exitStatus(code)
 	}
 	return nil
 }
@@ -250,7 +250,7 @@ func (c *vetCmd) output(e *env) (io.Writer, func() error, error) {
 	}
 	f, err := os.Create(c.Output)
 	if err != nil {
-		return nil, nil, fmt.Errorf("-o: %s", readError(err))
+		return nil, nil, failf("-o: %s", readError(err))
 	}
 	return f, f.Close, nil
 }

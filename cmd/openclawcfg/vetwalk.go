@@ -27,7 +27,7 @@ var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_mo
 func (c *vetCmd) collectInputs(stdin io.Reader) ([]input, error) {
 	for _, p := range c.Exclude {
 		if _, err := path.Match(strings.ReplaceAll(p, "**", "*"), ""); err != nil {
-			return nil, fmt.Errorf("--exclude %q: %v", p, err)
+			return nil, usageErrorf("--exclude %q: %v", p, err)
 		}
 	}
 	var inputs []input
@@ -49,7 +49,7 @@ func (c *vetCmd) collectInputs(stdin io.Reader) ([]input, error) {
 	for _, p := range c.Paths {
 		if p == "-" {
 			if stdinUsed {
-				return nil, fmt.Errorf("standard input (-) given twice")
+				return nil, usageErrorf("standard input (-) given twice")
 			}
 			stdinUsed = true
 			name := c.StdinFilename
@@ -146,7 +146,7 @@ func (c *vetCmd) collectInputs(stdin io.Reader) ([]input, error) {
 		}
 	}
 	if c.StdinFilename != "" && !stdinUsed {
-		return nil, fmt.Errorf("--stdin-filename needs - among the paths")
+		return nil, usageErrorf("--stdin-filename needs - among the paths")
 	}
 	return inputs, nil
 }

@@ -44,19 +44,6 @@ func (s charSet) complement() charSet {
 	return out
 }
 
-func (s charSet) contains(c uint16) bool {
-	i, _ := slices.BinarySearchFunc(s, c, func(r rng, c uint16) int {
-		switch {
-		case r.hi < c:
-			return -1
-		case r.lo > c:
-			return 1
-		}
-		return 0
-	})
-	return i < len(s) && s[i].lo <= c && c <= s[i].hi
-}
-
 var (
 	allChars = charSet{{0, 0xFFFF}}
 	// '.' without the s flag: everything but LineTerminator.

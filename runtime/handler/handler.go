@@ -122,11 +122,12 @@ func (h *Exec) Handle(ctx context.Context, c *inbound.Context) (Reply, error) {
 	case <-ctx.Done():
 		// The whole process group, so a shell script's children go too.
 		killGroup(cmd, syscall.SIGTERM)
+		// Whatever the child's exit says, it was stopped.
 		select {
-		case werr = <-done:
+		case <-done:
 		case <-time.After(killGrace):
 			killGroup(cmd, syscall.SIGKILL)
-			werr = <-done
+			<-done
 		}
 		cause := fmt.Sprintf("timed out after %s", limit)
 		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {

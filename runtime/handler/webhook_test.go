@@ -216,7 +216,7 @@ func TestWebhookGivesUp(t *testing.T) {
 	for _, c := range []struct {
 		retries, want int
 	}{{0, 3}, {1, 2}, {-1, 1}} {
-		h := newHook(t, func(n int, w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 504) })
+		h := newHook(t, func(n int, w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusGatewayTimeout) })
 		_, err := (&Webhook{URL: h.URL, Retries: c.retries}).Handle(context.Background(), msg())
 		he := handlerErr(t, err)
 		if n := len(h.requests()); n != c.want {

@@ -430,14 +430,6 @@ func openFDs() int {
 	return len(ents)
 }
 
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 // sleepForever blocks without tripping the runtime's deadlock detector.
 func sleepForever() {
 	for {

@@ -533,16 +533,6 @@ func appendIf(ok bool, list []string, s string) []string {
 	return list
 }
 
-func trimmed(list []string) []string {
-	var out []string
-	for _, s := range list {
-		if s = openclaw.TrimJS(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func originPath(o plan.Origin, def string) string {
 	if o.Path != "" {
 		return o.Path

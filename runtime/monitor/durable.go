@@ -497,9 +497,8 @@ type histRow struct {
 // reconciler remembers the rows a pass saw and the watch had not yet
 // delivered: one still missing at the next pass is a gap.
 type reconciler struct {
-	prev     map[int64]bool
-	prevAt   time.Time
-	lastPass time.Time
+	prev   map[int64]bool
+	prevAt time.Time
 	// prevComplete: the previous pass read every row it had to, so it
 	// can vouch for the watch's health.
 	prevComplete bool

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -957,12 +956,4 @@ func messageID(r sendResult) string {
 		return "ok"
 	}
 	return "unknown"
-}
-
-// describe renders an error for a log line.
-func describe(err error) string {
-	if err == nil {
-		return ""
-	}
-	return fmt.Sprint(err)
 }

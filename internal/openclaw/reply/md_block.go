@@ -392,12 +392,8 @@ func escapedSplit(str string) []string {
 const maxAutocompletedCells = 0x10000
 
 func isAlignCell(t string) bool { // /^:?-+:?$/
-	if strings.HasPrefix(t, ":") {
-		t = t[1:]
-	}
-	if strings.HasSuffix(t, ":") {
-		t = t[:len(t)-1]
-	}
+	t = strings.TrimPrefix(t, ":")
+	t = strings.TrimSuffix(t, ":")
 	if t == "" {
 		return false
 	}
@@ -952,10 +948,10 @@ func (s *blockState) ruleList(startLine, endLine int, silent bool) bool {
 		}
 		if isOrdered {
 			posAfterMarker = s.skipOrderedListMarker(nextLine)
+			// markdown-it sets start again here but never reads it.
 			if posAfterMarker < 0 {
 				break
 			}
-			start = s.bMarks[nextLine] + s.tShift[nextLine]
 		} else {
 			posAfterMarker = s.skipBulletListMarker(nextLine)
 			if posAfterMarker < 0 {

@@ -48,10 +48,6 @@ func sanitize(s string, neut int) string {
 	return b.String()
 }
 
-// isSafe reports whether s is printable ASCII that cannot start a
-// workflow command: the common case, returned as it is.
-func isSafe(s string) bool { return isPrintable(s) && commandStart(s) < 0 }
-
 func isPrintable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {

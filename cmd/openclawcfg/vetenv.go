@@ -2,9 +2,10 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
 )
 
 // maxEnvFileBytes bounds an --env-file: environment files are a few KiB.
@@ -20,14 +21,14 @@ func (c *vetCmd) environment() (func(string) (string, bool), error) {
 	}
 	vars := map[string]string{}
 	if c.EnvFile != "" {
-		f, err := os.Open(c.EnvFile)
+		// A FIFO or a device is refused without opening it, so a hostile
+		// --env-file cannot block vet.
+		src, err := compiler.ReadConfigFile(c.EnvFile)
 		if err != nil {
 			return nil, failf("--env-file: %s", readError(err))
 		}
-		src, err := readAtMost(f, maxEnvFileBytes)
-		f.Close()
-		if err != nil {
-			return nil, failf("--env-file %s: %w", c.EnvFile, err)
+		if len(src) > maxEnvFileBytes {
+			return nil, failf("--env-file %s: larger than %d KiB", c.EnvFile, maxEnvFileBytes>>10)
 		}
 		parsed, err := parseEnvFile(src)
 		if err != nil {
@@ -54,17 +55,6 @@ func (c *vetCmd) environment() (func(string) (string, bool), error) {
 		v, ok := vars[name]
 		return v, ok
 	}, nil
-}
-
-func readAtMost(f *os.File, limit int64) ([]byte, error) {
-	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	src, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err == nil && int64(len(src)) > limit {
-		err = fmt.Errorf("larger than %d KiB", limit>>10)
-	}
-	return src, err
 }
 
 // parseEnvFile reads a dotenv file as docker --env-file and dotenv do:

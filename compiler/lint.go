@@ -65,7 +65,7 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 		if a.DM.AllowAll {
 			once(originPath(a.DM.AllowFrom.Origin, "channels.imessage.allowFrom"), diag.CodeWildcardAllow,
 				acct+` has "*" in allowFrom: every sender is admitted to DMs without pairing`+
-					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == "fallback" && admitsChats(a)],
+					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == "fallback" && a.AdmitsChats()],
 				`list the allowed handles instead of "*"`)
 		}
 		if a.Groups.AllowAllSenders && a.Groups.Senders.Origin.Kind != "fallback" && a.Groups.Policy.Value == "allowlist" {
@@ -143,12 +143,6 @@ func agentIndex(p *plan.Plan, ag *plan.Agent) int {
 		}
 	}
 	return 0
-}
-
-// admitsChats reports whether any group chat can get through the chat gate.
-func admitsChats(a plan.Account) bool {
-	g := a.Groups
-	return g.Policy.Value != "disabled" && (!g.AllowlistEnabled || g.Wildcard != nil || len(g.Chats) > 0)
 }
 
 // cmpKey is the accounts key an account was listed under, or "" for the

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
 func (c *explainCmd) runAccess(e *env) error {
@@ -14,13 +14,13 @@ func (c *explainCmd) runAccess(e *env) error {
 	if p == nil {
 		return exitCode(code)
 	}
-	rows := compiler.Access(p)
+	rows := report.Access(p)
 	if c.Format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			ChannelConfigured bool                 `json:"channelConfigured"`
-			Rows              []compiler.AccessRow `json:"rows"`
+			ChannelConfigured bool               `json:"channelConfigured"`
+			Rows              []report.AccessRow `json:"rows"`
 		}{p.ChannelConfigured, rows})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -10,6 +10,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/plan"
+	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
 type explainCmd struct {
@@ -49,18 +50,18 @@ func (c *explainCmd) Run(e *env) error {
 		}
 		return err
 	}
-	var eff []compiler.Effective
+	var eff []report.Effective
 	if c.Config != "" {
 		p, r, code := c.compile(e)
 		if p == nil {
 			return exitCode(code)
 		}
-		eff = redactEffective(r, compiler.EffectiveValues(p, ex.Path))
+		eff = redactEffective(r, report.EffectiveValues(p, ex.Path))
 		if eff == nil {
-			eff = []compiler.Effective{}
+			eff = []report.Effective{}
 		}
 		if id := accountIn(c.Path); id != "" {
-			one := []compiler.Effective{}
+			one := []report.Effective{}
 			for _, v := range eff {
 				if strings.EqualFold(v.Account, id) {
 					one = append(one, v)
@@ -75,14 +76,14 @@ func (c *explainCmd) Run(e *env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
 			*compiler.Explanation
-			Effective []compiler.Effective `json:"effective,omitempty"`
+			Effective []report.Effective `json:"effective,omitempty"`
 		}{ex, eff})
 	}
 	writeExplanation(e.stdout, ex, eff)
 	return nil
 }
 
-func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effective) {
+func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []report.Effective) {
 	fmt.Fprintf(w, "%s\n", ex.Path)
 	row := func(k, v string) {
 		if v != "" {
@@ -169,7 +170,7 @@ func (c *explainCmd) compile(e *env) (*plan.Plan, *compiler.Result, int) {
 // redactEffective keeps environment values out of explain's output: a
 // value that came from a variable is shown as the variable and its length
 // (the plan keeps the value, for the runtime).
-func redactEffective(r *compiler.Result, eff []compiler.Effective) []compiler.Effective {
+func redactEffective(r *compiler.Result, eff []report.Effective) []report.Effective {
 	for i := range eff {
 		v := &eff[i]
 		refs := r.EnvAt(v.Path)

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
 // runPolicyDiff compares two configs' effective policies for review in CI.
@@ -24,7 +24,7 @@ func (c *vetCmd) runPolicyDiff(e *env) error {
 	if cur == nil {
 		return exitCode(code)
 	}
-	changes := compiler.PolicyDiff(old, cur)
+	changes := report.PolicyDiff(old, cur)
 	widened := false
 	for _, ch := range changes {
 		widened = widened || ch.Widens
@@ -34,8 +34,8 @@ func (c *vetCmd) runPolicyDiff(e *env) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
-			Widened bool              `json:"widened"`
-			Changes []compiler.Change `json:"changes"`
+			Widened bool            `json:"widened"`
+			Changes []report.Change `json:"changes"`
 		}{widened, changes}); err != nil {
 			return err
 		}

@@ -5,6 +5,8 @@
 package compiler
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +18,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/resolve"
+	"github.com/openclawcfg/openclawcfg/plan"
 )
 
 // TargetOpenClaw is the OpenClaw release whose behaviour this compiler
@@ -40,6 +43,10 @@ type Result struct {
 	// Note says what was not checked: the policy lints, when errors leave
 	// the effective policy unknown.
 	Note string
+	// Plan is the lowered plan and Sealed its canonical JSON (Compile
+	// only, and only without errors).
+	Plan   *plan.Plan
+	Sealed []byte
 	// secrets are the environment values the config read, kept out of
 	// messages.
 	secrets *secrets
@@ -53,6 +60,8 @@ func (r *Result) OK() bool {
 
 // Options tune Vet and Compile.
 type Options struct {
+	// Generator is the openclawcfg version Compile records in the plan.
+	Generator string
 	// Disable silences warnings by code (diag.Code*); errors cannot be
 	// silenced.
 	Disable []string
@@ -94,6 +103,34 @@ func Vet(name string, src []byte, opts ...Options) *Result {
 	r.suppress(lintsRan)
 	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 	return r
+}
+
+// Compile vets src and, when it has no errors, lowers it into a sealed
+// plan (Result.Plan and Result.Sealed). Both are nil whenever the result
+// has errors: a plan is never built from a config OpenClaw would reject.
+// The error is for a plan that cannot be sealed, never for the config's
+// problems, which are the Result's diagnostics; the Result is never nil.
+func Compile(name string, src []byte, opt Options) (*Result, error) {
+	r, doc := vet(name, src, opt)
+	if !r.OK() {
+		r.Diagnostics = filter(r.Diagnostics, opt.Disable)
+		return r, nil
+	}
+	p := lower.Lower(doc.Root, lowerOptions(opt))
+	r.add(lint(doc, p))
+	r.markEnvOrigins(p)
+	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
+	sum := sha256.Sum256(src)
+	p.Generator = opt.Generator
+	p.TargetOpenClaw = TargetOpenClaw
+	p.Source = name
+	p.SourceSHA256 = hex.EncodeToString(sum[:])
+	sealed, err := plan.Seal(p)
+	if err != nil {
+		return r, err
+	}
+	r.Plan, r.Sealed = p, sealed
+	return r, nil
 }
 
 func lowerOptions(opt Options) lower.Options {

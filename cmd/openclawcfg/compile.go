@@ -61,7 +61,8 @@ func (c *compileCmd) Run(e *env) error {
 	if err != nil {
 		return errors.New(readError(err))
 	}
-	r, _, sealed, err := compiler.Compile(name, src, "openclawcfg "+version(), compiler.Options{Home: c.Home, Disable: c.Disable})
+	r, err := compiler.Compile(name, src, compiler.Options{Generator: "openclawcfg " + version(), Home: c.Home, Disable: c.Disable})
+	sealed := r.Sealed
 	if err != nil {
 		return err
 	}
@@ -279,7 +280,8 @@ func compileFile(e *env, name string) (*plan.Plan, int) {
 		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", readError(err))
 		return nil, exitUsage
 	}
-	r, p, _, err := compiler.Compile(name, src, "openclawcfg "+version(), compiler.Options{})
+	r, err := compiler.Compile(name, src, compiler.Options{Generator: "openclawcfg " + version()})
+	p := r.Plan
 	if err != nil {
 		fmt.Fprintf(e.stderr, "openclawcfg: %v\n", err)
 		return nil, exitUsage

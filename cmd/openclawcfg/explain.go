@@ -153,7 +153,9 @@ func (c *explainCmd) compile(e *env) (*plan.Plan, *compiler.Result, int) {
 		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", diag.Sanitize(readError(err)))
 		return nil, nil, exitUsage
 	}
-	r, p, _, err := compiler.Compile(c.Config, src, "openclawcfg "+version(), opt)
+	opt.Generator = "openclawcfg " + version()
+	r, err := compiler.Compile(c.Config, src, opt)
+	p := r.Plan
 	if err != nil {
 		fmt.Fprintf(e.stderr, "openclawcfg: %s\n", diag.Sanitize(err.Error()))
 		return nil, nil, exitUsage

@@ -170,7 +170,8 @@ func TestLoweringMatchesOpenClaw(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, p, _, err := compiler.Compile(name, src, "test", compileOpts)
+		r, err := compiler.Compile(name, src, compileOpts)
+		p := r.Plan
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,35 +58,6 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 	return sch
 }
 
-// jsonValue is the document an editor validates: the JSON5 file as
-// parsed, without $include or ${VAR} resolution (the last of duplicate
-// keys wins, as in JavaScript).
-func jsonValue(n *json5.Node) any {
-	switch n.Kind {
-	case json5.Null:
-		return nil
-	case json5.Bool:
-		return n.Bool
-	case json5.Number:
-		return n.Num // NaN and ±Infinity: no JSON type, so the validator rejects them
-	case json5.String:
-		return n.Str
-	case json5.Array:
-		out := make([]any, len(n.Elems))
-		for i, e := range n.Elems {
-			out[i] = jsonValue(e)
-		}
-		return out
-	}
-	out := make(map[string]any, len(n.Members))
-	for _, m := range n.Members {
-		if m.Key != "__proto__" {
-			out[m.Key] = jsonValue(m.Value)
-		}
-	}
-	return out
-}
-
 // TestJSONSchemaConformance validates every conformance config against the
 // exported JSON Schema: it must accept every config OpenClaw accepts (an
 // editor must never flag a valid config), and it may accept exactly
@@ -121,7 +92,10 @@ func TestJSONSchemaConformance(t *testing.T) {
 			rejected++ // not JSON5: every editor flags it
 			continue
 		}
-		verr := sch.Validate(jsonValue(root))
+		// The document an editor validates: the file as parsed, without
+		// $include or ${VAR} (NaN and ±Infinity have no JSON type, so the
+		// validator rejects them).
+		verr := sch.Validate(root.Value())
 		switch {
 		case oc.OK && verr != nil:
 			t.Errorf("%s: OpenClaw accepts it, the JSON Schema rejects it: %v", oc.Case, verr)

@@ -5,14 +5,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
 // lowerBinding reads a bindings[] entry as resolveAgentRoute does
 // (normalizeBindingMatch); ok is false for ACP bindings and other channels.
-func lowerBinding(v any) (plan.Binding, bool) {
-	b, _ := v.(obj)
+func lowerBinding(v *value) (plan.Binding, bool) {
+	b := v.props
 	if t, _ := b.str("type"); t == "acp" || b == nil {
 		return plan.Binding{}, false
 	}
@@ -24,8 +25,8 @@ func lowerBinding(v any) (plan.Binding, bool) {
 	out.AgentID, _ = b.str("agentId")
 	acct, _ := match.str("accountId")
 	out.AccountPattern = openclaw.TrimJS(acct)
-	if p, ok := match["peer"]; ok && truthy(p) {
-		peer, _ := p.(obj)
+	if p := match["peer"]; truthy(p) {
+		peer := p.props
 		kind, _ := peer.str("kind")
 		switch k := strings.ToLower(openclaw.TrimJS(kind)); k {
 		case "dm", "direct":
@@ -46,7 +47,7 @@ func lowerBinding(v any) (plan.Binding, bool) {
 	case bindingID(match["teamId"]) != "":
 		out.Dead = "it sets teamId, which an iMessage message never carries"
 	default:
-		if roles, _ := match["roles"].([]any); len(roles) > 0 {
+		if roles, _ := match.list("roles"); len(roles) > 0 {
 			out.Dead = "it sets roles, which an iMessage message never carries"
 		}
 	}
@@ -54,12 +55,9 @@ func lowerBinding(v any) (plan.Binding, bool) {
 }
 
 // bindingID is normalizeId: a trimmed string, or a number as a string.
-func bindingID(v any) string {
-	switch v := v.(type) {
-	case string:
-		return openclaw.TrimJS(v)
-	case float64:
-		return openclaw.TrimJS(openclaw.FormatJSNumber(v))
+func bindingID(v *value) string {
+	if v != nil && (v.Kind == json5.String || v.Kind == json5.Number) {
+		return openclaw.TrimJS(v.JSString())
 	}
 	return ""
 }
@@ -70,14 +68,14 @@ func bindingID(v any) string {
 func identityLinks(m obj, keys []string) []plan.IdentityLink {
 	var out []plan.IdentityLink
 	for _, k := range keys {
-		l, ok := m[k].([]any)
+		l, ok := m.list(k)
 		if !ok {
 			continue
 		}
 		link := plan.IdentityLink{Canonical: k, IDs: []string{}}
 		for _, e := range l {
-			if s, ok := e.(string); ok {
-				link.IDs = append(link.IDs, s)
+			if e.Kind == json5.String {
+				link.IDs = append(link.IDs, e.Str)
 			}
 		}
 		out = append(out, link)
@@ -92,14 +90,14 @@ func lowerAgents(cfg obj) []plan.Agent {
 	list, _ := cfg.obj("agents").list("list")
 	implicit := len(list) == 0
 	if implicit {
-		list = []any{obj{"id": "main"}}
+		list = []*value{{Node: &json5.Node{Kind: json5.Object}, props: obj{"id": supplied("main")}}}
 	}
 	global := cfg.obj("messages").obj("groupChat")
 	// Agents that fall back to the global patterns share one compilation.
 	var globalMentions *plan.Mentions
 	var out []plan.Agent
 	for i, v := range list {
-		e, _ := v.(obj)
+		e := v.props
 		id, _ := e.str("id")
 		a := plan.Agent{ID: id, Implicit: implicit}
 		base := "agents.list." + strconv.Itoa(i)

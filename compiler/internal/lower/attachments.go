@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"slices"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
@@ -14,8 +15,8 @@ func lowerAttachments(ch, entry, m obj, src *source, remote bool) plan.Attachmen
 		l, _ := o.list(key)
 		var out []string
 		for _, v := range l {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
+			if v.Kind == json5.String {
+				out = append(out, v.Str)
 			}
 		}
 		return out

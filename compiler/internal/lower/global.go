@@ -17,13 +17,13 @@ func lowerGlobal(cfg obj) plan.Global {
 	g.CommandsConfig = boolValue(cfg.obj("commands"), "config", "commands.config", false)
 	// isCommandFlagEnabled: only the boolean true switches a command on.
 	cmds := cfg.obj("commands")
-	on := func(k string) bool { b, ok := cmds[k].(bool); return ok && b }
+	on := func(k string) bool { b, ok := cmds.boolean(k); return ok && b }
 	g.Commands = plan.CommandFlags{MCP: on("mcp"), Plugins: on("plugins"), Debug: on("debug"), Bash: on("bash")}
 	// Channel plugins with native commands add /dock-<id>; they load when
 	// configured or enabled as plugins.
 	for _, id := range []string{"discord", "mattermost", "slack", "telegram"} {
 		enabled, _ := cfg.obj("plugins").obj("entries").obj(id).boolean("enabled")
-		if cfg.obj("channels")[id] != nil || enabled {
+		if !nullish(cfg.obj("channels")[id]) || enabled {
 			g.Commands.DockChannels = append(g.Commands.DockChannels, id)
 		}
 	}

@@ -79,12 +79,12 @@ func newLowering(root *json5.Node, opt Options, schemaDefaults bool) *lowering {
 		opt.ReadFile = func(name string) ([]byte, error) { return safefile.Read(name, 64<<10) }
 	}
 	l := &lowering{opt: opt, schemaDefaults: schemaDefaults}
-	l.cfg, _ = ToValue(root).(obj)
+	l.cfg = newValue(root).props
 	chNode := root.Lookup("channels").Lookup("imessage")
 	l.ch = l.cfg.obj("channels").obj("imessage")
 	l.accounts = l.ch.obj("accounts")
 	l.keys = objectKeys(chNode.Lookup("accounts"))
-	if l.cfg.obj("channels")["imessage"] == nil {
+	if nullish(l.cfg.obj("channels")["imessage"]) {
 		l.legacy = l.cfg.obj("imessage")
 		l.legacyKeys = objectKeys(root.Lookup("imessage").Lookup("accounts"))
 	}

@@ -92,7 +92,7 @@ func (l *lowering) account(id string) plan.Account {
 	if ch != nil && l.schemaDefaults {
 		for _, k := range []string{"dmPolicy", "groupPolicy"} {
 			if !ch.has(k) {
-				src.merged[k] = schemaDefault[k]
+				src.merged[k] = supplied(schemaDefault[k])
 				src.schemaDef[k] = true
 			}
 		}
@@ -107,7 +107,7 @@ func (l *lowering) account(id string) plan.Account {
 		}
 		for _, k := range []string{"dmPolicy", "groupPolicy"} {
 			if !entry.has(k) && l.schemaDefaults {
-				src.merged[k] = schemaDefault[k]
+				src.merged[k] = supplied(schemaDefault[k])
 				src.schemaDef[k] = true
 			} else {
 				delete(src.schemaDef, k)
@@ -159,14 +159,12 @@ func (l *lowering) account(id string) plan.Account {
 // object; found says whether a key matched.
 func lookupAccount(accounts obj, keys []string, id string) (key string, entry obj, found bool) {
 	if v, ok := accounts[id]; ok {
-		e, _ := v.(obj)
-		return id, e, true
+		return id, v.props, true
 	}
 	lid := openclaw.ToLowerJS(id)
 	for _, k := range keys {
 		if openclaw.ToLowerJS(k) == lid {
-			e, _ := accounts[k].(obj)
-			return k, e, true
+			return k, accounts.obj(k), true
 		}
 	}
 	return "", nil, false

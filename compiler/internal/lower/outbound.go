@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"strconv"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
@@ -49,9 +50,9 @@ func (l *lowering) lowerOutbound(m obj, src *source, accountID string) plan.Outb
 	// returned as written (even "" or an unknown mode), else "length".
 	o.ChunkMode = plan.Value[string]{Value: "length", Origin: plan.Origin{Kind: "default"}}
 	if v := entry["chunkMode"]; truthy(v) {
-		o.ChunkMode = plan.Value[string]{Value: jsString(v), Origin: plan.Origin{Kind: "set", Path: acctPath + ".chunkMode"}}
-	} else if v, ok := section["chunkMode"]; ok && v != nil {
-		o.ChunkMode = plan.Value[string]{Value: jsString(v), Origin: inherited(base + ".chunkMode")}
+		o.ChunkMode = plan.Value[string]{Value: v.JSString(), Origin: plan.Origin{Kind: "set", Path: acctPath + ".chunkMode"}}
+	} else if v := section["chunkMode"]; !nullish(v) {
+		o.ChunkMode = plan.Value[string]{Value: v.JSString(), Origin: inherited(base + ".chunkMode")}
 	}
 
 	o.MediaMaxBytes = plan.Value[int64]{Value: 16 * mib, Origin: plan.Origin{Kind: "default", Note: "16 MiB"}}
@@ -62,11 +63,13 @@ func (l *lowering) lowerOutbound(m obj, src *source, accountID string) plan.Outb
 	// markdown.tables if it is a mode, else the section's (an account
 	// markdown object without tables does not hide the channel's).
 	o.MarkdownTables = plan.Value[string]{Value: "code", Origin: plan.Origin{Kind: "default"}}
-	isMode := func(v any) bool { s, _ := v.(string); return s == "off" || s == "bullets" || s == "code" }
+	isMode := func(v *value) bool {
+		return v != nil && v.Kind == json5.String && (v.Str == "off" || v.Str == "bullets" || v.Str == "code")
+	}
 	if t := entry.obj("markdown")["tables"]; isMode(t) {
-		o.MarkdownTables = plan.Value[string]{Value: t.(string), Origin: plan.Origin{Kind: "set", Path: acctPath + ".markdown"}}
+		o.MarkdownTables = plan.Value[string]{Value: t.Str, Origin: plan.Origin{Kind: "set", Path: acctPath + ".markdown"}}
 	} else if t := section.obj("markdown")["tables"]; isMode(t) {
-		o.MarkdownTables = plan.Value[string]{Value: t.(string), Origin: inherited(base + ".markdown")}
+		o.MarkdownTables = plan.Value[string]{Value: t.Str, Origin: inherited(base + ".markdown")}
 	}
 	if b, ok := m.boolean("blockStreaming"); ok {
 		o.BlockStreaming = &b

@@ -10,10 +10,10 @@ import (
 )
 
 // allowEntries is normalizeAllowFrom then parseIMessageAllowTarget.
-func allowEntries(l []any) []plan.AllowEntry {
+func allowEntries(l []*value) []plan.AllowEntry {
 	out := []plan.AllowEntry{}
 	for _, v := range l {
-		raw := openclaw.TrimJS(jsString(v))
+		raw := openclaw.TrimJS(v.JSString())
 		if raw == "" {
 			continue
 		}
@@ -38,8 +38,8 @@ func anyAll(es []plan.AllowEntry) bool {
 func lowerDM(m obj, src *source) plan.DMPolicy {
 	// The monitor passes imessageCfg.dmPolicy ?? "pairing".
 	d := plan.DMPolicy{Policy: plan.Value[plan.DMMode]{Value: plan.DMPairing, Origin: plan.Origin{Kind: "default"}}}
-	if v, ok := m["dmPolicy"]; ok && v != nil {
-		d.Policy = plan.Value[plan.DMMode]{Value: plan.DMMode(jsString(v)), Origin: src.origin("dmPolicy")}
+	if v := m["dmPolicy"]; !nullish(v) {
+		d.Policy = plan.Value[plan.DMMode]{Value: plan.DMMode(v.JSString()), Origin: src.origin("dmPolicy")}
 	}
 	l, ok := m.list("allowFrom")
 	d.AllowFrom = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("allowFrom")}
@@ -61,8 +61,8 @@ func lowerGroups(cfg, ch, m obj, src *source) plan.GroupPolicy {
 		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: plan.Origin{Kind: "default",
 			Note: `channels.imessage is missing: OpenClaw falls back to "allowlist" (ignoring channels.defaults.groupPolicy) and logs a warning`}}
 		raw = "allowlist"
-	case m["groupPolicy"] != nil:
-		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(jsString(m["groupPolicy"])), Origin: src.origin("groupPolicy")}
+	case !nullish(m["groupPolicy"]):
+		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(m["groupPolicy"].JSString()), Origin: src.origin("groupPolicy")}
 	default:
 		// Unreachable after OpenClaw's schema, which always writes one.
 		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupOpen, Origin: plan.Origin{Kind: "default"}}

@@ -2,12 +2,12 @@ package lower
 
 import (
 	"bytes"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/openclawcfg/openclawcfg/compiler/internal/safefile"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
@@ -44,7 +44,7 @@ func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.Remot
 		return r // a binary (imsg itself): nothing to detect, nothing to say
 	}
 	if err != nil {
-		r.WrapperNotes = append(r.WrapperNotes, "cliPath wrapper not readable at compile time ("+errText(err)+"); OpenClaw reads it on the gateway at start")
+		r.WrapperNotes = append(r.WrapperNotes, "cliPath wrapper not readable at compile time ("+safefile.Reason(err)+"); OpenClaw reads it on the gateway at start")
 		return r
 	}
 	text := string(b)
@@ -81,13 +81,6 @@ func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.Remot
 	}
 	return plan.RemoteHost{Host: h, Source: "detected", Origin: plan.Origin{Kind: "derived", Path: src.origin("cliPath").Path,
 		Note: "detected from the cliPath wrapper script"}, WrapperNotes: r.WrapperNotes}
-}
-
-func errText(err error) string {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // WrapperShape lists ways a wrapper script departs from the plain

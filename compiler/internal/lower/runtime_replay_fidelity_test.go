@@ -229,7 +229,7 @@ func replayCheck(t *testing.T, g replayLine, a plan.Account) []string {
 		var allow []string
 		if l, ok := want.Config["allowFrom"].([]any); ok {
 			for _, v := range l {
-				if s := openclaw.TrimJS(jsString(v)); s != "" {
+				if s := openclaw.TrimJS(stringJS(v)); s != "" {
 					allow = append(allow, s)
 				}
 			}
@@ -282,4 +282,17 @@ func replayCheck(t *testing.T, g replayLine, a plan.Account) []string {
 func argsText(g replayLine) string {
 	b, _ := json.Marshal(g.Args)
 	return string(b)
+}
+
+// stringJS is JavaScript's String(v) for a value decoded from the golden.
+func stringJS(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	n, err := json5.Parse(b, json5.Options{})
+	if err != nil {
+		panic(err)
+	}
+	return n.JSString()
 }

@@ -1,160 +1,113 @@
 package lower
 
 import (
-	"cmp"
-	"math"
-	"slices"
-	"strconv"
-	"strings"
-
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
-// obj is a JSON object as JavaScript sees it: last duplicate wins,
-// __proto__ dropped.
-type obj map[string]any
-
-// ToValue converts a parsed node into plain Go values as OpenClaw's
-// JSON5.parse would produce them.
-func ToValue(n *json5.Node) any {
-	switch n.Kind {
-	case json5.Null:
-		return nil
-	case json5.Bool:
-		return n.Bool
-	case json5.Number:
-		return n.Num
-	case json5.String:
-		return n.Str
-	case json5.Array:
-		out := make([]any, len(n.Elems))
-		for i, e := range n.Elems {
-			out[i] = ToValue(e)
-		}
-		return out
-	}
-	out := make(obj, len(n.Members))
-	for _, m := range n.Members {
-		if m.Key != "__proto__" {
-			out[m.Key] = ToValue(m.Value)
-		}
-	}
-	return out
+// value is one value of the config as OpenClaw's code holds it after
+// JSON5.parse, together with the node it was parsed from: lowering reads
+// the JavaScript view and keeps where each value is written. Values that
+// OpenClaw supplies itself (a schema default, the implicit "main" agent)
+// have a node that no file holds.
+type value struct {
+	*json5.Node
+	props obj      // an object's own properties; nil for anything else
+	elems []*value // an array's elements
 }
 
-func (o obj) obj(key string) obj {
-	if o == nil {
-		return nil
+// obj is an object's own properties as JavaScript sees them: the last of
+// duplicate keys, and no "__proto__" (the parsed object's prototype). A
+// nil obj is undefined or not an object.
+type obj map[string]*value
+
+// newValue builds the JavaScript view of n.
+func newValue(n *json5.Node) *value {
+	v := &value{Node: n}
+	switch n.Kind {
+	case json5.Object:
+		v.props = make(obj, len(n.Members))
+		for _, m := range n.Members {
+			if m.Key != "__proto__" {
+				v.props[m.Key] = newValue(m.Value)
+			}
+		}
+	case json5.Array:
+		v.elems = make([]*value, len(n.Elems))
+		for i, e := range n.Elems {
+			v.elems[i] = newValue(e)
+		}
 	}
-	v, _ := o[key].(obj)
 	return v
 }
 
-func (o obj) has(key string) bool {
-	if o == nil {
-		return false
+// supplied is a string OpenClaw writes itself.
+func supplied(s string) *value { return &value{Node: &json5.Node{Kind: json5.String, Str: s}} }
+
+// nullish is JavaScript's v == null: undefined (nil) or null.
+func nullish(v *value) bool { return v == nil || v.Kind == json5.Null }
+
+// truthy is JavaScript's Boolean(v), undefined included.
+func truthy(v *value) bool { return v != nil && v.Truthy() }
+
+func (o obj) obj(key string) obj {
+	if v := o[key]; v != nil {
+		return v.props
 	}
+	return nil
+}
+
+func (o obj) has(key string) bool {
 	_, ok := o[key]
 	return ok
 }
 
 func (o obj) str(key string) (string, bool) {
-	if o == nil {
-		return "", false
+	if v := o[key]; v != nil && v.Kind == json5.String {
+		return v.Str, true
 	}
-	s, ok := o[key].(string)
-	return s, ok
+	return "", false
 }
 
 func (o obj) boolean(key string) (bool, bool) {
-	if o == nil {
-		return false, false
+	if v := o[key]; v != nil && v.Kind == json5.Bool {
+		return v.Bool, true
 	}
-	b, ok := o[key].(bool)
-	return b, ok
+	return false, false
 }
 
 func (o obj) num(key string) (float64, bool) {
-	if o == nil {
-		return 0, false
+	if v := o[key]; v != nil && v.Kind == json5.Number {
+		return v.Num, true
 	}
-	f, ok := o[key].(float64)
-	return f, ok
+	return 0, false
 }
 
-func (o obj) list(key string) ([]any, bool) {
-	if o == nil {
-		return nil, false
+func (o obj) list(key string) ([]*value, bool) {
+	if v := o[key]; v != nil && v.Kind == json5.Array {
+		return v.elems, true
 	}
-	l, ok := o[key].([]any)
-	return l, ok
+	return nil, false
 }
 
 // objectKeys is Object.keys of the object JSON5.parse builds from n (nil
-// unless n is an object): array-index keys first in numeric order, then
-// the others in order of first appearance (a repeated key keeps its first
-// position); "__proto__" is dropped as ToValue drops it.
+// unless n is an object), "__proto__" left out as newValue leaves it out.
 func objectKeys(n *json5.Node) []string {
 	if n == nil || n.Kind != json5.Object {
 		return nil
 	}
-	var index, named []string
-	seen := map[string]bool{}
-	for _, m := range n.Members {
-		if seen[m.Key] || m.Key == "__proto__" {
-			continue
-		}
-		seen[m.Key] = true
-		if isArrayIndex(m.Key) {
-			index = append(index, m.Key)
-		} else {
-			named = append(named, m.Key)
-		}
+	idx := n.OwnKeys(true)
+	keys := make([]string, len(idx))
+	for i, j := range idx {
+		keys[i] = n.Members[j].Key
 	}
-	slices.SortFunc(index, func(a, b string) int {
-		if c := cmp.Compare(len(a), len(b)); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
-	return append(index, named...)
-}
-
-// isArrayIndex: the canonical decimal form of an integer below 2^32-1.
-func isArrayIndex(k string) bool {
-	if k == "" || len(k) > 10 || (len(k) > 1 && k[0] == '0') {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		if k[i] < '0' || k[i] > '9' {
-			return false
-		}
-	}
-	v, err := strconv.ParseUint(k, 10, 64)
-	return err == nil && v < 1<<32-1
+	return keys
 }
 
 // isFalse is JavaScript's o[key] === false.
 func isFalse(o obj, key string) bool {
-	b, ok := o[key].(bool)
+	b, ok := o.boolean(key)
 	return ok && !b
-}
-
-// truthy is JavaScript's Boolean(v) for JSON values.
-func truthy(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return v
-	case float64:
-		return v != 0 && !math.IsNaN(v)
-	case string:
-		return v != ""
-	}
-	return true
 }
 
 func strValue(m obj, src *source, key, def string) plan.Value[string] {
@@ -178,35 +131,12 @@ func boolValueFrom(m obj, src *source, key string, def bool) plan.Value[bool] {
 	return plan.Value[bool]{Value: def, Origin: plan.Origin{Kind: "default"}}
 }
 
-// jsString is JavaScript's String(v) for JSON values.
-func jsString(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case float64:
-		return openclaw.FormatJSNumber(v)
-	case bool:
-		return strconv.FormatBool(v)
-	case nil:
-		return "null"
-	case []any:
-		parts := make([]string, len(v))
-		for i, e := range v {
-			if e != nil {
-				parts[i] = jsString(e)
-			}
-		}
-		return strings.Join(parts, ",")
-	}
-	return "[object Object]"
-}
-
 func strList(o obj, key string) []string {
 	l, _ := o.list(key)
 	out := []string{}
 	for _, v := range l {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
+		if v.Kind == json5.String {
+			out = append(out, v.Str)
 		}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // envVar is one entry of collectConfigEnvVarsByTarget: a name and the config
@@ -28,7 +29,7 @@ func configEnvVars(root *json5.Node) []envVar {
 		return nil // `"env" in resolvedIncludes` needs an object; arrays have no env
 	}
 	cfg := jsGet(root, "env")
-	if cfg == nil || !truthy(cfg) || cfg.Kind != json5.Object {
+	if cfg == nil || !cfg.Truthy() || cfg.Kind != json5.Object {
 		// Object.entries of a string or an array gives index keys only,
 		// which normalizeEnvVarKey rejects; of a number or boolean, nothing.
 		return nil
@@ -44,9 +45,9 @@ func configEnvVars(root *json5.Node) []envVar {
 		out = append(out, v)
 	}
 	if vars := jsGet(cfg, "vars"); vars != nil && vars.Kind == json5.Object {
-		for _, i := range ownEntries(vars, true) {
+		for _, i := range vars.OwnKeys(true) {
 			m := &vars.Members[i]
-			if !truthy(m.Value) {
+			if !m.Value.Truthy() {
 				continue
 			}
 			key, ok := normalizeEnvVarKey(m.Key)
@@ -56,12 +57,12 @@ func configEnvVars(root *json5.Node) []envVar {
 			set(envVar{key: key, rawVars: m.Key, value: m.Value})
 		}
 	}
-	for _, i := range ownEntries(cfg, true) {
+	for _, i := range cfg.OwnKeys(true) {
 		m := &cfg.Members[i]
 		if m.Key == "shellEnv" || m.Key == "vars" {
 			continue
 		}
-		if m.Value.Kind != json5.String || jsTrim(m.Value.Str) == "" {
+		if m.Value.Kind != json5.String || openclaw.TrimJS(m.Value.Str) == "" {
 			continue
 		}
 		key, ok := normalizeEnvVarKey(m.Key)
@@ -90,7 +91,7 @@ func envCrashCandidate(root *json5.Node) bool {
 	}
 	for i := range vars.Members {
 		v := vars.Members[i].Value
-		if v.Kind != json5.String && v.Kind != json5.Array && truthy(v) {
+		if v.Kind != json5.String && v.Kind != json5.Array && v.Truthy() {
 			return true
 		}
 	}
@@ -103,7 +104,7 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 	var overlay map[string]string
 	for _, v := range configEnvVars(root) {
 		// applyConfigEnvVars: a variable already set to a non-blank value wins.
-		if cur, ok, _ := r.env(v.key); ok && jsTrim(cur) != "" {
+		if cur, ok, _ := r.env(v.key); ok && openclaw.TrimJS(cur) != "" {
 			continue
 		}
 		var s string
@@ -117,7 +118,7 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 			if arrayContainsEnvVarReference(v.value.Elems) {
 				continue
 			}
-			s = jsJoin(v.value.Elems) // what `${NAME}` later turns into
+			s = json5.JoinJS(v.value.Elems) // what `${NAME}` later turns into
 		default:
 			// containsEnvVarReference calls value.includes, which numbers,
 			// booleans and plain objects lack: the TypeError escapes
@@ -220,7 +221,7 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 		return nn
 	case json5.Object:
 		var out []json5.Member
-		for _, i := range ownEntries(n, true) {
+		for _, i := range n.OwnKeys(true) {
 			m := &n.Members[i]
 			r.push(m.Key)
 			nv := s.any(m.Value)
@@ -436,7 +437,7 @@ func arrayContainsEnvVarReference(elems []*json5.Node) bool {
 	name := func(start int) (int, bool) {
 		for j := start; j < len(elems); j++ {
 			if is(j, "}") {
-				return j, validEnvName(jsJoin(elems[start:j]))
+				return j, validEnvName(json5.JoinJS(elems[start:j]))
 			}
 		}
 		return 0, false
@@ -472,7 +473,7 @@ func arrayContainsEnvVarReference(elems []*json5.Node) bool {
 
 // normalizeEnvVarKey with {portable: true} (src/infra/host-env-security.ts).
 func normalizeEnvVarKey(raw string) (string, bool) {
-	k := jsTrim(raw)
+	k := openclaw.TrimJS(raw)
 	if k == "" {
 		return "", false
 	}

@@ -388,7 +388,7 @@ func (r *resolver) process(p *proc, n *json5.Node) *json5.Node {
 		r.setFile(nn, p.file)
 		return nn
 	case json5.Object:
-		entries := ownEntries(n, false)
+		entries := n.OwnKeys(false)
 		for _, i := range entries {
 			if n.Members[i].Key == includeKey {
 				return r.processInclude(p, n, entries, i)
@@ -480,7 +480,7 @@ func (r *resolver) resolveInclude(p *proc, v *json5.Node, base int) *json5.Node 
 			if item.Kind != json5.String {
 				r.push(strconv.Itoa(i))
 				r.includeError(p, item,
-					fmt.Sprintf("$include array item %d must be a path string, got %s", i, jsTypeof(item)),
+					fmt.Sprintf("$include array item %d must be a path string, got %s", i, item.Typeof()),
 					"list only path strings in $include")
 				r.pop()
 				return nil
@@ -510,7 +510,7 @@ func (r *resolver) resolveInclude(p *proc, v *json5.Node, base int) *json5.Node 
 		return acc
 	}
 	r.includeError(p, v,
-		fmt.Sprintf("$include must be a path string or an array of path strings, got %s", jsTypeof(v)),
+		fmt.Sprintf("$include must be a path string or an array of path strings, got %s", v.Typeof()),
 		`write $include: "./file.json5" or $include: ["./a.json5", "./b.json5"]`)
 	return nil
 }
@@ -581,7 +581,7 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 					fmt.Sprintf("create the file or correct the path; relative paths resolve against %s", p.dir))
 			default:
 				r.includeError(p, at,
-					fmt.Sprintf("cannot read $include file %q (resolved to %s): %s", includePath, normalized, errText(err)),
+					fmt.Sprintf("cannot read $include file %q (resolved to %s): %s", includePath, normalized, safefile.Reason(err)),
 					"")
 			}
 			return nil
@@ -723,14 +723,6 @@ func guardedRead(path string) ([]byte, error) {
 	return buf[:n:n], nil
 }
 
-func errText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
 // includedName names an included file the way the main file was named:
 // relative to the main file's Name when that was relative (or relative to
 // the working directory for "<stdin>"), absolute otherwise.
@@ -829,7 +821,7 @@ func (r *resolver) merge(t, s *json5.Node) *json5.Node {
 		o := r.owned[t]
 		if o == nil {
 			// {...target}: own enumerable keys, so no "__proto__".
-			te := ownEntries(t, true)
+			te := t.OwnKeys(true)
 			c := &json5.Node{Kind: json5.Object, Start: t.Start, End: t.End, Members: make([]json5.Member, 0, len(te)+len(s.Members))}
 			for _, i := range te {
 				c.Members = append(c.Members, t.Members[i])
@@ -841,7 +833,7 @@ func (r *resolver) merge(t, s *json5.Node) *json5.Node {
 			t.Start, t.End = s.Start, s.End
 			r.setFile(t, r.fileOf(s))
 		}
-		for _, i := range ownEntries(s, true) {
+		for _, i := range s.OwnKeys(true) {
 			sm := s.Members[i]
 			if isBlockedObjectKey(sm.Key) {
 				continue

@@ -55,32 +55,6 @@ func parseDoc(t testing.TB, name, src string) Doc {
 	return Doc{Name: name, Src: []byte(src), Root: root}
 }
 
-// toJS is the value JavaScript holds for n: own keys only (last of
-// duplicates, no "__proto__").
-func toJS(n *json5.Node) any {
-	switch n.Kind {
-	case json5.Null:
-		return nil
-	case json5.Bool:
-		return n.Bool
-	case json5.Number:
-		return n.Num
-	case json5.String:
-		return n.Str
-	case json5.Array:
-		a := make([]any, len(n.Elems))
-		for i, e := range n.Elems {
-			a[i] = toJS(e)
-		}
-		return a
-	}
-	m := map[string]any{}
-	for _, i := range ownEntries(n, true) {
-		m[n.Members[i].Key] = toJS(n.Members[i].Value)
-	}
-	return m
-}
-
 // dump renders a tree with offsets, to check that Resolve mutates nothing.
 func dump(n *json5.Node) string {
 	var b strings.Builder
@@ -166,7 +140,7 @@ func runCase(t *testing.T, c resolveCase) *Result {
 	}
 	if c.want == "" {
 		if res.Root != nil {
-			t.Errorf("Root = %s, want nil", mustJSON(toJS(res.Root)))
+			t.Errorf("Root = %s, want nil", mustJSON(res.Root.Value()))
 		}
 	} else {
 		var want any
@@ -176,7 +150,7 @@ func runCase(t *testing.T, c resolveCase) *Result {
 		if res.Root == nil {
 			t.Fatalf("Root = nil, want %s; findings %+v", c.want, res.Findings)
 		}
-		if got := toJS(res.Root); !reflect.DeepEqual(got, want) {
+		if got := res.Root.Value(); !reflect.DeepEqual(got, want) {
 			t.Errorf("Root = %s\nwant   %s", mustJSON(got), mustJSON(want))
 		}
 		checkLocations(t, res)
@@ -794,7 +768,7 @@ func TestNames(t *testing.T) {
 func TestOwnEntriesOrder(t *testing.T) {
 	n := parseDoc(t, "x", `{ b: 1, "2": 1, a: 1, "10": 1, b: 2, "01": 1, __proto__: 1 }`).Root
 	var keys []string
-	for _, i := range ownEntries(n, true) {
+	for _, i := range n.OwnKeys(true) {
 		keys = append(keys, fmt.Sprintf("%s=%v", n.Members[i].Key, n.Members[i].Value.Num))
 	}
 	if got, want := strings.Join(keys, " "), "2=1 10=1 b=2 a=1 01=1"; got != want {
@@ -878,7 +852,7 @@ func TestRealFS(t *testing.T) {
 		res := Resolve(parseDoc(t, cfg+"/main.json5", src), Options{})
 		switch {
 		case c.want != "":
-			if res.Root == nil || mustJSON(toJS(res.Root)) != c.want {
+			if res.Root == nil || mustJSON(res.Root.Value()) != c.want {
 				t.Errorf("%s: findings\n%s", c.include, showFindings(res))
 			}
 		case res.Root != nil || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, c.msg):
@@ -889,7 +863,7 @@ func TestRealFS(t *testing.T) {
 	// "<stdin>" resolves against the working directory.
 	t.Chdir(cfg)
 	res := Resolve(parseDoc(t, "<stdin>", `{ $include: "./single.json5" }`), Options{})
-	if len(res.Findings) != 0 || mustJSON(toJS(res.Root)) != `{"where":"single"}` || res.Files[1].Name != "single.json5" {
+	if len(res.Findings) != 0 || mustJSON(res.Root.Value()) != `{"where":"single"}` || res.Files[1].Name != "single.json5" {
 		t.Errorf("stdin: files %+v findings\n%s", res.Files, showFindings(res))
 	}
 }

@@ -183,7 +183,7 @@ func (r *Result) add(ds []diag.Diagnostic) {
 		if src == nil {
 			src = r.Source
 		}
-		src.Locate(ds[i : i+1])
+		diag.Locate(src, ds[i:i+1])
 	}
 	r.Diagnostics = diag.Cap(diag.Sort(append(r.Diagnostics, ds...)), diag.MaxPerKind)
 }

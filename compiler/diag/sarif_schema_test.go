@@ -69,7 +69,7 @@ func sarifRun(t *testing.T) diag.SARIFRun {
 		{File: main, Offset: 0, End: 0, Severity: diag.Error, Code: "no-such-code", Message: "a code without a rule"},
 	}
 	for i := range ds {
-		sources[ds[i].File].Locate(ds[i : i+1])
+		diag.Locate(sources[ds[i].File], ds[i:i+1])
 	}
 	return diag.SARIFRun{
 		Tool:        diag.Tool{Name: "openclawcfg", Version: "devel (OpenClaw 2026.3.24)", SemanticVersion: "0.0.0", InformationURI: "https://github.com/openclawcfg/openclawcfg"},

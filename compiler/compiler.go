@@ -18,6 +18,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/resolve"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -50,6 +51,28 @@ type Result struct {
 	// secrets are the environment values the config read, kept out of
 	// messages.
 	secrets *secrets
+	// includedAt is, by file name, the $include that first read each
+	// included file: the related places of a finding in it.
+	includedAt map[string]source.Span
+}
+
+// maxIncludeChain bounds the related places an $include chain adds to a
+// finding (OpenClaw nests at most 10 levels).
+const maxIncludeChain = 10
+
+// relateIncludes gives each finding in an included file the chain of
+// $includes that read it, innermost first.
+func (r *Result) relateIncludes(ds []diag.Diagnostic) {
+	if len(r.includedAt) == 0 {
+		return
+	}
+	for i := range ds {
+		at, ok := r.includedAt[ds[i].File]
+		for n := 0; ok && at.IsValid() && n < maxIncludeChain; n++ {
+			ds[i].Related = append(ds[i].Related, diag.RelatedAt(at, "included here"))
+			at, ok = r.includedAt[at.Name()]
+		}
+	}
 }
 
 // OK reports whether the file has no errors (warnings allowed).
@@ -153,20 +176,10 @@ func filter(ds []diag.Diagnostic, disable []string) []diag.Diagnostic {
 	return out
 }
 
-// resolved is a parsed and resolved document: the tree OpenClaw validates
-// and where each node came from.
+// resolved is a parsed and resolved document: the tree OpenClaw
+// validates, whose nodes' spans say where each value came from.
 type resolved struct {
-	Root   *json5.Node
-	FileOf map[*json5.Node]int
-	Names  []string
-}
-
-// file names the file node n was read from ("" for the main file).
-func (d *resolved) file(n *json5.Node) string {
-	if i, ok := d.FileOf[n]; ok && i > 0 && i < len(d.Names) {
-		return d.Names[i]
-	}
-	return ""
+	Root *json5.Node
 }
 
 // add locates ds in their files and merges them into the sorted list,
@@ -174,6 +187,7 @@ func (d *resolved) file(n *json5.Node) string {
 // per file.
 func (r *Result) add(ds []diag.Diagnostic) {
 	r.secrets.redactAll(ds)
+	r.relateIncludes(ds)
 	byName := map[string]*diag.Source{"": r.Source}
 	for _, s := range r.Sources {
 		byName[s.Name] = s
@@ -193,7 +207,7 @@ func (r *Result) add(ds []diag.Diagnostic) {
 func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 	r := &Result{Source: diag.NewSource(name, src)}
 	r.Sources = []*diag.Source{r.Source}
-	root, err := json5.Parse(src, resolve.ParseOptions)
+	root, err := json5.ParseFile(r.Source, resolve.ParseOptions)
 	if err != nil {
 		var se *json5.Error
 		if !errors.As(err, &se) {
@@ -210,6 +224,7 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 		if se.HasOpened && strings.HasPrefix(se.Msg, "unterminated") {
 			line, col := r.Source.Position(se.Opened)
 			d.Message += fmt.Sprintf(" (it starts at line %d, column %d)", line, col)
+			d.Related = []diag.Related{diag.RelatedAt(source.Span{File: r.Source, Start: se.Opened, End: se.Opened + 1}, "it starts here")}
 		}
 		r.add([]diag.Diagnostic{d})
 		return r, nil
@@ -219,32 +234,22 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 		env = os.LookupEnv
 	}
 	allowed, why := envPolicy(opt)
-	res := resolve.Resolve(resolve.Doc{Name: name, Src: src, Root: root},
+	res := resolve.Resolve(resolve.Doc{File: r.Source, Root: root},
 		resolve.Options{ReadFile: opt.IncludeFile, Env: env, EnvAllowed: allowed, EnvDenied: why})
 	r.secrets = newSecrets(res)
-	doc := &resolved{Root: res.Root, FileOf: res.FileOf}
-	for i, f := range res.Files {
-		doc.Names = append(doc.Names, f.Name)
-		if i > 0 {
-			r.Sources = append(r.Sources, diag.NewSource(f.Name, f.Src))
+	doc := &resolved{Root: res.Root}
+	for _, f := range res.Files[1:] {
+		r.Sources = append(r.Sources, f.File)
+		if r.includedAt == nil {
+			r.includedAt = map[string]source.Span{}
 		}
-	}
-	var ds []diag.Diagnostic
-	for _, f := range res.Findings {
-		d := diag.Diagnostic{Offset: f.Offset, End: f.End, Path: f.Path, Code: f.Code, Message: f.Message, Fix: f.Fix, More: f.More}
-		if f.File > 0 && f.File < len(doc.Names) {
-			d.File = doc.Names[f.File]
-		}
-		if f.Warning {
-			d.Severity = diag.Warning
-		}
-		ds = append(ds, d)
+		r.includedAt[f.File.Name] = f.IncludedAt
 	}
 	if res.Root == nil {
-		r.add(ds)
+		r.add(res.Findings)
 		return r, nil
 	}
-	r.add(append(ds, check.Check(res.Root, res.FileOf, doc.Names, r.Sources)...))
+	r.add(append(res.Findings, check.Check(r.Source, res.Root)...))
 	if ov := lower.CheckBudget(res.Root); ov != nil {
 		// No lowering, not even for lints: it would build what is refused.
 		r.add([]diag.Diagnostic{budgetDiag(doc, ov)})

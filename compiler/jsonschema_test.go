@@ -8,11 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/internal/jsregex"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // schemaRejectGap is how many conformance configs that OpenClaw 2026.3.24

@@ -17,7 +17,7 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 	var out []diag.Diagnostic
 	add := func(path, code, msg, fix string) {
 		n := locate(root, path)
-		out = append(out, diag.Diagnostic{File: doc.file(n), Offset: n.Start, End: n.End, Path: path, Severity: diag.Warning, Code: code, Message: msg, Fix: fix})
+		out = append(out, diag.Diagnostic{File: fileName(n), Offset: n.Start, End: n.End, Path: path, Severity: diag.Warning, Code: code, Message: msg, Fix: fix})
 	}
 	seen := map[string]bool{}
 	once := func(path, code, msg, fix string) {

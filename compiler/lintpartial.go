@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 
@@ -130,7 +129,7 @@ func (r *Result) lintDespiteErrors(doc *resolved, opt Options) (ran bool, note s
 	if len(paths) > 0 {
 		return false, "policy lints (open-dm, wildcard-allow, ...) skipped: the errors at " + strings.Join(paths, ", ") + " leave who can reach the agent unknown"
 	}
-	pruned := &resolved{Root: doc.Root, FileOf: maps.Clone(doc.FileOf), Names: doc.Names}
+	pruned := &resolved{Root: doc.Root}
 	for _, d := range r.Diagnostics {
 		if d.Severity == diag.Error && d.Path != "" {
 			pruned.Root = without(pruned.Root, strings.Split(d.Path, "."), pruned)
@@ -188,9 +187,6 @@ func without(n *json5.Node, path []string, doc *resolved) *json5.Node {
 		}
 	default:
 		return n
-	}
-	if f, ok := doc.FileOf[n]; ok {
-		doc.FileOf[&cp] = f // the copy comes from the same file
 	}
 	return &cp
 }

@@ -69,8 +69,8 @@ func newSecrets(res *resolve.Result) *secrets {
 	for _, n := range nodes {
 		q, red := check.Describe(n), redactedValue(res.Subst[n])
 		file := ""
-		if i := res.FileOf[n]; i > 0 && i < len(res.Files) {
-			file = res.Files[i].Name
+		if n.File != nil {
+			file = n.File.Name
 		}
 		at[secretPos{file, n.Start}] = &secretAt{quoted: q, redacted: red, refs: res.Subst[n].Env}
 		if !seen[q] {

@@ -66,10 +66,31 @@ type Diagnostic struct {
 	// Edit is the replacement that applies Fix, when it is mechanical
 	// (a did-you-mean, a value to wrap in [ ]); SARIF carries it as a fix.
 	Edit *Edit `json:"edit,omitempty"`
+	// Related are other places that explain the finding: the key a
+	// duplicate loses to, where an unterminated string opened, the
+	// $include that read the file. SARIF carries them as
+	// relatedLocations.
+	Related []Related `json:"related,omitempty"`
 	// More is set on the entry that stands for findings left out of the
 	// list (see Cap): the number of findings it stands for. It is not a
 	// finding itself; Count counts the findings it stands for.
 	More int `json:"more,omitempty"`
+}
+
+// Related is a place, in any file of the run, that explains a finding.
+type Related struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`   // 1-based
+	Column  int    `json:"column"` // 1-based, in Unicode code points
+	Offset  int    `json:"offset"`
+	End     int    `json:"endOffset"`
+	Message string `json:"message"`
+}
+
+// RelatedAt is the related place sp, with what it is.
+func RelatedAt(sp source.Span, msg string) Related {
+	line, col := sp.Position()
+	return Related{File: sp.Name(), Line: line, Column: col, Offset: sp.Start, End: sp.End, Message: msg}
 }
 
 // Edit replaces the bytes [Offset, End) of the diagnostic's file by Text.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
@@ -124,9 +125,9 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 			// booleans and plain objects lack: the TypeError escapes
 			// resolveConfigForRead and readConfigFileSnapshot reports
 			// "read failed: TypeError: value.includes is not a function".
-			r.res.Findings = append(r.res.Findings, Finding{
-				File: r.fileOf(v.value), Offset: v.value.Start, End: v.value.End,
-				Path: "env.vars." + v.rawVars, Code: CodeEnvVars,
+			r.res.Findings = append(r.res.Findings, diag.Diagnostic{
+				File: fileName(v.value.File), Offset: v.value.Start, End: v.value.End,
+				Path: "env.vars." + v.rawVars, Code: diag.CodeEnvVars,
 				Message: fmt.Sprintf("env.vars.%s is %s; OpenClaw 2026.3.24 then fails to read the config at all (\"TypeError: value.includes is not a function\") unless %s is already set in its environment",
 					v.rawVars, article(v.value), v.key),
 				Fix: "write the value as a string",
@@ -191,7 +192,7 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.String, Start: n.Start, End: n.End, Str: out}
-		r.setFile(nn, r.fileOf(n))
+		nn.File = n.File
 		if len(vars) > 0 {
 			if r.res.Subst == nil {
 				r.res.Subst = make(map[*json5.Node]*Subst)
@@ -217,7 +218,7 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.Array, Start: n.Start, End: n.End, Elems: out}
-		r.setFile(nn, r.fileOf(n))
+		nn.File = n.File
 		return nn
 	case json5.Object:
 		var out []json5.Member
@@ -237,7 +238,7 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.Object, Start: n.Start, End: n.End, Members: out}
-		r.setFile(nn, r.fileOf(n))
+		nn.File = n.File
 		return nn
 	}
 	return n
@@ -318,8 +319,8 @@ func (s *substituter) str(n *json5.Node) (out string, changed bool, vars []EnvRe
 // MaxEnvBytes.
 func (s *substituter) tooLarge(n *json5.Node, name string) {
 	r := s.r
-	r.fail(Finding{
-		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Code: CodeLimit,
+	r.fail(diag.Diagnostic{
+		File: fileName(n.File), Offset: n.Start, End: n.End, Path: r.pathString(), Code: diag.CodeLimit,
 		Message: fmt.Sprintf("${VAR} substitution inserts more than %d MiB into the config by this ${%s}, past openclawcfg's limit (each reference counts)", MaxEnvBytes>>20, name),
 		Fix:     "reference long variables once, or shorten them; openclawcfg refuses configs that expand this much",
 	})
@@ -328,11 +329,11 @@ func (s *substituter) tooLarge(n *json5.Node, name string) {
 // denied warns about a reference Options.EnvAllowed did not let through.
 func (s *substituter) denied(n *json5.Node, name string) {
 	r := s.r
-	if r.saturated(n, CodeEnv) {
+	if r.saturated(n, diag.CodeEnv) {
 		return
 	}
-	r.warn(Finding{
-		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: CodeEnv,
+	r.warn(diag.Diagnostic{
+		File: fileName(n.File), Offset: n.Start, End: n.End, Path: r.pathString(), Code: diag.CodeEnv,
 		Message: fmt.Sprintf("environment variable %s was not read (%s), so it is treated as unset and \"${%s}\" is checked as written; OpenClaw will substitute it where it runs", name, r.opt.EnvDenied, name),
 		Fix:     fmt.Sprintf("allow it (--allow-env %s) if the config may read it here", name),
 	})
@@ -340,15 +341,15 @@ func (s *substituter) denied(n *json5.Node, name string) {
 
 func (s *substituter) missing(n *json5.Node, name string, empty bool) {
 	r := s.r
-	if r.saturated(n, CodeEnv) {
+	if r.saturated(n, diag.CodeEnv) {
 		return
 	}
 	what := "is not set"
 	if empty {
 		what = "is set but empty, which OpenClaw treats as unset"
 	}
-	r.warn(Finding{
-		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: CodeEnv,
+	r.warn(diag.Diagnostic{
+		File: fileName(n.File), Offset: n.Start, End: n.End, Path: r.pathString(), Code: diag.CodeEnv,
 		Message: fmt.Sprintf("environment variable %s %s; OpenClaw leaves \"${%s}\" as written", name, what, name),
 		Fix:     fmt.Sprintf("set %s where OpenClaw runs (or in env.vars; vet sees the gateway's environment with --env-file FILE or --env %s=VALUE), or write $${%s} for a literal \"${%s}\"", name, name, name, name),
 	})

@@ -65,29 +65,29 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 		if a.DM.AllowAll {
 			once(originPath(a.DM.AllowFrom.Origin, "channels.imessage.allowFrom"), diag.CodeWildcardAllow,
 				acct+` has "*" in allowFrom: every sender is admitted to DMs without pairing`+
-					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == "fallback" && a.AdmitsChats()],
+					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == plan.OriginFallback && a.AdmitsChats()],
 				`list the allowed handles instead of "*"`)
 		}
-		if a.Groups.AllowAllSenders && a.Groups.Senders.Origin.Kind != "fallback" && a.Groups.Policy.Value == "allowlist" {
+		if a.Groups.AllowAllSenders && a.Groups.Senders.Origin.Kind != plan.OriginFallback && a.Groups.Policy.Value == plan.GroupAllowlist {
 			once(originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"), diag.CodeWildcardAllow,
 				acct+` has "*" in groupAllowFrom: any member of an admitted group can trigger the agent`, "list the members who may trigger it")
 		}
 		switch a.Groups.Policy.Value {
-		case "open":
+		case plan.GroupOpen:
 			once(originPath(a.Groups.Policy.Origin, "channels.imessage.groupPolicy"), diag.CodeOpenGroups,
 				acct+` lets any member of any group chat trigger the agent (groupPolicy "open")`, `use groupPolicy "allowlist" with groups and groupAllowFrom`)
-		case "allowlist":
-			if len(a.Groups.Senders.Value) == 0 && a.Groups.Senders.Origin.Kind != "default" {
+		case plan.GroupAllowlist:
+			if len(a.Groups.Senders.Value) == 0 && a.Groups.Senders.Origin.Kind != plan.OriginDefault {
 				once(originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"), diag.CodeEmptyGroupAllow,
 					acct+` has an explicit empty groupAllowFrom: every group message is dropped (an empty list does not fall back to allowFrom)`,
 					"list the members who may trigger the agent, or remove the key to fall back to allowFrom")
 			}
 			// Only when the config shows it wants groups: a bare config
 			// (allowlist by schema default, no group keys) is a DM-only bot.
-			wantsGroups := a.Groups.Policy.Origin.Kind != "schema-default" || a.Groups.Senders.Origin.Kind == "set" || a.Groups.Senders.Origin.Kind == "inherited"
+			wantsGroups := a.Groups.Policy.Origin.Kind != plan.OriginSchemaDefault || a.Groups.Senders.Origin.Kind == plan.OriginSet || a.Groups.Senders.Origin.Kind == plan.OriginInherited
 			if len(a.Groups.Chats) == 0 && a.Groups.Wildcard == nil && wantsGroups {
 				path := originPath(a.Groups.Policy.Origin, "channels.imessage")
-				if a.Groups.Policy.Origin.Kind == "schema-default" {
+				if a.Groups.Policy.Origin.Kind == plan.OriginSchemaDefault {
 					path = "channels.imessage"
 					if a.Key != "" || strings.HasPrefix(a.Groups.Policy.Origin.Path, "channels.imessage.accounts.") {
 						path = strings.TrimSuffix(a.Groups.Policy.Origin.Path, ".groupPolicy")

@@ -82,5 +82,5 @@ func (c ChatGate) RequireMention() Value[bool] {
 	case c.Wildcard != nil:
 		return c.Wildcard.RequireMention
 	}
-	return Value[bool]{Value: true, Origin: Origin{Kind: "default"}}
+	return Value[bool]{Value: true, Origin: Origin{Kind: OriginDefault}}
 }

@@ -222,7 +222,7 @@ func (g *Global) Mentions(agentID string) (Mentions, *Agent) {
 	if g.implicitAgents() {
 		note = "agents.list is empty and messages.groupChat.mentionPatterns is unset"
 	}
-	return Mentions{Patterns: Value[[]string]{Value: []string{}, Origin: Origin{Kind: "default", Note: note}}}, nil
+	return Mentions{Patterns: Value[[]string]{Value: []string{}, Origin: Origin{Kind: OriginDefault, Note: note}}}, nil
 }
 
 // Target is one route a kind of message can take on an account.

@@ -54,11 +54,11 @@ func dmRow(a plan.Account) AccessRow {
 	rule := fmt.Sprintf("dmPolicy %q (%s)", d.Policy.Value, DescribeOrigin(d.Policy.Origin))
 	list := js(d.AllowFrom.Value)
 	switch d.Policy.Value {
-	case "disabled":
+	case plan.DMDisabled:
 		return AccessRow{Topic: "dm", Verdict: "nobody: every DM is dropped", Rule: rule}
-	case "open":
+	case plan.DMOpen:
 		return AccessRow{Topic: "dm", Verdict: "anyone", Rule: rule}
-	case "allowlist":
+	case plan.DMAllowlist:
 		if d.AllowAll {
 			return AccessRow{Topic: "dm", Verdict: `anyone ("*" in allowFrom)`, Rule: rule}
 		}
@@ -80,7 +80,7 @@ func dmRow(a plan.Account) AccessRow {
 func groupRows(a plan.Account) (AccessRow, AccessRow) {
 	g := a.Groups
 	rule := fmt.Sprintf("groupPolicy %q (%s)", g.Policy.Value, DescribeOrigin(g.Policy.Origin))
-	if g.Policy.Value == "disabled" {
+	if g.Policy.Value == plan.GroupDisabled {
 		r := AccessRow{Topic: "group-chats", Verdict: "none: every group message is dropped", Rule: rule}
 		return r, AccessRow{Topic: "group-senders", Verdict: "none", Rule: rule}
 	}
@@ -103,7 +103,7 @@ func groupRows(a plan.Account) (AccessRow, AccessRow) {
 	srule := "group senders " + js(g.Senders.Value) + " (" + DescribeOrigin(g.Senders.Origin) + ")"
 	var senders AccessRow
 	switch {
-	case g.Policy.Value != "allowlist":
+	case g.Policy.Value != plan.GroupAllowlist:
 		senders = AccessRow{Topic: "group-senders", Verdict: "any member of an admitted chat", Rule: rule}
 	case g.AllowAllSenders:
 		senders = AccessRow{Topic: "group-senders", Verdict: `any member ("*")`, Rule: srule}

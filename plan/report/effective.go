@@ -10,11 +10,11 @@ import (
 
 // Effective is one account's effective value of an explained path.
 type Effective struct {
-	Account string `json:"account"`
-	Value   string `json:"value"` // JSON
-	Origin  string `json:"origin"`
-	Kind    string `json:"originKind"`
-	Path    string `json:"originPath,omitempty"`
+	Account string          `json:"account"`
+	Value   string          `json:"value"` // JSON
+	Origin  string          `json:"origin"`
+	Kind    plan.OriginKind `json:"originKind"`
+	Path    string          `json:"originPath,omitempty"`
 }
 
 // EffectiveValues returns, per account of p, the effective value of the
@@ -47,15 +47,15 @@ func EffectiveValues(p *plan.Plan, path string) []Effective {
 func DescribeOrigin(o plan.Origin) string {
 	var s string
 	switch o.Kind {
-	case "set":
+	case plan.OriginSet:
 		s = "set at " + o.Path
-	case "inherited":
+	case plan.OriginInherited:
 		s = "inherited from " + o.Path
-	case "fallback":
+	case plan.OriginFallback:
 		s = "fallback from " + o.Path
-	case "schema-default":
+	case plan.OriginSchemaDefault:
 		s = "schema default"
-	case "derived":
+	case plan.OriginDerived:
 		s = "derived"
 		if o.Path != "" {
 			s += " from " + o.Path
@@ -128,7 +128,7 @@ func effective(scope, v string, o plan.Origin) Effective {
 func strG[S ~string](f func(plan.Account) plan.Value[S]) getter {
 	return func(a plan.Account) (string, plan.Origin) {
 		v := f(a)
-		if v.Value == "" && v.Origin.Kind == "default" {
+		if v.Value == "" && v.Origin.Kind == plan.OriginDefault {
 			return "unset", v.Origin
 		}
 		return js(string(v.Value)), v.Origin
@@ -171,14 +171,14 @@ var effectiveGetters = map[string]getter{
 	},
 	"dmHistoryLimit": func(a plan.Account) (string, plan.Origin) {
 		if a.History.DMLimit == nil {
-			return "null", plan.Origin{Kind: "default", Note: "no DM limit"}
+			return "null", plan.Origin{Kind: plan.OriginDefault, Note: "no DM limit"}
 		}
 		return js(a.History.DMLimit.Value), a.History.DMLimit.Origin
 	},
 	"remoteHost": func(a plan.Account) (string, plan.Origin) {
 		r := a.RemoteHost
 		o := r.Origin
-		if r.Source == "detected" || r.Source == "unsafe" || len(r.WrapperNotes) > 0 {
+		if r.Source == plan.RemoteDetected || r.Source == plan.RemoteUnsafe || len(r.WrapperNotes) > 0 {
 			o.Note = strings.TrimPrefix(strings.Join(append([]string{o.Note}, r.WrapperNotes...), "; "), "; ")
 		}
 		if r.Host == "" {
@@ -187,10 +187,10 @@ var effectiveGetters = map[string]getter{
 		return js(r.Host), o
 	},
 	"attachmentRoots": func(a plan.Account) (string, plan.Origin) {
-		return js(a.Attachments.LocalRoots), plan.Origin{Kind: "derived", Note: "account roots, then top-level roots, then the default root"}
+		return js(a.Attachments.LocalRoots), plan.Origin{Kind: plan.OriginDerived, Note: "account roots, then top-level roots, then the default root"}
 	},
 	"remoteAttachmentRoots": func(a plan.Account) (string, plan.Origin) {
-		return js(a.Attachments.RemoteRoots), plan.Origin{Kind: "derived", Note: "remote roots, then local roots, then the default root (account before top level)"}
+		return js(a.Attachments.RemoteRoots), plan.Origin{Kind: plan.OriginDerived, Note: "remote roots, then local roots, then the default root (account before top level)"}
 	},
 	"groups": func(a plan.Account) (string, plan.Origin) {
 		var ids []string

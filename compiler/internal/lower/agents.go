@@ -107,16 +107,16 @@ func lowerAgents(cfg obj) []plan.Agent {
 		var pats plan.Value[[]string]
 		switch {
 		case e.obj("groupChat").has("mentionPatterns"):
-			pats = plan.Value[[]string]{Value: strList(e.obj("groupChat"), "mentionPatterns"), Origin: plan.Origin{Kind: "set", Path: strings.TrimPrefix(base+".groupChat.mentionPatterns", ".")}}
+			pats = plan.Value[[]string]{Value: strList(e.obj("groupChat"), "mentionPatterns"), Origin: plan.Origin{Kind: plan.OriginSet, Path: strings.TrimPrefix(base+".groupChat.mentionPatterns", ".")}}
 		case global.has("mentionPatterns"):
-			pats = plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: "fallback", Path: "messages.groupChat.mentionPatterns"}}
+			pats = plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: plan.OriginFallback, Path: "messages.groupChat.mentionPatterns"}}
 		case e.obj("identity") == nil:
-			pats = plan.Value[[]string]{Value: []string{}, Origin: plan.Origin{Kind: "default",
+			pats = plan.Value[[]string]{Value: []string{}, Origin: plan.Origin{Kind: plan.OriginDefault,
 				Note: "no mentionPatterns anywhere and no identity name or emoji to derive them from"}}
 		default:
-			pats = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: "derived", Path: strings.TrimPrefix(base+".identity", "."), Note: "from the agent's identity name and emoji"}}
+			pats = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: plan.OriginDerived, Path: strings.TrimPrefix(base+".identity", "."), Note: "from the agent's identity name and emoji"}}
 		}
-		if pats.Origin.Kind == "fallback" {
+		if pats.Origin.Kind == plan.OriginFallback {
 			if globalMentions == nil {
 				m := plan.NewMentions(pats)
 				globalMentions = &m

@@ -6,13 +6,13 @@ import (
 
 func lowerGlobal(cfg obj) plan.Global {
 	var g plan.Global
-	g.DMScope = plan.Value[plan.DMScope]{Value: plan.ScopeMain, Origin: plan.Origin{Kind: "default", Note: "every DM shares the agent's main session"}}
+	g.DMScope = plan.Value[plan.DMScope]{Value: plan.ScopeMain, Origin: plan.Origin{Kind: plan.OriginDefault, Note: "every DM shares the agent's main session"}}
 	if s, ok := cfg.obj("session").str("dmScope"); ok {
-		g.DMScope = plan.Value[plan.DMScope]{Value: plan.DMScope(s), Origin: plan.Origin{Kind: "set", Path: "session.dmScope"}}
+		g.DMScope = plan.Value[plan.DMScope]{Value: plan.DMScope(s), Origin: plan.Origin{Kind: plan.OriginSet, Path: "session.dmScope"}}
 	}
-	g.UseAccessGroups = plan.Value[bool]{Value: true, Origin: plan.Origin{Kind: "default"}}
+	g.UseAccessGroups = plan.Value[bool]{Value: true, Origin: plan.Origin{Kind: plan.OriginDefault}}
 	if b, ok := cfg.obj("commands").boolean("useAccessGroups"); ok {
-		g.UseAccessGroups = plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: "set", Path: "commands.useAccessGroups"}}
+		g.UseAccessGroups = plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: plan.OriginSet, Path: "commands.useAccessGroups"}}
 	}
 	g.CommandsConfig = boolValue(cfg.obj("commands"), "config", "commands.config", false)
 	// isCommandFlagEnabled: only the boolean true switches a command on.
@@ -32,16 +32,16 @@ func lowerGlobal(cfg obj) plan.Global {
 	g.Envelope.Timestamp, _ = defs.str("envelopeTimestamp")
 	g.Envelope.Elapsed, _ = defs.str("envelopeElapsed")
 	g.Envelope.UserTimezone, _ = defs.str("userTimezone")
-	g.InboundDebounceMs = plan.Value[int]{Origin: plan.Origin{Kind: "default"}}
+	g.InboundDebounceMs = plan.Value[int]{Origin: plan.Origin{Kind: plan.OriginDefault}}
 	in := cfg.obj("messages").obj("inbound")
 	if v, ok := in.obj("byChannel").num("imessage"); ok {
-		g.InboundDebounceMs = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: "set", Path: "messages.inbound.byChannel.imessage"}}
+		g.InboundDebounceMs = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: plan.OriginSet, Path: "messages.inbound.byChannel.imessage"}}
 	} else if v, ok := in.num("debounceMs"); ok {
-		g.InboundDebounceMs = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: "fallback", Path: "messages.inbound.debounceMs"}}
+		g.InboundDebounceMs = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: plan.OriginFallback, Path: "messages.inbound.debounceMs"}}
 	}
 	g.Agents = lowerAgents(cfg)
 	if global := cfg.obj("messages").obj("groupChat"); global.has("mentionPatterns") {
-		m := plan.NewMentions(plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: "set", Path: "messages.groupChat.mentionPatterns"}})
+		m := plan.NewMentions(plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: plan.OriginSet, Path: "messages.groupChat.mentionPatterns"}})
 		g.GroupChatMentions = &m
 	}
 	bl, _ := cfg.list("bindings")

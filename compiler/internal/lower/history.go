@@ -6,11 +6,11 @@ import (
 
 func lowerHistory(cfg, m obj, src *source) plan.History {
 	var h plan.History
-	h.GroupLimit = plan.Value[int]{Value: 50, Origin: plan.Origin{Kind: "default"}}
+	h.GroupLimit = plan.Value[int]{Value: 50, Origin: plan.Origin{Kind: plan.OriginDefault}}
 	if v, ok := m.num("historyLimit"); ok {
 		h.GroupLimit = plan.Value[int]{Value: max(0, int(v)), Origin: src.origin("historyLimit")}
 	} else if v, ok := cfg.obj("messages").obj("groupChat").num("historyLimit"); ok {
-		h.GroupLimit = plan.Value[int]{Value: max(0, int(v)), Origin: plan.Origin{Kind: "fallback", Path: "messages.groupChat.historyLimit"}}
+		h.GroupLimit = plan.Value[int]{Value: max(0, int(v)), Origin: plan.Origin{Kind: plan.OriginFallback, Path: "messages.groupChat.historyLimit"}}
 	}
 	// getHistoryLimitFromSessionKey reads the channel level only, and the
 	// session key carries the provider segment only under
@@ -18,13 +18,13 @@ func lowerHistory(cfg, m obj, src *source) plan.History {
 	ch := cfg.obj("channels").obj("imessage")
 	scope, _ := cfg.obj("session").str("dmScope")
 	if v, ok := ch.num("dmHistoryLimit"); ok {
-		o := plan.Origin{Kind: "set", Path: channelPath + ".dmHistoryLimit"}
+		o := plan.Origin{Kind: plan.OriginSet, Path: channelPath + ".dmHistoryLimit"}
 		if scope != "per-channel-peer" {
 			o.Note = `not applied: it needs session.dmScope "per-channel-peer"`
 		}
 		h.DMLimit = &plan.Value[int]{Value: int(v), Origin: o}
 	} else if _, ok := m.num("dmHistoryLimit"); ok {
-		h.DMLimit = &plan.Value[int]{Origin: plan.Origin{Kind: "default", Path: src.path("dmHistoryLimit"),
+		h.DMLimit = &plan.Value[int]{Origin: plan.Origin{Kind: plan.OriginDefault, Path: src.path("dmHistoryLimit"),
 			Note: "an account-level dmHistoryLimit is not read by OpenClaw 2026.3.24 (only the channel level is)"}}
 	}
 	if scope != "per-channel-peer" {

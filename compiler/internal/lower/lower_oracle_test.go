@@ -345,7 +345,7 @@ func checkParsedEntry(t *testing.T, c *checker, a plan.Account, g lowerLine) {
 	if want.ChatID != nil {
 		value = openclaw.FormatJSNumber(*want.ChatID)
 	}
-	c.eq(list+" entry parsed", e.Kind+" "+e.Value, want.Kind+" "+value)
+	c.eq(list+" entry parsed", string(e.Kind)+" "+e.Value, want.Kind+" "+value)
 }
 
 // probeArgs is what the monitor passed to the decision.

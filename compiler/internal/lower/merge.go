@@ -11,16 +11,16 @@ import (
 
 func defaultAccountOrigin(ch obj, def string, set *string) plan.Origin {
 	if set != nil && openclaw.NormalizeAccountID(*set) == def {
-		return plan.Origin{Kind: "set", Path: channelPath + ".defaultAccount"}
+		return plan.Origin{Kind: plan.OriginSet, Path: channelPath + ".defaultAccount"}
 	}
 	if set != nil {
-		return plan.Origin{Kind: "derived", Path: channelPath + ".defaultAccount",
+		return plan.Origin{Kind: plan.OriginDerived, Path: channelPath + ".defaultAccount",
 			Note: "defaultAccount " + strconv.Quote(*set) + " names no listed account, so OpenClaw picks " + strconv.Quote(def)}
 	}
 	if ch.obj("accounts") == nil || len(ch.obj("accounts")) == 0 {
-		return plan.Origin{Kind: "default", Note: "no accounts map: one implicit account named default"}
+		return plan.Origin{Kind: plan.OriginDefault, Note: "no accounts map: one implicit account named default"}
 	}
-	return plan.Origin{Kind: "derived", Note: `"default" if listed, else the first account id`}
+	return plan.Origin{Kind: plan.OriginDerived, Note: `"default" if listed, else the first account id`}
 }
 
 // channelBase is the channel object without accounts: the base of the
@@ -54,17 +54,17 @@ func (s *source) origin(key string) plan.Origin {
 		if s.acctPath != "" && s.topSet[key] {
 			note = "OpenClaw 2026.3.24 writes this default into every account that sets none, so the top-level value does not reach it"
 		}
-		return plan.Origin{Kind: "schema-default", Path: s.path(key), Note: note}
+		return plan.Origin{Kind: plan.OriginSchemaDefault, Path: s.path(key), Note: note}
 	case s.fromAcct[key]:
-		return plan.Origin{Kind: "set", Path: s.acctPath + "." + key}
+		return plan.Origin{Kind: plan.OriginSet, Path: s.acctPath + "." + key}
 	case s.merged.has(key):
-		kind := "set"
+		kind := plan.OriginSet
 		if s.acctPath != "" {
-			kind = "inherited"
+			kind = plan.OriginInherited
 		}
 		return plan.Origin{Kind: kind, Path: channelPath + "." + key}
 	}
-	return plan.Origin{Kind: "default"}
+	return plan.Origin{Kind: plan.OriginDefault}
 }
 
 func (s *source) path(key string) string {
@@ -129,7 +129,7 @@ func (l *lowering) account(id string) plan.Account {
 	topOff := isFalse(ch, "enabled")
 	a.Enabled = plan.Value[bool]{Value: !topOff && !isFalse(m, "enabled"), Origin: src.origin("enabled")}
 	if topOff {
-		a.Enabled.Origin = plan.Origin{Kind: "set", Path: channelPath + ".enabled", Note: "a top-level false disables every account"}
+		a.Enabled.Origin = plan.Origin{Kind: plan.OriginSet, Path: channelPath + ".enabled", Note: "a top-level false disables every account"}
 	}
 	a.Configured = configured(m)
 

@@ -18,7 +18,7 @@ func allowEntries(l []*value) []plan.AllowEntry {
 			continue
 		}
 		if raw == "*" {
-			out = append(out, plan.AllowEntry{Raw: raw, Kind: "any", Value: "*"})
+			out = append(out, plan.AllowEntry{Raw: raw, Kind: plan.EntryAny, Value: "*"})
 			continue
 		}
 		t := openclaw.ParseAllowTarget(raw)
@@ -26,28 +26,28 @@ func allowEntries(l []*value) []plan.AllowEntry {
 		if t.Kind == openclaw.AllowChatID {
 			v = openclaw.FormatJSNumber(t.ChatID) // the chat id as JavaScript prints it
 		}
-		out = append(out, plan.AllowEntry{Raw: raw, Kind: t.Kind, Value: v})
+		out = append(out, plan.AllowEntry{Raw: raw, Kind: plan.EntryKind(t.Kind), Value: v})
 	}
 	return out
 }
 
 func anyAll(es []plan.AllowEntry) bool {
-	return slices.ContainsFunc(es, func(e plan.AllowEntry) bool { return e.Kind == "any" })
+	return slices.ContainsFunc(es, func(e plan.AllowEntry) bool { return e.Kind == plan.EntryAny })
 }
 
 func lowerDM(m obj, src *source) plan.DMPolicy {
 	// The monitor passes imessageCfg.dmPolicy ?? "pairing".
-	d := plan.DMPolicy{Policy: plan.Value[plan.DMMode]{Value: plan.DMPairing, Origin: plan.Origin{Kind: "default"}}}
+	d := plan.DMPolicy{Policy: plan.Value[plan.DMMode]{Value: plan.DMPairing, Origin: plan.Origin{Kind: plan.OriginDefault}}}
 	if v := m["dmPolicy"]; !nullish(v) {
 		d.Policy = plan.Value[plan.DMMode]{Value: plan.DMMode(v.JSString()), Origin: src.origin("dmPolicy")}
 	}
 	l, ok := m.list("allowFrom")
 	d.AllowFrom = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("allowFrom")}
 	if !ok {
-		d.AllowFrom.Origin = plan.Origin{Kind: "default", Note: "empty"}
+		d.AllowFrom.Origin = plan.Origin{Kind: plan.OriginDefault, Note: "empty"}
 	}
 	d.AllowAll = anyAll(d.AllowFrom.Value)
-	d.PairingStoreCounts = d.Policy.Value != "allowlist"
+	d.PairingStoreCounts = d.Policy.Value != plan.DMAllowlist
 	return d
 }
 
@@ -58,16 +58,16 @@ func lowerGroups(cfg, ch, m obj, src *source) plan.GroupPolicy {
 	raw, _ := m.str("groupPolicy")
 	switch {
 	case ch == nil:
-		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: plan.Origin{Kind: "default",
+		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: plan.Origin{Kind: plan.OriginDefault,
 			Note: `channels.imessage is missing: OpenClaw falls back to "allowlist" (ignoring channels.defaults.groupPolicy) and logs a warning`}}
-		raw = "allowlist"
+		raw = string(plan.GroupAllowlist)
 	case !nullish(m["groupPolicy"]):
 		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(m["groupPolicy"].JSString()), Origin: src.origin("groupPolicy")}
 	default:
 		// Unreachable after OpenClaw's schema, which always writes one.
-		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupOpen, Origin: plan.Origin{Kind: "default"}}
+		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupOpen, Origin: plan.Origin{Kind: plan.OriginDefault}}
 		if p, ok := cfg.obj("channels").obj("defaults").str("groupPolicy"); ok {
-			g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(p), Origin: plan.Origin{Kind: "fallback", Path: "channels.defaults.groupPolicy"}}
+			g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(p), Origin: plan.Origin{Kind: plan.OriginFallback, Path: "channels.defaults.groupPolicy"}}
 		}
 	}
 	// The monitor's list: groupAllowFrom ?? (allowFrom non-empty ? allowFrom : []).
@@ -75,19 +75,19 @@ func lowerGroups(cfg, ch, m obj, src *source) plan.GroupPolicy {
 		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("groupAllowFrom")}
 	} else if l, _ := m.list("allowFrom"); len(allowEntries(l)) > 0 {
 		o := src.origin("allowFrom")
-		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: plan.Origin{Kind: "fallback", Path: o.Path,
+		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: plan.Origin{Kind: plan.OriginFallback, Path: o.Path,
 			Note: "groupAllowFrom is unset, so group senders are checked against allowFrom (config only; pairing approvals never count for groups)"}}
 	} else {
-		g.Senders = plan.Value[[]plan.AllowEntry]{Value: []plan.AllowEntry{}, Origin: plan.Origin{Kind: "default", Note: "empty: no group sender can trigger under groupPolicy \"allowlist\""}}
+		g.Senders = plan.Value[[]plan.AllowEntry]{Value: []plan.AllowEntry{}, Origin: plan.Origin{Kind: plan.OriginDefault, Note: "empty: no group sender can trigger under groupPolicy \"allowlist\""}}
 	}
 	g.AllowAllSenders = anyAll(g.Senders.Value)
 
 	groups := m.obj("groups")
 	g.GroupsOrigin = src.origin("groups")
 	if !m.has("groups") {
-		g.GroupsOrigin = plan.Origin{Kind: "default", Note: "no groups map"}
+		g.GroupsOrigin = plan.Origin{Kind: plan.OriginDefault, Note: "no groups map"}
 	}
-	g.AllowlistEnabled = raw == "allowlist" || len(groups) > 0
+	g.AllowlistEnabled = plan.GroupMode(raw) == plan.GroupAllowlist || len(groups) > 0
 	ids := make([]string, 0, len(groups))
 	for k := range groups {
 		ids = append(ids, k)
@@ -126,10 +126,10 @@ func compareChatIDs(a, b string) int {
 
 func requireMention(e, star obj, groupsPath, id string) plan.Value[bool] {
 	if b, ok := e.boolean("requireMention"); ok {
-		return plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: "set", Path: groupsPath + "." + id + ".requireMention"}}
+		return plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: plan.OriginSet, Path: groupsPath + "." + id + ".requireMention"}}
 	}
 	if b, ok := star.boolean("requireMention"); ok && id != "*" {
-		return plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: "fallback", Path: groupsPath + ".*.requireMention"}}
+		return plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: plan.OriginFallback, Path: groupsPath + ".*.requireMention"}}
 	}
-	return plan.Value[bool]{Value: true, Origin: plan.Origin{Kind: "default"}}
+	return plan.Value[bool]{Value: true, Origin: plan.Origin{Kind: plan.OriginDefault}}
 }

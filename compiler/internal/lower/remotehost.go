@@ -26,12 +26,12 @@ var wrapperRE = sync.OnceValue(func() struct{ userHost, hostImsg, ssh, jump, por
 })
 
 func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.RemoteHost {
-	r := plan.RemoteHost{Source: "none", Origin: plan.Origin{Kind: "default"}}
+	r := plan.RemoteHost{Source: plan.RemoteNone, Origin: plan.Origin{Kind: plan.OriginDefault}}
 	if v, ok := m.str("remoteHost"); ok {
 		if h, safe := openclaw.NormalizeScpRemoteHost(v); safe {
-			return plan.RemoteHost{Host: h, Source: "config", Origin: src.origin("remoteHost")}
+			return plan.RemoteHost{Host: h, Source: plan.RemoteFromConfig, Origin: src.origin("remoteHost")}
 		}
-		r.Source = "unsafe"
+		r.Source = plan.RemoteUnsafe
 		r.Origin = src.origin("remoteHost")
 		r.WrapperNotes = append(r.WrapperNotes, "the configured remoteHost is unsafe; OpenClaw ignores it and tries detection")
 	}
@@ -79,7 +79,7 @@ func lowerRemoteHost(m obj, src *source, cliPath string, opt Options) plan.Remot
 		r.WrapperNotes = append(r.WrapperNotes, "detected host "+strconv.Quote(host)+" is unsafe and ignored")
 		return r
 	}
-	return plan.RemoteHost{Host: h, Source: "detected", Origin: plan.Origin{Kind: "derived", Path: src.origin("cliPath").Path,
+	return plan.RemoteHost{Host: h, Source: plan.RemoteDetected, Origin: plan.Origin{Kind: plan.OriginDerived, Path: src.origin("cliPath").Path,
 		Note: "detected from the cliPath wrapper script"}, WrapperNotes: r.WrapperNotes}
 }
 

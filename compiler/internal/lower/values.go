@@ -114,21 +114,21 @@ func strValue(m obj, src *source, key, def string) plan.Value[string] {
 	if s, ok := m.str(key); ok {
 		return plan.Value[string]{Value: s, Origin: src.origin(key)}
 	}
-	return plan.Value[string]{Value: def, Origin: plan.Origin{Kind: "default"}}
+	return plan.Value[string]{Value: def, Origin: plan.Origin{Kind: plan.OriginDefault}}
 }
 
 func boolValue(o obj, key, path string, def bool) plan.Value[bool] {
 	if b, ok := o.boolean(key); ok {
-		return plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: "set", Path: path}}
+		return plan.Value[bool]{Value: b, Origin: plan.Origin{Kind: plan.OriginSet, Path: path}}
 	}
-	return plan.Value[bool]{Value: def, Origin: plan.Origin{Kind: "default"}}
+	return plan.Value[bool]{Value: def, Origin: plan.Origin{Kind: plan.OriginDefault}}
 }
 
 func boolValueFrom(m obj, src *source, key string, def bool) plan.Value[bool] {
 	if b, ok := m.boolean(key); ok {
 		return plan.Value[bool]{Value: b, Origin: src.origin(key)}
 	}
-	return plan.Value[bool]{Value: def, Origin: plan.Origin{Kind: "default"}}
+	return plan.Value[bool]{Value: def, Origin: plan.Origin{Kind: plan.OriginDefault}}
 }
 
 func strList(o obj, key string) []string {

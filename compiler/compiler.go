@@ -16,6 +16,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/lint"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/resolve"
 	"github.com/openclawcfg/openclawcfg/compiler/source"
@@ -114,14 +115,13 @@ func Vet(name string, src []byte, opts ...Options) *Result {
 	if len(opts) > 0 {
 		opt = opts[0]
 	}
-	r, doc := vet(name, src, opt)
+	r, root := vet(name, src, opt)
 	lintsRan := true
 	if r.OK() {
-		p := lower.Lower(doc.Root, lowerOptions(opt))
-		r.add(lint(doc, p))
+		r.add(lint.Lint(lower.Lower(root, lowerOptions(opt))))
 	} else {
 		// One round of fixes: lint whatever the errors leave known.
-		lintsRan, r.Note = r.lintDespiteErrors(doc, opt)
+		lintsRan, r.Note = r.lintDespiteErrors(root, opt)
 	}
 	r.suppress(lintsRan)
 	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
@@ -134,13 +134,14 @@ func Vet(name string, src []byte, opts ...Options) *Result {
 // The error is for a plan that cannot be sealed, never for the config's
 // problems, which are the Result's diagnostics; the Result is never nil.
 func Compile(name string, src []byte, opt Options) (*Result, error) {
-	r, doc := vet(name, src, opt)
+	r, root := vet(name, src, opt)
 	if !r.OK() {
 		r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 		return r, nil
 	}
-	p := lower.Lower(doc.Root, lowerOptions(opt))
-	r.add(lint(doc, p))
+	low := lower.Lower(root, lowerOptions(opt))
+	r.add(lint.Lint(low))
+	p := low.Plan
 	r.markEnvOrigins(p)
 	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 	sum := sha256.Sum256(src)
@@ -176,12 +177,6 @@ func filter(ds []diag.Diagnostic, disable []string) []diag.Diagnostic {
 	return out
 }
 
-// resolved is a parsed and resolved document: the tree OpenClaw
-// validates, whose nodes' spans say where each value came from.
-type resolved struct {
-	Root *json5.Node
-}
-
 // add locates ds in their files and merges them into the sorted list,
 // with environment values redacted and at most MaxPerKind of each code
 // per file.
@@ -202,9 +197,10 @@ func (r *Result) add(ds []diag.Diagnostic) {
 	r.Diagnostics = diag.Cap(diag.Sort(append(r.Diagnostics, ds...)), diag.MaxPerKind)
 }
 
-// vet parses, resolves and checks; doc is nil when OpenClaw would stop
-// before validation (syntax, include or env errors).
-func vet(name string, src []byte, opt Options) (*Result, *resolved) {
+// vet parses, resolves and checks; it returns the tree OpenClaw validates,
+// whose nodes' spans say where each value came from, or nil when OpenClaw
+// would stop before validation (syntax, include or env errors).
+func vet(name string, src []byte, opt Options) (*Result, *json5.Node) {
 	r := &Result{Source: diag.NewSource(name, src)}
 	r.Sources = []*diag.Source{r.Source}
 	root, err := json5.ParseFile(r.Source, resolve.ParseOptions)
@@ -237,7 +233,6 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 	res := resolve.Resolve(resolve.Doc{File: r.Source, Root: root},
 		resolve.Options{ReadFile: opt.IncludeFile, Env: env, EnvAllowed: allowed, EnvDenied: why})
 	r.secrets = newSecrets(res)
-	doc := &resolved{Root: res.Root}
 	for _, f := range res.Files[1:] {
 		r.Sources = append(r.Sources, f.File)
 		if r.includedAt == nil {
@@ -252,8 +247,8 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 	r.add(append(res.Findings, check.Check(r.Source, res.Root)...))
 	if ov := lower.CheckBudget(res.Root); ov != nil {
 		// No lowering, not even for lints: it would build what is refused.
-		r.add([]diag.Diagnostic{budgetDiag(doc, ov)})
+		r.add([]diag.Diagnostic{budgetDiag(ov)})
 		return r, nil
 	}
-	return r, doc
+	return r, res.Root
 }

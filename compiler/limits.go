@@ -60,16 +60,7 @@ func limitDiag(se *json5.Error) diag.Diagnostic {
 }
 
 // budgetDiag reports a config whose plan would be too large to build.
-func budgetDiag(doc *resolved, ov *lower.Overflow) diag.Diagnostic {
-	n := locate(doc.Root, ov.Path)
-	return diag.Diagnostic{File: fileName(n), Offset: n.Start, End: n.End, Path: ov.Path, Severity: diag.Error,
+func budgetDiag(ov *lower.Overflow) diag.Diagnostic {
+	return diag.Diagnostic{File: ov.At.Name(), Offset: ov.At.Start, End: ov.At.End, Path: ov.Path, Severity: diag.Error,
 		Code: diag.CodeLimit, Message: ov.Message, Fix: limitFix}
-}
-
-// fileName names the file node n was read from.
-func fileName(n *json5.Node) string {
-	if n.File == nil {
-		return ""
-	}
-	return n.File.Name
 }

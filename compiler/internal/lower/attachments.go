@@ -8,7 +8,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
-func lowerAttachments(ch, entry, m obj, src *source, remote bool) plan.Attachments {
+func lowerAttachments(ch, entry, m obj, src *provenance, remote bool) plan.Attachments {
 	a := plan.Attachments{UseRemoteRoots: remote}
 	a.Include = boolValueFrom(m, src, "includeAttachments", false)
 	strs := func(o obj, key string) []string {

@@ -4,7 +4,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
-func lowerHistory(cfg, m obj, src *source) plan.History {
+func lowerHistory(cfg, m obj, src *provenance) plan.History {
 	var h plan.History
 	h.GroupLimit = plan.Value[int]{Value: 50, Origin: plan.Origin{Kind: plan.OriginDefault}}
 	if v, ok := m.num("historyLimit"); ok {

@@ -29,9 +29,28 @@ const (
 	mib         = 1 << 20
 )
 
+// Result is a lowered config: the plan, and the facts about the config
+// that the lints need and the runtime does not.
+type Result struct {
+	Plan *plan.Plan
+	// Sites are where the paths the plan's origins name are written.
+	Sites *Sites
+	// wrapper is, per listed account key, what remote-host detection saw
+	// in the cliPath wrapper script (the plan keeps the notes' text only).
+	wrapper map[string][]WrapperNote
+}
+
+// WrapperNotes are the notes of account a's cliPath wrapper, with codes.
+func (r *Result) WrapperNotes(a *plan.Account) []WrapperNote {
+	if a.Key != "" {
+		return r.wrapper[a.Key]
+	}
+	return r.wrapper[a.ID]
+}
+
 // Lower builds the plan of root. The header fields (generator, source,
 // digests) are the caller's.
-func Lower(root *json5.Node, opt Options) *plan.Plan {
+func Lower(root *json5.Node, opt Options) *Result {
 	l := newLowering(root, opt, true)
 	p := &plan.Plan{ChannelConfigured: l.ch != nil}
 	p.Global = lowerGlobal(l.cfg)
@@ -50,7 +69,7 @@ func Lower(root *json5.Node, opt Options) *plan.Plan {
 		p.Accounts = append(p.Accounts, l.account(id))
 	}
 	slices.SortFunc(p.Accounts, func(a, b plan.Account) int { return cmp.Compare(a.ID, b.ID) })
-	return p
+	return &Result{Plan: p, Sites: l.sites, wrapper: l.wrapper}
 }
 
 // lowering holds one config as the iMessage code reads it.
@@ -65,6 +84,10 @@ type lowering struct {
 	legacy     obj
 	legacyKeys []string
 	opt        Options
+	sites      *Sites
+	// wrapper is, per account id, what remote-host detection saw in the
+	// cliPath wrapper script.
+	wrapper map[string][]WrapperNote
 	// schemaDefaults: the config went through OpenClaw's schema, which
 	// writes dmPolicy/groupPolicy into the channel and every account. Off
 	// only to replay runtime goldens whose cfg never saw the schema.
@@ -79,7 +102,9 @@ func newLowering(root *json5.Node, opt Options, schemaDefaults bool) *lowering {
 		opt.ReadFile = func(name string) ([]byte, error) { return safefile.Read(name, 64<<10) }
 	}
 	l := &lowering{opt: opt, schemaDefaults: schemaDefaults}
-	l.cfg = newValue(root).props
+	rv := newValue(root)
+	l.cfg = rv.props
+	l.sites = newSites(rv)
 	chNode := root.Lookup("channels").Lookup("imessage")
 	l.ch = l.cfg.obj("channels").obj("imessage")
 	l.accounts = l.ch.obj("accounts")

@@ -38,16 +38,17 @@ func channelBase(ch obj) obj {
 	return out
 }
 
-// source tracks, for the merged account, where each key came from.
-type source struct {
+// provenance tracks, for the merged account, where each key came from.
+type provenance struct {
 	merged    obj
 	fromAcct  map[string]bool
 	acctPath  string // channels.imessage.accounts.<key>, or "" for the implicit account
 	schemaDef map[string]bool
 	topSet    map[string]bool // keys written at the channel top level
+	sites     *Sites          // where each origin's path is written
 }
 
-func (s *source) origin(key string) plan.Origin {
+func (s *provenance) origin(key string) plan.Origin {
 	switch {
 	case s.schemaDef[key]:
 		note := "written by OpenClaw's schema when unset"
@@ -56,18 +57,22 @@ func (s *source) origin(key string) plan.Origin {
 		}
 		return plan.Origin{Kind: plan.OriginSchemaDefault, Path: s.path(key), Note: note}
 	case s.fromAcct[key]:
-		return plan.Origin{Kind: plan.OriginSet, Path: s.acctPath + "." + key}
+		o := plan.Origin{Kind: plan.OriginSet, Path: s.acctPath + "." + key}
+		s.sites.add(o.Path, s.merged[key])
+		return o
 	case s.merged.has(key):
 		kind := plan.OriginSet
 		if s.acctPath != "" {
 			kind = plan.OriginInherited
 		}
-		return plan.Origin{Kind: kind, Path: channelPath + "." + key}
+		o := plan.Origin{Kind: kind, Path: channelPath + "." + key}
+		s.sites.add(o.Path, s.merged[key])
+		return o
 	}
 	return plan.Origin{Kind: plan.OriginDefault}
 }
 
-func (s *source) path(key string) string {
+func (s *provenance) path(key string) string {
 	if s.acctPath != "" {
 		return s.acctPath + "." + key
 	}
@@ -84,7 +89,7 @@ func (l *lowering) account(id string) plan.Account {
 	cfg, ch, opt := l.cfg, l.ch, l.opt
 	norm := openclaw.NormalizeAccountID(id)
 	key, entry, found := lookupAccount(l.accounts, l.keys, norm)
-	src := &source{merged: obj{}, fromAcct: map[string]bool{}, schemaDef: map[string]bool{}, topSet: map[string]bool{}}
+	src := &provenance{merged: obj{}, fromAcct: map[string]bool{}, schemaDef: map[string]bool{}, topSet: map[string]bool{}, sites: l.sites}
 	for k, v := range channelBase(ch) {
 		src.merged[k] = v
 		src.topSet[k] = true
@@ -144,7 +149,7 @@ func (l *lowering) account(id string) plan.Account {
 
 	a.DM = lowerDM(m, src)
 	a.Groups = lowerGroups(cfg, ch, m, src)
-	a.RemoteHost = lowerRemoteHost(m, src, a.CLIPathExpanded, opt)
+	a.RemoteHost = l.lowerRemoteHost(m, src, a.CLIPathExpanded, id)
 	a.Attachments = lowerAttachments(ch, entry, m, src, a.RemoteHost.Host != "")
 	a.Outbound = l.lowerOutbound(m, src, norm)
 	a.History = lowerHistory(cfg, m, src)

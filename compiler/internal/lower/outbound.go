@@ -13,7 +13,7 @@ import (
 // src/auto-reply/chunk.ts): the section is channels.imessage, or the
 // legacy top-level imessage when that is absent; the account entry is
 // found with the normalised account id as the merge finds it.
-func (l *lowering) lowerOutbound(m obj, src *source, accountID string) plan.Outbound {
+func (l *lowering) lowerOutbound(m obj, src *provenance, accountID string) plan.Outbound {
 	var o plan.Outbound
 	section, keys, base := l.ch, l.keys, channelPath
 	if section == nil && l.legacy != nil {

@@ -35,7 +35,7 @@ func anyAll(es []plan.AllowEntry) bool {
 	return slices.ContainsFunc(es, func(e plan.AllowEntry) bool { return e.Kind == plan.EntryAny })
 }
 
-func lowerDM(m obj, src *source) plan.DMPolicy {
+func lowerDM(m obj, src *provenance) plan.DMPolicy {
 	// The monitor passes imessageCfg.dmPolicy ?? "pairing".
 	d := plan.DMPolicy{Policy: plan.Value[plan.DMMode]{Value: plan.DMPairing, Origin: plan.Origin{Kind: plan.OriginDefault}}}
 	if v := m["dmPolicy"]; !nullish(v) {
@@ -51,7 +51,7 @@ func lowerDM(m obj, src *source) plan.DMPolicy {
 	return d
 }
 
-func lowerGroups(cfg, ch, m obj, src *source) plan.GroupPolicy {
+func lowerGroups(cfg, ch, m obj, src *provenance) plan.GroupPolicy {
 	var g plan.GroupPolicy
 	// resolveChannelGroupPolicy reads account.groupPolicy ??
 	// channel.groupPolicy as written (no fallback) for the chat allowlist.

@@ -110,7 +110,7 @@ func isFalse(o obj, key string) bool {
 	return ok && !b
 }
 
-func strValue(m obj, src *source, key, def string) plan.Value[string] {
+func strValue(m obj, src *provenance, key, def string) plan.Value[string] {
 	if s, ok := m.str(key); ok {
 		return plan.Value[string]{Value: s, Origin: src.origin(key)}
 	}
@@ -124,7 +124,7 @@ func boolValue(o obj, key, path string, def bool) plan.Value[bool] {
 	return plan.Value[bool]{Value: def, Origin: plan.Origin{Kind: plan.OriginDefault}}
 }
 
-func boolValueFrom(m obj, src *source, key string, def bool) plan.Value[bool] {
+func boolValueFrom(m obj, src *provenance, key string, def bool) plan.Value[bool] {
 	if b, ok := m.boolean(key); ok {
 		return plan.Value[bool]{Value: b, Origin: src.origin(key)}
 	}

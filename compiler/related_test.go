@@ -58,3 +58,20 @@ func TestRelated(t *testing.T) {
 		})
 	}
 }
+
+// TestLintSites pins where lint findings land: on the value the lowering
+// read, found by the site it recorded, even under an account key with
+// dots (a path cannot say where such a key ends; OpenClaw never reads
+// this entry: "my.bot" normalises to "my-bot").
+func TestLintSites(t *testing.T) {
+	src := "{ channels: { imessage: { accounts: {\n  \"my.bot\": { cliPath: \"imsg\", dmPolicy: \"open\", allowFrom: [\"*\"] },\n} } } }"
+	r := compiler.Vet("main.json5", []byte(src), hostileOpts(nil, nil))
+	var got []string
+	for _, d := range r.Diagnostics {
+		got = append(got, fmt.Sprintf("%s %d:%d %s", d.Code, d.Line, d.Column, d.Path))
+	}
+	want := []string{"account-key 2:13 channels.imessage.accounts.my.bot"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

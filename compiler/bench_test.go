@@ -55,7 +55,7 @@ func BenchmarkCompileExample(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, sealed, err := compiler.Compile("x.json5", src, "bench", compiler.Options{}); err != nil || sealed == nil {
+		if r, err := compiler.Compile("x.json5", src, compiler.Options{Generator: "bench"}); err != nil || r.Sealed == nil {
 			b.Fatal("no plan", err)
 		}
 	}

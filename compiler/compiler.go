@@ -5,6 +5,8 @@
 package compiler
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -14,8 +16,11 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/lint"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/resolve"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
+	"github.com/openclawcfg/openclawcfg/plan"
 )
 
 // TargetOpenClaw is the OpenClaw release whose behaviour this compiler
@@ -40,9 +45,35 @@ type Result struct {
 	// Note says what was not checked: the policy lints, when errors leave
 	// the effective policy unknown.
 	Note string
+	// Plan is the lowered plan and Sealed its canonical JSON (Compile
+	// only, and only without errors).
+	Plan   *plan.Plan
+	Sealed []byte
 	// secrets are the environment values the config read, kept out of
 	// messages.
 	secrets *secrets
+	// includedAt is, by file name, the $include that first read each
+	// included file: the related places of a finding in it.
+	includedAt map[string]source.Span
+}
+
+// maxIncludeChain bounds the related places an $include chain adds to a
+// finding (OpenClaw nests at most 10 levels).
+const maxIncludeChain = 10
+
+// relateIncludes gives each finding in an included file the chain of
+// $includes that read it, innermost first.
+func (r *Result) relateIncludes(ds []diag.Diagnostic) {
+	if len(r.includedAt) == 0 {
+		return
+	}
+	for i := range ds {
+		at, ok := r.includedAt[ds[i].File]
+		for n := 0; ok && at.IsValid() && n < maxIncludeChain; n++ {
+			ds[i].Related = append(ds[i].Related, diag.RelatedAt(at, "included here"))
+			at, ok = r.includedAt[at.Name()]
+		}
+	}
 }
 
 // OK reports whether the file has no errors (warnings allowed).
@@ -53,6 +84,8 @@ func (r *Result) OK() bool {
 
 // Options tune Vet and Compile.
 type Options struct {
+	// Generator is the openclawcfg version Compile records in the plan.
+	Generator string
 	// Disable silences warnings by code (diag.Code*); errors cannot be
 	// silenced.
 	Disable []string
@@ -82,18 +115,46 @@ func Vet(name string, src []byte, opts ...Options) *Result {
 	if len(opts) > 0 {
 		opt = opts[0]
 	}
-	r, doc := vet(name, src, opt)
+	r, root := vet(name, src, opt)
 	lintsRan := true
 	if r.OK() {
-		p := lower.Lower(doc.Root, lowerOptions(opt))
-		r.add(lint(doc, p))
+		r.add(lint.Lint(lower.Lower(root, lowerOptions(opt))))
 	} else {
 		// One round of fixes: lint whatever the errors leave known.
-		lintsRan, r.Note = r.lintDespiteErrors(doc, opt)
+		lintsRan, r.Note = r.lintDespiteErrors(root, opt)
 	}
 	r.suppress(lintsRan)
 	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 	return r
+}
+
+// Compile vets src and, when it has no errors, lowers it into a sealed
+// plan (Result.Plan and Result.Sealed). Both are nil whenever the result
+// has errors: a plan is never built from a config OpenClaw would reject.
+// The error is for a plan that cannot be sealed, never for the config's
+// problems, which are the Result's diagnostics; the Result is never nil.
+func Compile(name string, src []byte, opt Options) (*Result, error) {
+	r, root := vet(name, src, opt)
+	if !r.OK() {
+		r.Diagnostics = filter(r.Diagnostics, opt.Disable)
+		return r, nil
+	}
+	low := lower.Lower(root, lowerOptions(opt))
+	r.add(lint.Lint(low))
+	p := low.Plan
+	r.markEnvOrigins(p)
+	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
+	sum := sha256.Sum256(src)
+	p.Generator = opt.Generator
+	p.TargetOpenClaw = TargetOpenClaw
+	p.Source = name
+	p.SourceSHA256 = hex.EncodeToString(sum[:])
+	sealed, err := plan.Seal(p)
+	if err != nil {
+		return r, err
+	}
+	r.Plan, r.Sealed = p, sealed
+	return r, nil
 }
 
 func lowerOptions(opt Options) lower.Options {
@@ -116,27 +177,12 @@ func filter(ds []diag.Diagnostic, disable []string) []diag.Diagnostic {
 	return out
 }
 
-// resolved is a parsed and resolved document: the tree OpenClaw validates
-// and where each node came from.
-type resolved struct {
-	Root   *json5.Node
-	FileOf map[*json5.Node]int
-	Names  []string
-}
-
-// file names the file node n was read from ("" for the main file).
-func (d *resolved) file(n *json5.Node) string {
-	if i, ok := d.FileOf[n]; ok && i > 0 && i < len(d.Names) {
-		return d.Names[i]
-	}
-	return ""
-}
-
 // add locates ds in their files and merges them into the sorted list,
 // with environment values redacted and at most MaxPerKind of each code
 // per file.
 func (r *Result) add(ds []diag.Diagnostic) {
 	r.secrets.redactAll(ds)
+	r.relateIncludes(ds)
 	byName := map[string]*diag.Source{"": r.Source}
 	for _, s := range r.Sources {
 		byName[s.Name] = s
@@ -146,17 +192,18 @@ func (r *Result) add(ds []diag.Diagnostic) {
 		if src == nil {
 			src = r.Source
 		}
-		src.Locate(ds[i : i+1])
+		diag.Locate(src, ds[i:i+1])
 	}
 	r.Diagnostics = diag.Cap(diag.Sort(append(r.Diagnostics, ds...)), diag.MaxPerKind)
 }
 
-// vet parses, resolves and checks; doc is nil when OpenClaw would stop
-// before validation (syntax, include or env errors).
-func vet(name string, src []byte, opt Options) (*Result, *resolved) {
+// vet parses, resolves and checks; it returns the tree OpenClaw validates,
+// whose nodes' spans say where each value came from, or nil when OpenClaw
+// would stop before validation (syntax, include or env errors).
+func vet(name string, src []byte, opt Options) (*Result, *json5.Node) {
 	r := &Result{Source: diag.NewSource(name, src)}
 	r.Sources = []*diag.Source{r.Source}
-	root, err := json5.Parse(src, resolve.ParseOptions)
+	root, err := json5.ParseFile(r.Source, resolve.ParseOptions)
 	if err != nil {
 		var se *json5.Error
 		if !errors.As(err, &se) {
@@ -173,6 +220,7 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 		if se.HasOpened && strings.HasPrefix(se.Msg, "unterminated") {
 			line, col := r.Source.Position(se.Opened)
 			d.Message += fmt.Sprintf(" (it starts at line %d, column %d)", line, col)
+			d.Related = []diag.Related{diag.RelatedAt(source.Span{File: r.Source, Start: se.Opened, End: se.Opened + 1}, "it starts here")}
 		}
 		r.add([]diag.Diagnostic{d})
 		return r, nil
@@ -182,36 +230,25 @@ func vet(name string, src []byte, opt Options) (*Result, *resolved) {
 		env = os.LookupEnv
 	}
 	allowed, why := envPolicy(opt)
-	res := resolve.Resolve(resolve.Doc{Name: name, Src: src, Root: root},
+	res := resolve.Resolve(resolve.Doc{File: r.Source, Root: root},
 		resolve.Options{ReadFile: opt.IncludeFile, Env: env, EnvAllowed: allowed, EnvDenied: why})
 	r.secrets = newSecrets(res)
-	doc := &resolved{Root: res.Root, FileOf: res.FileOf}
-	for i, f := range res.Files {
-		doc.Names = append(doc.Names, f.Name)
-		if i > 0 {
-			r.Sources = append(r.Sources, diag.NewSource(f.Name, f.Src))
+	for _, f := range res.Files[1:] {
+		r.Sources = append(r.Sources, f.File)
+		if r.includedAt == nil {
+			r.includedAt = map[string]source.Span{}
 		}
-	}
-	var ds []diag.Diagnostic
-	for _, f := range res.Findings {
-		d := diag.Diagnostic{Offset: f.Offset, End: f.End, Path: f.Path, Code: f.Code, Message: f.Message, Fix: f.Fix, More: f.More}
-		if f.File > 0 && f.File < len(doc.Names) {
-			d.File = doc.Names[f.File]
-		}
-		if f.Warning {
-			d.Severity = diag.Warning
-		}
-		ds = append(ds, d)
+		r.includedAt[f.File.Name] = f.IncludedAt
 	}
 	if res.Root == nil {
-		r.add(ds)
+		r.add(res.Findings)
 		return r, nil
 	}
-	r.add(append(ds, check.Check(res.Root, res.FileOf, doc.Names, r.Sources)...))
+	r.add(append(res.Findings, check.Check(r.Source, res.Root)...))
 	if ov := lower.CheckBudget(res.Root); ov != nil {
 		// No lowering, not even for lints: it would build what is refused.
-		r.add([]diag.Diagnostic{budgetDiag(doc, ov)})
+		r.add([]diag.Diagnostic{budgetDiag(ov)})
 		return r, nil
 	}
-	return r, doc
+	return r, res.Root
 }

@@ -1,8 +1,6 @@
 package compiler_test
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // oracleCase is one line of the golden recorded from OpenClaw 2026.3.24 by
@@ -23,6 +22,12 @@ type oracleCase struct {
 	} `json:"errors"`
 }
 
+// conformanceGolden reads the verdicts OpenClaw reached on the corpus.
+func conformanceGolden(t *testing.T) []oracleCase {
+	t.Helper()
+	return oraclegolden.Read[oracleCase](t, filepath.Join("testdata", "conformance", "oracle-"+compiler.TargetOpenClaw+".jsonl"))
+}
+
 // deliberate lists the cases where vet knowingly reports a different set
 // of error paths than OpenClaw, and why. The verdict must still agree.
 var deliberate = map[string]string{}
@@ -31,19 +36,8 @@ var deliberate = map[string]string{}
 // verdict OpenClaw 2026.3.24 reached, with errors at the paths it named.
 func TestConformance(t *testing.T) {
 	dir := filepath.Join("testdata", "conformance")
-	f, err := os.Open(filepath.Join(dir, "oracle-"+compiler.TargetOpenClaw+".jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
 	var total, verdicts, paths int
-	for sc.Scan() {
-		var oc oracleCase
-		if err := json.Unmarshal(sc.Bytes(), &oc); err != nil {
-			t.Fatal(err)
-		}
+	for _, oc := range conformanceGolden(t) {
 		total++
 		name := filepath.Join(dir, "cases", oc.Case)
 		src, err := os.ReadFile(name)
@@ -105,9 +99,6 @@ func TestConformance(t *testing.T) {
 			continue
 		}
 		paths++
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if total < 150 {
 		t.Errorf("corpus has %d cases, want at least 150", total)

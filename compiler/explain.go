@@ -87,7 +87,7 @@ func Explain(p string) (*Explanation, error) {
 		e.RuntimeDefault = json.RawMessage(n.Runtime)
 	}
 	e.SetAt = setAt(canon)
-	e.Notes = notes[noteKey(canon)]
+	e.Notes = n.Notes
 	for _, f := range n.Fields {
 		typ := f.Node.Expected()
 		if f.Node.IsAny() {
@@ -175,19 +175,6 @@ func setAt(canon []string) []string {
 	}
 	tail := joinPath(rest)
 	return []string{"channels.imessage." + tail, "channels.imessage.accounts.<id>." + tail}
-}
-
-// noteKey is the channels.imessage-relative key of canon (account paths
-// share the top-level notes), or the full path elsewhere.
-func noteKey(canon []string) string {
-	if len(canon) >= 3 && canon[0] == "channels" && canon[1] == "imessage" {
-		rest := canon[2:]
-		if rest[0] == "accounts" && len(rest) >= 3 {
-			rest = rest[2:]
-		}
-		return strings.Join(rest, ".")
-	}
-	return joinPath(canon)
 }
 
 func firstSentence(s string) string {

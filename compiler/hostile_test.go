@@ -104,7 +104,8 @@ func TestLimits(t *testing.T) {
 			if errs[0].Fix == "" {
 				t.Errorf("no fix")
 			}
-			_, _, sealed, _ := compiler.Compile("/cfg/main.json5", []byte(c.src), "test", hostileOpts(c.files, c.env))
+			res, _ := compiler.Compile("/cfg/main.json5", []byte(c.src), hostileOpts(c.files, c.env))
+			sealed := res.Sealed
 			if sealed != nil {
 				t.Errorf("a plan was built")
 			}
@@ -216,7 +217,9 @@ func TestEnvRedaction(t *testing.T) {
 
 	// A valid config: the plan holds the value, marked.
 	src = `{ channels: { imessage: { accounts: { a: { remoteHost: "${HOST}", includeAttachments: true } } } } }`
-	r, p, sealed, err := compiler.Compile("main.json5", []byte(src), "test", hostileOpts(nil, env))
+	r, err := compiler.Compile("main.json5", []byte(src), hostileOpts(nil, env))
+	p := r.Plan
+	sealed := r.Sealed
 	if err != nil || p == nil {
 		t.Fatalf("compile: %v %+v", err, r.Diagnostics)
 	}
@@ -261,7 +264,8 @@ func TestEnvPolicy(t *testing.T) {
 
 	opt := lookup
 	opt.NoEnv = true
-	r, p, _, _ := compiler.Compile("main.json5", []byte(src), "test", opt)
+	r, _ := compiler.Compile("main.json5", []byte(src), opt)
+	p := r.Plan
 	if p == nil || p.Accounts[0].Name.Value != "${NAME} ${TOKEN} here" {
 		t.Fatalf("--no-env: %+v %+v", p, r.Diagnostics)
 	}
@@ -271,7 +275,8 @@ func TestEnvPolicy(t *testing.T) {
 
 	opt = lookup
 	opt.AllowEnv = []string{"NAME"}
-	r, p, _, _ = compiler.Compile("main.json5", []byte(src), "test", opt)
+	r, _ = compiler.Compile("main.json5", []byte(src), opt)
+	p = r.Plan
 	if p == nil || p.Accounts[0].Name.Value != "Bot ${TOKEN} here" {
 		t.Fatalf("--allow-env NAME: %+v", p)
 	}
@@ -295,7 +300,8 @@ func TestWrapperQuotesOnlyHost(t *testing.T) {
 	wrapper := "#!/bin/sh\n# ssh bot@old-mac.local  token=" + secret + " \x1b]0;x\x07\nexec imsg \"$@\"\n"
 	opt := hostileOpts(nil, nil)
 	opt.ReadFile = func(string) ([]byte, error) { return []byte(wrapper), nil }
-	r, p, _, _ := compiler.Compile("main.json5", []byte(`{ channels: { imessage: { cliPath: "/opt/imsg-wrapper" } } }`), "test", opt)
+	r, _ := compiler.Compile("main.json5", []byte(`{ channels: { imessage: { cliPath: "/opt/imsg-wrapper" } } }`), opt)
+	p := r.Plan
 	if p == nil {
 		t.Fatalf("%+v", r.Diagnostics)
 	}
@@ -320,7 +326,7 @@ func TestFIFOs(t *testing.T) {
 	done := make(chan *compiler.Result)
 	go func() {
 		src := `{ channels: { imessage: { cliPath: "` + filepath.Join(dir, "wrapper") + `" } } }`
-		r, _, _, _ := compiler.Compile(main, []byte(src), "test", compiler.Options{})
+		r, _ := compiler.Compile(main, []byte(src), compiler.Options{Generator: "test"})
 		done <- r
 		r = compiler.Vet(main, []byte(`{ $include: "./inc.json5" }`), compiler.Options{})
 		done <- r

@@ -1,20 +1,17 @@
 package compiler_test
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/internal/jsregex"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // schemaRejectGap is how many conformance configs that OpenClaw 2026.3.24
@@ -58,35 +55,6 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 	return sch
 }
 
-// jsonValue is the document an editor validates: the JSON5 file as
-// parsed, without $include or ${VAR} resolution (the last of duplicate
-// keys wins, as in JavaScript).
-func jsonValue(n *json5.Node) any {
-	switch n.Kind {
-	case json5.Null:
-		return nil
-	case json5.Bool:
-		return n.Bool
-	case json5.Number:
-		return n.Num // NaN and ±Infinity: no JSON type, so the validator rejects them
-	case json5.String:
-		return n.Str
-	case json5.Array:
-		out := make([]any, len(n.Elems))
-		for i, e := range n.Elems {
-			out[i] = jsonValue(e)
-		}
-		return out
-	}
-	out := make(map[string]any, len(n.Members))
-	for _, m := range n.Members {
-		if m.Key != "__proto__" {
-			out[m.Key] = jsonValue(m.Value)
-		}
-	}
-	return out
-}
-
 // TestJSONSchemaConformance validates every conformance config against the
 // exported JSON Schema: it must accept every config OpenClaw accepts (an
 // editor must never flag a valid config), and it may accept exactly
@@ -94,20 +62,9 @@ func jsonValue(n *json5.Node) any {
 func TestJSONSchemaConformance(t *testing.T) {
 	sch := compileSchema(t)
 	dir := filepath.Join("testdata", "conformance")
-	f, err := os.Open(filepath.Join(dir, "oracle-"+compiler.TargetOpenClaw+".jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
 	var total, rejected int
 	var gap []string
-	for sc.Scan() {
-		var oc oracleCase
-		if err := json.Unmarshal(sc.Bytes(), &oc); err != nil {
-			t.Fatal(err)
-		}
+	for _, oc := range conformanceGolden(t) {
 		src, err := os.ReadFile(filepath.Join(dir, "cases", oc.Case))
 		if err != nil {
 			t.Fatal(err)
@@ -121,7 +78,10 @@ func TestJSONSchemaConformance(t *testing.T) {
 			rejected++ // not JSON5: every editor flags it
 			continue
 		}
-		verr := sch.Validate(jsonValue(root))
+		// The document an editor validates: the file as parsed, without
+		// $include or ${VAR} (NaN and ±Infinity have no JSON type, so the
+		// validator rejects them).
+		verr := sch.Validate(root.Value())
 		switch {
 		case oc.OK && verr != nil:
 			t.Errorf("%s: OpenClaw accepts it, the JSON Schema rejects it: %v", oc.Case, verr)
@@ -130,9 +90,6 @@ func TestJSONSchemaConformance(t *testing.T) {
 		case !oc.OK:
 			rejected++
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	sort.Strings(gap)
 	t.Logf("JSON Schema: rejects %d of the %d configs OpenClaw rejects; accepts %d of them:\n%s",

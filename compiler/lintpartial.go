@@ -2,12 +2,12 @@ package compiler
 
 import (
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/lint"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 )
 
@@ -114,8 +114,8 @@ func parentPath(p string) string {
 // left out (OpenClaw would reject them; the policy does not depend on
 // them) and the rest is lowered as OpenClaw would. It returns a note when
 // the lints cannot run.
-func (r *Result) lintDespiteErrors(doc *resolved, opt Options) (ran bool, note string) {
-	if doc == nil {
+func (r *Result) lintDespiteErrors(root *json5.Node, opt Options) (ran bool, note string) {
+	if root == nil {
 		// Nothing past the syntax or the $include was checked, and the
 		// error says so: no note.
 		return false, ""
@@ -130,10 +130,10 @@ func (r *Result) lintDespiteErrors(doc *resolved, opt Options) (ran bool, note s
 	if len(paths) > 0 {
 		return false, "policy lints (open-dm, wildcard-allow, ...) skipped: the errors at " + strings.Join(paths, ", ") + " leave who can reach the agent unknown"
 	}
-	pruned := &resolved{Root: doc.Root, FileOf: maps.Clone(doc.FileOf), Names: doc.Names}
+	pruned := root
 	for _, d := range r.Diagnostics {
 		if d.Severity == diag.Error && d.Path != "" {
-			pruned.Root = without(pruned.Root, strings.Split(d.Path, "."), pruned)
+			pruned = without(pruned, strings.Split(d.Path, "."))
 		}
 	}
 	defer func() {
@@ -143,8 +143,7 @@ func (r *Result) lintDespiteErrors(doc *resolved, opt Options) (ran bool, note s
 			ran, note = false, fmt.Sprintf("policy lints did not run: the file's errors confuse the lowering (%v); fix them and vet again", v)
 		}
 	}()
-	p := lower.Lower(pruned.Root, lowerOptions(opt))
-	r.add(lint(pruned, p))
+	r.add(lint.Lint(lower.Lower(pruned, lowerOptions(opt))))
 	return true, ""
 }
 
@@ -152,7 +151,7 @@ func (r *Result) lintDespiteErrors(doc *resolved, opt Options) (ran bool, note s
 // only the objects and lists on the way (the originals are shared with
 // the diagnostics' sources). A path that does not lead anywhere (a key
 // with a dot in it) leaves n as it is.
-func without(n *json5.Node, path []string, doc *resolved) *json5.Node {
+func without(n *json5.Node, path []string) *json5.Node {
 	if len(path) == 0 || n == nil {
 		return n
 	}
@@ -168,7 +167,7 @@ func without(n *json5.Node, path []string, doc *resolved) *json5.Node {
 			}
 			found = true
 			if len(path) > 1 {
-				m.Value = without(m.Value, path[1:], doc)
+				m.Value = without(m.Value, path[1:])
 				cp.Members = append(cp.Members, m)
 			}
 		}
@@ -182,15 +181,12 @@ func without(n *json5.Node, path []string, doc *resolved) *json5.Node {
 		}
 		cp.Elems = append([]*json5.Node(nil), n.Elems...)
 		if len(path) > 1 {
-			cp.Elems[i] = without(n.Elems[i], path[1:], doc)
+			cp.Elems[i] = without(n.Elems[i], path[1:])
 		} else {
 			cp.Elems = append(cp.Elems[:i], cp.Elems[i+1:]...)
 		}
 	default:
 		return n
-	}
-	if f, ok := doc.FileOf[n]; ok {
-		doc.FileOf[&cp] = f // the copy comes from the same file
 	}
 	return &cp
 }

@@ -83,11 +83,14 @@ func TestExamplePlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _, sealed, err := compiler.Compile(name, src, "openclawcfg test", opts)
+			opts.Generator = "openclawcfg test"
+			res, err := compiler.Compile(name, src, opts)
+			sealed := res.Sealed
 			if err != nil || sealed == nil {
 				t.Fatalf("compile: %v (no plan)", err)
 			}
-			_, _, again, _ := compiler.Compile(name, src, "openclawcfg test", opts)
+			res2, _ := compiler.Compile(name, src, opts)
+			again := res2.Sealed
 			if !bytes.Equal(sealed, again) {
 				t.Fatal("compiling the same input twice gave different bytes")
 			}

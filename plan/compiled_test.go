@@ -49,7 +49,8 @@ func TestLoadAcceptsEveryCompiledPlan(t *testing.T) {
 	}
 	compiled := 0
 	for _, in := range inputs {
-		_, _, sealed, err := compiler.Compile(in.name, in.src, "openclawcfg test", compiler.Options{Home: "/home/test"})
+		res, err := compiler.Compile(in.name, in.src, compiler.Options{Generator: "openclawcfg test", Home: "/home/test"})
+		sealed := res.Sealed
 		if err != nil || sealed == nil {
 			continue // a config with errors: no plan
 		}

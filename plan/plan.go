@@ -46,14 +46,9 @@ type Plan struct {
 
 // Origin says where an effective value comes from.
 type Origin struct {
-	// Kind is "set" (written at Path), "inherited" (written at the channel
-	// top level, Path), "fallback" (taken from another key, Path),
-	// "schema-default" (written into the parsed config by OpenClaw's
-	// schema), "default" (the runtime's default) or "derived" (computed
-	// from other values, explained by Note).
-	Kind string `json:"kind"`
-	Path string `json:"path,omitempty"`
-	Note string `json:"note,omitempty"`
+	Kind OriginKind `json:"kind"`
+	Path string     `json:"path,omitempty"`
+	Note string     `json:"note,omitempty"`
 }
 
 // Value is an effective setting with its origin.
@@ -95,11 +90,10 @@ type Account struct {
 // AllowEntry is one parsed allow-list entry.
 type AllowEntry struct {
 	Raw string `json:"raw"` // String(entry).trim() as OpenClaw compares it
-	// Kind is "any" ("*"), "chat_id", "chat_guid", "chat_identifier" or
-	// "handle"; Value is the chat id, guid, identifier, or the normalised
-	// handle.
-	Kind  string `json:"kind"`
-	Value string `json:"value"`
+	// Value is the chat id, guid, identifier, or the normalised handle
+	// ("*" for EntryAny).
+	Kind  EntryKind `json:"kind"`
+	Value string    `json:"value"`
 }
 
 // DMPolicy decides direct messages.
@@ -136,11 +130,9 @@ type GroupChat struct {
 
 // RemoteHost is the SCP host for attachments.
 type RemoteHost struct {
-	Host string `json:"host,omitempty"` // normalised host or user@host; empty when none
-	// Source is "config", "detected" (from the cliPath wrapper script),
-	// "none", or "unsafe" (a configured value OpenClaw ignores).
-	Source string `json:"source"`
-	Origin Origin `json:"origin"`
+	Host   string           `json:"host,omitempty"` // normalised host or user@host; empty when none
+	Source RemoteHostSource `json:"source"`
+	Origin Origin           `json:"origin"`
 	// WrapperNotes explain how detection read the wrapper script.
 	WrapperNotes []string `json:"wrapperNotes,omitempty"`
 }
@@ -269,6 +261,39 @@ type Binding struct {
 	// invalid peer, guildId, teamId or roles), "" when it can.
 	Dead string `json:"dead,omitempty"`
 }
+
+// OriginKind says how an effective value was decided.
+type OriginKind string
+
+const (
+	OriginSet           OriginKind = "set"            // written at Path
+	OriginInherited     OriginKind = "inherited"      // written at the channel top level, Path
+	OriginFallback      OriginKind = "fallback"       // taken from another key, Path
+	OriginSchemaDefault OriginKind = "schema-default" // written into the parsed config by OpenClaw's schema
+	OriginDefault       OriginKind = "default"        // the runtime's default
+	OriginDerived       OriginKind = "derived"        // computed from other values, explained by Note
+)
+
+// EntryKind is what an allow-list entry names.
+type EntryKind string
+
+const (
+	EntryAny            EntryKind = "any" // "*"
+	EntryChatID         EntryKind = "chat_id"
+	EntryChatGUID       EntryKind = "chat_guid"
+	EntryChatIdentifier EntryKind = "chat_identifier"
+	EntryHandle         EntryKind = "handle"
+)
+
+// RemoteHostSource says where the remote host came from.
+type RemoteHostSource string
+
+const (
+	RemoteFromConfig RemoteHostSource = "config"
+	RemoteDetected   RemoteHostSource = "detected" // from the cliPath wrapper script
+	RemoteNone       RemoteHostSource = "none"
+	RemoteUnsafe     RemoteHostSource = "unsafe" // a configured value OpenClaw ignores
+)
 
 // DMMode is dmPolicy.
 type DMMode string

@@ -34,6 +34,13 @@ func (p *Plan) NotRunning(a *Account) string {
 	return ""
 }
 
+// AdmitsChats reports whether any group chat can get through the account's
+// chat gate (the groups map and groupPolicy), whoever sends.
+func (a *Account) AdmitsChats() bool {
+	g := &a.Groups
+	return g.Policy.Value != GroupDisabled && (!g.AllowlistEnabled || g.Wildcard != nil || len(g.Chats) > 0)
+}
+
 // ChatGate is resolveChannelGroupPolicy for one chat: whether the chat
 // allowlist is on, the chat's own groups entry, the "*" entry, and whether
 // the chat passes.
@@ -75,5 +82,5 @@ func (c ChatGate) RequireMention() Value[bool] {
 	case c.Wildcard != nil:
 		return c.Wildcard.RequireMention
 	}
-	return Value[bool]{Value: true, Origin: Origin{Kind: "default"}}
+	return Value[bool]{Value: true, Origin: Origin{Kind: OriginDefault}}
 }

@@ -8,7 +8,7 @@ import (
 
 // This file is the one home of routing: which agent an iMessage message
 // reaches and under which session key. The runtime's decider, the lints,
-// `explain --access` and the policy diff all ask these functions, so they
+// `access` and the policy diff all ask these functions, so they
 // cannot disagree. It ports resolveAgentRoute (src/routing/resolve-route.ts)
 // and buildAgentPeerSessionKey (src/routing/session-key.ts) of OpenClaw
 // 2026.3.24, restricted to what an iMessage route can carry (a peer; never
@@ -222,7 +222,7 @@ func (g *Global) Mentions(agentID string) (Mentions, *Agent) {
 	if g.implicitAgents() {
 		note = "agents.list is empty and messages.groupChat.mentionPatterns is unset"
 	}
-	return Mentions{Patterns: Value[[]string]{Value: []string{}, Origin: Origin{Kind: "default", Note: note}}}, nil
+	return Mentions{Patterns: Value[[]string]{Value: []string{}, Origin: Origin{Kind: OriginDefault, Note: note}}}, nil
 }
 
 // Target is one route a kind of message can take on an account.

@@ -64,11 +64,15 @@ func (v *validator) err() error {
 	return fmt.Errorf("plan: invalid value: %s", msg)
 }
 
-var originKinds = []string{"set", "inherited", "fallback", "schema-default", "default", "derived"}
+var originKinds = []OriginKind{OriginSet, OriginInherited, OriginFallback, OriginSchemaDefault, OriginDefault, OriginDerived}
 
 func (v *validator) origin(path string, o Origin) {
 	if !slices.Contains(originKinds, o.Kind) {
-		v.add(path+".kind", "is %q, not one of %s", o.Kind, strings.Join(originKinds, ", "))
+		names := make([]string, len(originKinds))
+		for i, k := range originKinds {
+			names[i] = string(k)
+		}
+		v.add(path+".kind", "is %q, not one of %s", o.Kind, strings.Join(names, ", "))
 	}
 }
 
@@ -137,10 +141,10 @@ func (v *validator) account(path string, a *Account) {
 	}
 
 	r := &a.RemoteHost
-	oneOf(v, path+".remoteHost.source", r.Source, "remote host source", "config", "detected", "none", "unsafe")
+	oneOf(v, path+".remoteHost.source", r.Source, "remote host source", RemoteFromConfig, RemoteDetected, RemoteNone, RemoteUnsafe)
 	v.origin(path+".remoteHost.origin", r.Origin)
 	switch {
-	case (r.Source == "config" || r.Source == "detected") != (r.Host != ""):
+	case (r.Source == RemoteFromConfig || r.Source == RemoteDetected) != (r.Host != ""):
 		v.add(path+".remoteHost.host", "is %q, which does not go with source %q", r.Host, r.Source)
 	case r.Host != "":
 		// scp gets this host as an argument: only what OpenClaw accepts.
@@ -201,8 +205,8 @@ func (v *validator) allowList(path string, l Value[[]AllowEntry]) {
 	v.origin(path+".origin", l.Origin)
 	for i, e := range l.Value {
 		p := fmt.Sprintf("%s.value[%d]", path, i)
-		oneOf(v, p+".kind", e.Kind, "allow-list entry kind", "any", openclaw.AllowChatID, openclaw.AllowChatGUID, openclaw.AllowChatIdentifier, openclaw.AllowHandle)
-		if (e.Kind == "any") != (e.Raw == "*") || e.Kind == "any" && e.Value != "*" {
+		oneOf(v, p+".kind", e.Kind, "allow-list entry kind", EntryAny, EntryChatID, EntryChatGUID, EntryChatIdentifier, EntryHandle)
+		if (e.Kind == EntryAny) != (e.Raw == "*") || e.Kind == EntryAny && e.Value != "*" {
 			v.add(p, "has raw %q and kind %q: only \"*\" is the kind \"any\", with the value \"*\"", e.Raw, e.Kind)
 		}
 		if e.Raw == "" || openclaw.TrimJS(e.Raw) != e.Raw {
@@ -212,7 +216,7 @@ func (v *validator) allowList(path string, l Value[[]AllowEntry]) {
 }
 
 func hasAny(es []AllowEntry) bool {
-	return slices.ContainsFunc(es, func(e AllowEntry) bool { return e.Kind == "any" })
+	return slices.ContainsFunc(es, func(e AllowEntry) bool { return e.Kind == EntryAny })
 }
 
 func containsWord(has bool) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
 // accessCmd is `openclawcfg access --config FILE`: who can reach the agent
@@ -35,7 +36,7 @@ func (c *accessCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	rows := compiler.Access(p)
+	rows := report.Access(p)
 	// Rows quote allow-list entries and hosts, which may come from ${VAR}.
 	for i := range rows {
 		rw := &rows[i]
@@ -45,8 +46,8 @@ func (c *accessCmd) Run(e *env) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			ChannelConfigured bool                 `json:"channelConfigured"`
-			Rows              []compiler.AccessRow `json:"rows"`
+			ChannelConfigured bool               `json:"channelConfigured"`
+			Rows              []report.AccessRow `json:"rows"`
 		}{p.ChannelConfigured, rows})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -61,11 +61,12 @@ func (c *compileCmd) Run(e *env) error {
 	if err != nil {
 		return failf("%s", readError(err))
 	}
-	r, _, sealed, err := compiler.Compile(name, src, "openclawcfg "+version(), compiler.Options{Home: c.Home, Disable: c.Disable})
+	r, err := compiler.Compile(name, src, compiler.Options{Generator: "openclawcfg " + version(), Home: c.Home, Disable: c.Disable})
 	if err != nil {
 		// The compiler could not seal its own plan: a bug (exit 3).
 		return err
 	}
+	sealed := r.Sealed
 	diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
 	if sealed == nil {
 		errs, warns := diag.Count(r.Diagnostics)
@@ -281,11 +282,13 @@ func compileFile(e *env, name string, opt compiler.Options) (*compiler.Result, *
 	if err != nil {
 		return nil, nil, failf("%s", diag.Sanitize(readError(err)))
 	}
-	r, p, _, err := compiler.Compile(name, src, "openclawcfg "+version(), opt)
+	opt.Generator = "openclawcfg " + version()
+	r, err := compiler.Compile(name, src, opt)
 	if err != nil {
 		// The compiler could not seal its own plan: a bug (exit 3).
 		return nil, nil, errors.New(diag.Sanitize(err.Error()))
 	}
+	p := r.Plan
 	if p == nil {
 		diag.WriteText(e.stderr, r.Diagnostics, sourcesOf(r))
 		errs, warns := diag.Count(r.Diagnostics)

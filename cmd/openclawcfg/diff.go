@@ -7,6 +7,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
 // diffCmd is `openclawcfg diff OLD NEW`: every change in who can reach the
@@ -49,7 +50,7 @@ func policyDiff(e *env, oldPath, newPath, format string, noEnv bool, allowEnv []
 	if err != nil {
 		return err
 	}
-	changes := compiler.PolicyDiff(old, cur)
+	changes := report.PolicyDiff(old, cur)
 	widened := false
 	for i := range changes {
 		ch := &changes[i]
@@ -62,8 +63,8 @@ func policyDiff(e *env, oldPath, newPath, format string, noEnv bool, allowEnv []
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
-			Widened bool              `json:"widened"`
-			Changes []compiler.Change `json:"changes"`
+			Widened bool            `json:"widened"`
+			Changes []report.Change `json:"changes"`
 		}{widened, changes}); err != nil {
 			return err
 		}
@@ -76,7 +77,7 @@ func policyDiff(e *env, oldPath, newPath, format string, noEnv bool, allowEnv []
 	return nil
 }
 
-func writeChanges(w io.Writer, changes []compiler.Change, widened bool) {
+func writeChanges(w io.Writer, changes []report.Change, widened bool) {
 	for _, ch := range changes {
 		mark := "  "
 		if ch.Widens {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
 type explainCmd struct {
@@ -51,7 +52,7 @@ func (c *explainCmd) Run(e *env) error {
 		}
 		return err
 	}
-	var eff []compiler.Effective
+	var eff []report.Effective
 	if c.Config != "" {
 		opt, err := envRestrict(compiler.Options{}, c.NoEnv, c.AllowEnv)
 		if err != nil {
@@ -61,12 +62,12 @@ func (c *explainCmd) Run(e *env) error {
 		if err != nil {
 			return err
 		}
-		eff = redactEffective(r, compiler.EffectiveValues(p, ex.Path))
+		eff = redactEffective(r, report.EffectiveValues(p, ex.Path))
 		if eff == nil {
-			eff = []compiler.Effective{}
+			eff = []report.Effective{}
 		}
 		if id := accountIn(c.Path); id != "" {
-			one := []compiler.Effective{}
+			one := []report.Effective{}
 			for _, v := range eff {
 				if strings.EqualFold(v.Account, id) {
 					one = append(one, v)
@@ -81,14 +82,14 @@ func (c *explainCmd) Run(e *env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
 			*compiler.Explanation
-			Effective []compiler.Effective `json:"effective,omitempty"`
+			Effective []report.Effective `json:"effective,omitempty"`
 		}{ex, eff})
 	}
 	writeExplanation(e.stdout, ex, eff)
 	return nil
 }
 
-func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effective) {
+func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []report.Effective) {
 	fmt.Fprintf(w, "%s\n", ex.Path)
 	row := func(k, v string) {
 		if v != "" {
@@ -147,7 +148,7 @@ func writeExplanation(w io.Writer, ex *compiler.Explanation, eff []compiler.Effe
 // redactEffective keeps environment values out of explain's output: a
 // value that came from a variable is shown as the variable and its length
 // (the plan keeps the value, for the runtime).
-func redactEffective(r *compiler.Result, eff []compiler.Effective) []compiler.Effective {
+func redactEffective(r *compiler.Result, eff []report.Effective) []report.Effective {
 	for i := range eff {
 		v := &eff[i]
 		refs := r.EnvAt(v.Path)

@@ -116,7 +116,7 @@ func (c *vetCmd) vetFiles(e *env) error {
 		report.Files = append(report.Files, diag.FileResult{File: in.name, OK: r.OK(), Note: r.Note})
 	}
 	for _, s := range sources {
-		s.LocateEnds(all)
+		diag.LocateEnds(s, all)
 	}
 	report.Errors, report.Warnings = diag.Count(all)
 	report.Diagnostics = all

@@ -7,7 +7,8 @@ package diag
 import (
 	"cmp"
 	"slices"
-	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 // Severity orders findings; only errors fail a run (unless --strict).
@@ -65,10 +66,31 @@ type Diagnostic struct {
 	// Edit is the replacement that applies Fix, when it is mechanical
 	// (a did-you-mean, a value to wrap in [ ]); SARIF carries it as a fix.
 	Edit *Edit `json:"edit,omitempty"`
+	// Related are other places that explain the finding: the key a
+	// duplicate loses to, where an unterminated string opened, the
+	// $include that read the file. SARIF carries them as
+	// relatedLocations.
+	Related []Related `json:"related,omitempty"`
 	// More is set on the entry that stands for findings left out of the
 	// list (see Cap): the number of findings it stands for. It is not a
 	// finding itself; Count counts the findings it stands for.
 	More int `json:"more,omitempty"`
+}
+
+// Related is a place, in any file of the run, that explains a finding.
+type Related struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`   // 1-based
+	Column  int    `json:"column"` // 1-based, in Unicode code points
+	Offset  int    `json:"offset"`
+	End     int    `json:"endOffset"`
+	Message string `json:"message"`
+}
+
+// RelatedAt is the related place sp, with what it is.
+func RelatedAt(sp source.Span, msg string) Related {
+	line, col := sp.Position()
+	return Related{File: sp.Name(), Line: line, Column: col, Offset: sp.Start, End: sp.End, Message: msg}
 }
 
 // Edit replaces the bytes [Offset, End) of the diagnostic's file by Text.
@@ -78,118 +100,15 @@ type Edit struct {
 	Text   string `json:"text"`
 }
 
-// Source maps byte offsets of one file to lines and columns.
-type Source struct {
-	Name  string
-	Text  []byte
-	lines []int // byte offset of each line start; built on first use
-	// marks[k] is the code-point count of Text[:markAt[k]], where markAt[k]
-	// is the first character boundary at or before k*markStep: a column
-	// costs at most markStep bytes of counting, however long its line.
-	marks  []int
-	markAt []int
-}
-
-// markStep is the spacing of the code-point marks.
-const markStep = 512
+// Source is a file of the run: its name and text, with the line index
+// that turns offsets into lines and columns.
+type Source = source.File
 
 // NewSource returns a Source for text.
-func NewSource(name string, text []byte) *Source { return &Source{Name: name, Text: text} }
-
-func (s *Source) index() {
-	if s.lines != nil {
-		return
-	}
-	s.lines = append(s.lines, 0)
-	for i := 0; i < len(s.Text); i++ {
-		switch s.Text[i] {
-		case '\n':
-			s.lines = append(s.lines, i+1)
-		case '\r':
-			if i+1 < len(s.Text) && s.Text[i+1] == '\n' {
-				i++
-			}
-			s.lines = append(s.lines, i+1)
-		}
-	}
-	// Counting from a byte that is not a UTF-8 continuation byte gives the
-	// same count as counting from the start of the text: no sequence runs
-	// across such a byte.
-	n, at := 0, 0
-	for k := 0; k*markStep <= len(s.Text); k++ {
-		next := k * markStep
-		for next > at && next < len(s.Text) && !utf8.RuneStart(s.Text[next]) {
-			next--
-		}
-		n += utf8.RuneCount(s.Text[at:next])
-		at = next
-		s.marks = append(s.marks, n)
-		s.markAt = append(s.markAt, at)
-	}
-}
-
-// runesBefore is utf8.RuneCount(s.Text[:offset]) in O(markStep).
-func (s *Source) runesBefore(offset int) int {
-	k := offset / markStep
-	for k > 0 && s.markAt[k] > offset {
-		k--
-	}
-	return s.marks[k] + utf8.RuneCount(s.Text[s.markAt[k]:offset])
-}
-
-// Position returns the 1-based line and code-point column of offset.
-func (s *Source) Position(offset int) (line, col int) {
-	s.index()
-	offset = min(max(offset, 0), len(s.Text))
-	i, found := slices.BinarySearch(s.lines, offset)
-	if !found {
-		i--
-	}
-	// A line starts after '\n' or '\r' (ASCII): the difference of the two
-	// counts is the count of the line's bytes before offset.
-	return i + 1, s.runesBefore(offset) - s.runesBefore(s.lines[i]) + 1
-}
-
-// lineBounds returns the byte range of line n (1-based) without its
-// terminator.
-func (s *Source) lineBounds(n int) (start, end int, ok bool) {
-	s.index()
-	if n < 1 || n > len(s.lines) {
-		return 0, 0, false
-	}
-	start = s.lines[n-1]
-	end = len(s.Text)
-	if n < len(s.lines) {
-		end = s.lines[n]
-	}
-	for end > start && (s.Text[end-1] == '\n' || s.Text[end-1] == '\r') {
-		end--
-	}
-	return start, end, true
-}
-
-// LineTextMax is LineText for a line of at most max bytes; for a longer
-// one it returns false without copying it (a minified config is one line
-// of megabytes, and findings on it are many).
-func (s *Source) LineTextMax(n, max int) (string, bool) {
-	start, end, ok := s.lineBounds(n)
-	if !ok || end-start > max {
-		return "", false
-	}
-	return string(s.Text[start:end]), true
-}
-
-// LineText returns line n (1-based) without its terminator.
-func (s *Source) LineText(n int) string {
-	start, end, ok := s.lineBounds(n)
-	if !ok {
-		return ""
-	}
-	return string(s.Text[start:end])
-}
+func NewSource(name string, text []byte) *Source { return source.NewFile(name, text) }
 
 // Locate fills File, Line and Column of every diagnostic from its Offset.
-func (s *Source) Locate(ds []Diagnostic) {
+func Locate(s *Source, ds []Diagnostic) {
 	for i := range ds {
 		ds[i].File = s.Name
 		ds[i].Line, ds[i].Column = s.Position(ds[i].Offset)

@@ -48,7 +48,7 @@ const maxExcerptWidth = 160
 // writeExcerpt quotes d's line, sanitised, with a caret line under the
 // value. Its cost is bounded by maxExcerptWidth, whatever the line length.
 func writeExcerpt(b *strings.Builder, src *Source, d Diagnostic) {
-	start, end, ok := src.lineBounds(d.Line)
+	start, end, ok := src.LineBounds(d.Line)
 	if !ok || (start == end && d.Offset >= len(src.Text)) {
 		return
 	}

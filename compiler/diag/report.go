@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 )
 
-// LocateEnds fills EndLine and EndColumn of the diagnostics of this file
+// LocateEnds fills EndLine and EndColumn of the diagnostics of file s
 // from their End offsets.
-func (s *Source) LocateEnds(ds []Diagnostic) {
+func LocateEnds(s *Source, ds []Diagnostic) {
 	for i := range ds {
 		if ds[i].File == s.Name && ds[i].End >= ds[i].Offset {
 			ds[i].EndLine, ds[i].EndColumn = s.Position(ds[i].End)

@@ -102,7 +102,9 @@ func WriteSARIFLog(w io.Writer, run SARIFRun) error {
 		ContextRegion    *context         `json:"contextRegion,omitempty"`
 	}
 	type location struct {
+		ID               *int     `json:"id,omitempty"`
 		PhysicalLocation physical `json:"physicalLocation"`
+		Message          *text    `json:"message,omitempty"`
 	}
 	type replacement struct {
 		DeletedRegion   region `json:"deletedRegion"`
@@ -122,6 +124,7 @@ func WriteSARIFLog(w io.Writer, run SARIFRun) error {
 		Level      string         `json:"level"`
 		Message    text           `json:"message"`
 		Locations  []location     `json:"locations"`
+		Related    []location     `json:"relatedLocations,omitempty"`
 		Fixes      []fix          `json:"fixes,omitempty"`
 		Properties map[string]any `json:"properties,omitempty"`
 	}
@@ -182,8 +185,15 @@ func WriteSARIFLog(w io.Writer, run SARIFRun) error {
 		}
 		res := result{
 			RuleID: d.Code, RuleIndex: -1, Level: d.Severity.String(), Message: text{msg},
-			Locations:  []location{{physical{ArtifactLocation: loc, Region: &reg, ContextRegion: ctx}}},
+			Locations:  []location{{PhysicalLocation: physical{ArtifactLocation: loc, Region: &reg, ContextRegion: ctx}}},
 			Properties: props,
+		}
+		for i, rel := range d.Related {
+			id := i + 1
+			rreg := regionOf(rel.File, rel.Offset, rel.End, rel.Line, rel.Column)
+			res.Related = append(res.Related, location{ID: &id,
+				PhysicalLocation: physical{ArtifactLocation: run.artifact(rel.File), Region: &rreg},
+				Message:          &text{rel.Message}})
 		}
 		if i, ok := index[d.Code]; ok {
 			res.RuleIndex = i
@@ -218,7 +228,7 @@ func WriteSARIFLog(w io.Writer, run SARIFRun) error {
 		n := notification{Level: "error", Message: text{u.Message}}
 		n.Descriptor.ID = notifUnreadable
 		if u.File != "" {
-			n.Locations = []location{{physical{ArtifactLocation: run.artifact(u.File)}}}
+			n.Locations = []location{{PhysicalLocation: physical{ArtifactLocation: run.artifact(u.File)}}}
 		}
 		notes = append(notes, n)
 	}

@@ -3,6 +3,7 @@ package diag_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 // sarifSchema compiles the SARIF 2.1.0 schema in testdata, asserting the
@@ -67,9 +69,14 @@ func sarifRun(t *testing.T) diag.SARIFRun {
 		{File: outside, Offset: 41, End: 42, Severity: diag.Warning, Code: diag.CodeOpenDM, Message: "admits anyone <script>"},
 		{File: "<stdin>", Offset: 0, End: 2, Severity: diag.Error, Code: diag.CodeRootType, Message: "the config must be an object, got a list"},
 		{File: main, Offset: 0, End: 0, Severity: diag.Error, Code: "no-such-code", Message: "a code without a rule"},
+		{File: abs, Offset: 26, End: 40, Path: "channels.imessage.textChunkLimit", Severity: diag.Warning, Code: diag.CodeDuplicateKey,
+			Message: "duplicate key", Related: []diag.Related{
+				diag.RelatedAt(source.Span{File: sources[abs], Start: 26, End: 40}, `the "textChunkLimit" OpenClaw keeps`),
+				diag.RelatedAt(source.Span{File: sources[main], Start: 4, End: 12}, "included here"),
+			}},
 	}
 	for i := range ds {
-		sources[ds[i].File].Locate(ds[i : i+1])
+		diag.Locate(sources[ds[i].File], ds[i:i+1])
 	}
 	return diag.SARIFRun{
 		Tool:        diag.Tool{Name: "openclawcfg", Version: "devel (OpenClaw 2026.3.24)", SemanticVersion: "0.0.0", InformationURI: "https://github.com/openclawcfg/openclawcfg"},
@@ -170,7 +177,7 @@ func TestSARIFSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Each location resolves to the file it names.
-	wantFiles := []string{run.Diagnostics[0].File, run.Diagnostics[1].File, run.Diagnostics[2].File, run.Diagnostics[3].File, "<stdin>", run.Diagnostics[5].File}
+	wantFiles := []string{run.Diagnostics[0].File, run.Diagnostics[1].File, run.Diagnostics[2].File, run.Diagnostics[3].File, "<stdin>", run.Diagnostics[5].File, run.Diagnostics[6].File}
 	for i, res := range r.Results {
 		al := res.Locations[0].PhysicalLocation.ArtifactLocation
 		u, err := url.Parse(al.URI)
@@ -228,5 +235,53 @@ func TestSARIFSchema(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), `"executionSuccessful": true`) || strings.Contains(buf.String(), "toolExecutionNotifications") {
 		t.Errorf("a clean run's invocation:\n%s", buf.String())
+	}
+}
+
+// TestSARIFRelated checks that related places reach relatedLocations, each
+// with an id, its file, its region and what it is.
+func TestSARIFRelated(t *testing.T) {
+	run := sarifRun(t)
+	var buf bytes.Buffer
+	if err := diag.WriteSARIFLog(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID           string `json:"ruleId"`
+				RelatedLocations []struct {
+					ID               int `json:"id"`
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI       string `json:"uri"`
+							URIBaseID string `json:"uriBaseId"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine, StartColumn, ByteOffset, ByteLength int
+						} `json:"region"`
+					} `json:"physicalLocation"`
+					Message struct{ Text string } `json:"message"`
+				} `json:"relatedLocations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range log.Runs[0].Results {
+		for _, l := range r.RelatedLocations {
+			p := l.PhysicalLocation
+			got = append(got, fmt.Sprintf("%s %d %s %s:%d:%d+%d %s", r.RuleID, l.ID, p.ArtifactLocation.URIBaseID, p.ArtifactLocation.URI,
+				p.Region.StartLine, p.Region.StartColumn, p.Region.ByteLength, l.Message.Text))
+		}
+	}
+	want := []string{
+		`duplicate-key 1 %SRCROOT% abs.json5:1:27+14 the "textChunkLimit" OpenClaw keeps`,
+		`duplicate-key 2 %SRCROOT% configs/my%20config%20%C3%BC.json5:2:3+8 included here`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("relatedLocations:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -1,11 +1,11 @@
 package openclaw
 
 import (
-	"bufio"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // testdata/command-gate-2026.3.24.jsonl holds what OpenClaw 2026.3.24's own
@@ -37,25 +37,7 @@ type commandGateCase struct {
 
 func readCommandGateGolden(t testing.TB) []commandGateCase {
 	t.Helper()
-	f, err := os.Open(commandGateGolden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var cases []commandGateCase
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<22)
-	for sc.Scan() {
-		var c commandGateCase
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s:%d: %v", commandGateGolden, len(cases)+1, err)
-		}
-		cases = append(cases, c)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return cases
+	return oraclegolden.Read[commandGateCase](t, commandGateGolden)
 }
 
 func TestGoldenCommandGate(t *testing.T) {

@@ -1,14 +1,13 @@
 package openclaw
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"reflect"
-	"sort"
 	"testing"
+
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // inboundFnsGolden holds OpenClaw 2026.3.24's own answers for the control
@@ -79,47 +78,18 @@ func commandConfigFromJSON(raw json.RawMessage, docks []string) (CommandConfig, 
 }
 
 func TestInboundFnsGolden(t *testing.T) {
-	f, err := os.Open(inboundFnsGolden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	pass, fail := map[string]int{}, map[string]int{}
-	for n := 1; sc.Scan(); n++ {
-		var g inboundFnLine
-		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
-			t.Fatalf("%s:%d: %v", inboundFnsGolden, n, err)
-		}
+	var tally oraclegolden.Tally
+	for _, g := range oraclegolden.Read[inboundFnLine](t, inboundFnsGolden) {
 		if err := checkInboundFn(g); err != nil {
-			fail[g.Fn]++
-			if fail[g.Fn] <= 15 {
+			if tally.Differ(g.Fn) <= 15 {
 				t.Errorf("%s %s: %v", g.ID, g.Args, err)
 			}
 		} else {
-			pass[g.Fn]++
+			tally.Agree(g.Fn)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	fns := []string{}
-	for fn := range pass {
-		fns = append(fns, fn)
-	}
-	for fn := range fail {
-		if pass[fn] == 0 {
-			fns = append(fns, fn)
-		}
-	}
-	sort.Strings(fns)
-	total := 0
-	for _, fn := range fns {
-		t.Logf("%-36s agree %5d  differ %4d", fn, pass[fn], fail[fn])
-		total += pass[fn] + fail[fn]
-	}
-	if total < 300 {
+	tally.Log(t)
+	if total, _ := tally.Total(); total < 300 {
 		t.Errorf("only %d golden lines", total)
 	}
 }

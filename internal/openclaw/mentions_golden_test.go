@@ -1,15 +1,14 @@
 package openclaw
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/openclawcfg/openclawcfg/internal/jsregex"
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // mentions-2026.3.24.jsonl is recorded from OpenClaw 2026.3.24's own
@@ -27,22 +26,7 @@ type mentionRecord struct {
 
 func readMentionGolden(t *testing.T) []mentionRecord {
 	t.Helper()
-	f, err := os.Open("testdata/mentions-2026.3.24.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []mentionRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var r mentionRecord
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
-	return out
+	return oraclegolden.Read[mentionRecord](t, "testdata/mentions-2026.3.24.jsonl")
 }
 
 func unmarshal(t *testing.T, raw json.RawMessage, v any) {

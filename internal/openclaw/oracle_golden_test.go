@@ -1,7 +1,6 @@
 package openclaw
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // The golden holds OpenClaw 2026.3.24's own answers (request and response on
@@ -50,76 +51,41 @@ func loadGolden(t testing.TB) []goldenLine {
 	if p := os.Getenv("OPENCLAW_RUNTIME_GOLDEN"); p != "" {
 		path = p
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var lines []goldenLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for n := 1; sc.Scan(); n++ {
-		var g goldenLine
-		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
-			t.Fatalf("%s:%d: %v", path, n, err)
-		}
-		lines = append(lines, g)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(lines) == 0 {
-		t.Fatal("empty golden")
-	}
-	return lines
+	return oraclegolden.Read[goldenLine](t, path)
 }
 
 func TestRuntimeOracleGolden(t *testing.T) {
 	lines := loadGolden(t)
-	type tally struct{ pass, fail, skip int }
-	counts := map[string]*tally{}
+	var tally oraclegolden.Tally
 	for _, g := range lines {
-		c := counts[g.Fn]
-		if c == nil {
-			c = &tally{}
-			counts[g.Fn] = c
-		}
 		if _, skip := skippedGoldenFns[g.Fn]; skip {
-			c.skip++
+			tally.Skip(g.Fn)
 			continue
 		}
 		check, ok := goldenChecks[g.Fn]
 		if !ok {
 			t.Errorf("%s: no Go check for fn %q (add one or list it in skippedGoldenFns)", g.ID, g.Fn)
-			c.fail++
+			tally.Differ(g.Fn)
 			continue
 		}
 		if err := check(g); err != nil {
 			t.Errorf("%s %s: %v", g.ID, argsString(g.Args), err)
-			c.fail++
+			tally.Differ(g.Fn)
 		} else {
-			c.pass++
+			tally.Agree(g.Fn)
 		}
 	}
-	fns := make([]string, 0, len(counts))
-	for fn := range counts {
-		fns = append(fns, fn)
-	}
-	sort.Strings(fns)
-	for _, fn := range fns {
-		c := counts[fn]
-		t.Logf("%-40s pass %4d  fail %4d  skip %4d", fn, c.pass, c.fail, c.skip)
-	}
+	tally.Log(t)
 	if os.Getenv("OPENCLAW_RUNTIME_GOLDEN") != "" {
 		return // a partial golden need not cover every fn
 	}
 	for fn := range skippedGoldenFns {
-		if counts[fn] == nil {
+		if !tally.Seen(fn) {
 			t.Errorf("skippedGoldenFns lists %s, which has no golden lines", fn)
 		}
 	}
 	for fn := range goldenChecks {
-		if counts[fn] == nil {
+		if !tally.Seen(fn) {
 			t.Errorf("no golden lines for %s", fn)
 		}
 	}

@@ -21,7 +21,8 @@ const benchConfig = `{
 
 func benchDecider(b *testing.B) *inbound.Decider {
 	b.Helper()
-	_, _, sealed, err := compiler.Compile("bench.json5", []byte(benchConfig), "bench", compiler.Options{})
+	res, err := compiler.Compile("bench.json5", []byte(benchConfig), compiler.Options{Generator: "bench"})
+	sealed := res.Sealed
 	if err != nil || sealed == nil {
 		b.Fatal(err)
 	}

@@ -146,7 +146,8 @@ func replayCase(t *testing.T, c goldenCase) (steps, agree int) {
 	time.Local = loc
 	defer func() { time.Local = saved }()
 
-	_, _, sealed, err := compiler.Compile(c.ID+".json", c.Config, "test", compiler.Options{Home: "/home/test"})
+	res, err := compiler.Compile(c.ID+".json", c.Config, compiler.Options{Generator: "test", Home: "/home/test"})
+	sealed := res.Sealed
 	if err != nil || sealed == nil {
 		r := compiler.Vet(c.ID+".json", c.Config)
 		t.Fatalf("config does not compile: %v %v", err, r.Diagnostics)

@@ -95,7 +95,8 @@ func replayRecording(t *testing.T, name string) (nd, nc int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, sealed, err := compiler.Compile(name+".json5", src, "test", compiler.Options{Home: "/home/test"})
+	res, err := compiler.Compile(name+".json5", src, compiler.Options{Generator: "test", Home: "/home/test"})
+	sealed := res.Sealed
 	if err != nil || sealed == nil {
 		t.Fatalf("scenario config does not compile: %v", err)
 	}

@@ -86,7 +86,8 @@ func newRig(t *testing.T, env ...string) *rig {
 	r.fake("init", "--db", r.db)
 	cfg := `{channels: {imessage: {cliPath: "` + cli + `", dbPath: "` + r.db + `", allowFrom: ["` + friend + `"],
 		groupPolicy: "open", groups: {"*": {requireMention: false}}}}}`
-	_, _, sealed, err := compiler.Compile("cfg.json5", []byte(cfg), "test", compiler.Options{Home: dir})
+	res, err := compiler.Compile("cfg.json5", []byte(cfg), compiler.Options{Generator: "test", Home: dir})
+	sealed := res.Sealed
 	if err != nil || sealed == nil {
 		t.Fatalf("config does not compile: %v", err)
 	}

@@ -13,24 +13,22 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
-// Check validates root and returns its findings, unsorted, with offsets
-// but no line/column (the caller owns the sources). Nodes listed in fileOf
-// come from included files: their findings get File = names[fileOf[n]];
-// the others keep File empty (the main file). sources[i] is the text of
-// names[i], used to name other places in messages by line and column.
-func Check(root *json5.Node, fileOf map[*json5.Node]int, names []string, sources []*diag.Source) []diag.Diagnostic {
-	c := &checker{fileOf: fileOf, names: names, sources: sources}
+// Check validates root, the merged document of main, and returns its
+// findings, unsorted, with File and offsets from the nodes' spans but no
+// line/column (the caller locates them). main is the file messages name
+// other places of by line and column alone.
+func Check(main *source.File, root *json5.Node) []diag.Diagnostic {
+	c := &checker{main: main}
 	c.root(root)
 	return c.diags
 }
 
 type checker struct {
-	fileOf  map[*json5.Node]int
-	names   []string
-	sources []*diag.Source
+	main *source.File
 
 	diags []diag.Diagnostic
 	path  []string
@@ -53,23 +51,22 @@ type kindKey struct{ file, code string }
 // where names an offset of n's file as "line L, column C" (with the file
 // name when it is an included file).
 func (c *checker) where(n *json5.Node, offset int) string {
-	i := c.fileOf[n]
-	if i < 0 || i >= len(c.sources) {
+	if n.File == nil {
 		return fmt.Sprintf("offset %d", offset)
 	}
-	line, col := c.sources[i].Position(offset)
-	if i > 0 {
-		return fmt.Sprintf("%s:%d:%d", c.sources[i].Name, line, col)
+	line, col := n.File.Position(offset)
+	if n.File != c.main {
+		return fmt.Sprintf("%s:%d:%d", n.File.Name, line, col)
 	}
 	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
-// file names the file node n was read from ("" for the main file).
+// file names the file node n was read from.
 func (c *checker) file(n *json5.Node) string {
-	if i, ok := c.fileOf[n]; ok && i > 0 && i < len(c.names) {
-		return c.names[i]
+	if n.File == nil {
+		return ""
 	}
-	return ""
+	return n.File.Name
 }
 
 func (c *checker) pathString() string { return strings.Join(c.path, ".") }
@@ -360,6 +357,7 @@ func (c *checker) duplicate(obj *json5.Node, m *json5.Member, s *spec.Node, winn
 	c.add(diag.Diagnostic{
 		File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeDuplicateKey,
 		Message: msg, Fix: "delete one of the two " + strconv.Quote(m.Key) + " keys",
+		Related: []diag.Related{diag.RelatedAt(w.KeySpan(), "the "+strconv.Quote(m.Key)+" OpenClaw keeps")},
 	})
 }
 

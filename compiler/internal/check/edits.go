@@ -15,11 +15,10 @@ import (
 // text returns the source bytes [start, end) of the file node n came
 // from, or "" when they are not at hand.
 func (c *checker) text(n *json5.Node, start, end int) string {
-	i := c.fileOf[n]
-	if i < 0 || i >= len(c.sources) || c.sources[i] == nil {
+	if n.File == nil {
 		return ""
 	}
-	src := c.sources[i].Text
+	src := n.File.Text
 	if start < 0 || end > len(src) || start > end {
 		return ""
 	}

@@ -36,6 +36,8 @@ package json5
 import (
 	"fmt"
 	"math"
+
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 // Kind is the type of a JSON5 value.
@@ -65,13 +67,14 @@ func (k Kind) String() string {
 // Node is one parsed value. Offsets are byte offsets into the source passed to Parse.
 type Node struct {
 	Kind    Kind
-	Start   int      // first byte of the value (for strings: the opening quote; for numbers: the sign if any)
-	End     int      // one past the last byte
-	Bool    bool     // Kind == Bool
-	Num     float64  // Kind == Number: the value as JavaScript computes it (hex, Infinity, NaN, -0, 1e400 -> +Inf)
-	Str     string   // Kind == String: the decoded value
-	Members []Member // Kind == Object, in source order, duplicates kept
-	Elems   []*Node  // Kind == Array
+	File    *source.File // the file the value was parsed from (ParseFile); nil from Parse
+	Start   int          // first byte of the value (for strings: the opening quote; for numbers: the sign if any)
+	End     int          // one past the last byte
+	Bool    bool         // Kind == Bool
+	Num     float64      // Kind == Number: the value as JavaScript computes it (hex, Infinity, NaN, -0, 1e400 -> +Inf)
+	Str     string       // Kind == String: the decoded value
+	Members []Member     // Kind == Object, in source order, duplicates kept
+	Elems   []*Node      // Kind == Array
 }
 
 // Member is one key/value pair of an object.
@@ -80,6 +83,15 @@ type Member struct {
 	KeyStart int    // byte offset of the key's first byte (quote included)
 	KeyEnd   int
 	Value    *Node
+}
+
+// Span is where n is written: its file and bytes.
+func (n *Node) Span() source.Span { return source.Span{File: n.File, Start: n.Start, End: n.End} }
+
+// KeySpan is where m's key is written (in the file of its value: a member
+// moved by $include merging keeps both from the file it came from).
+func (m *Member) KeySpan() source.Span {
+	return source.Span{File: m.Value.File, Start: m.KeyStart, End: m.KeyEnd}
 }
 
 // Lookup returns the value of the last member named key, which is the one
@@ -151,6 +163,16 @@ const (
 // All decoded strings and keys share one allocation, so holding any of
 // them keeps that (at most len(src) bytes) alive. Parse does not retain src.
 func Parse(src []byte, opt Options) (*Node, error) {
+	return parseFile(src, nil, opt)
+}
+
+// ParseFile parses f's text as Parse does, and records f in every node, so
+// that each value's Span names its file.
+func ParseFile(f *source.File, opt Options) (*Node, error) {
+	return parseFile(f.Text, f, opt)
+}
+
+func parseFile(src []byte, f *source.File, opt Options) (*Node, error) {
 	maxBytes := opt.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
@@ -163,7 +185,7 @@ func Parse(src []byte, opt Options) (*Node, error) {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	n, err := parse(src, limits{maxDepth: maxDepth, maxNodes: opt.MaxNodes, maxEntries: opt.MaxEntries})
+	n, err := parse(src, f, limits{maxDepth: maxDepth, maxNodes: opt.MaxNodes, maxEntries: opt.MaxEntries})
 	if err != nil {
 		return nil, err
 	}

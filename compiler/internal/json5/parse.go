@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 // parser is an explicit-stack parser: open containers live in p.stack
@@ -18,8 +20,9 @@ import (
 // exact-size results: one []Node, one []Member, one []*Node and one string
 // holding every decoded string and key, whatever the input.
 type parser struct {
-	src []byte
-	pos int
+	src  []byte
+	file *source.File
+	pos  int
 	limits
 
 	nodes   []snode   // every value in creation order; nodes[0] is the root
@@ -63,11 +66,11 @@ var parserPool = sync.Pool{New: func() any { return new(parser) }}
 // maxPooledNodes bounds the scratch a pooled parser keeps after a big input.
 const maxPooledNodes = 1 << 16
 
-func parse(src []byte, lim limits) (*Node, *Error) {
+func parse(src []byte, f *source.File, lim limits) (*Node, *Error) {
 	p := parserPool.Get().(*parser)
-	p.src, p.pos, p.limits = src, 0, lim
+	p.src, p.file, p.pos, p.limits = src, f, 0, lim
 	root, err := p.parse()
-	p.src = nil
+	p.src, p.file = nil, nil
 	if cap(p.nodes) > maxPooledNodes || cap(p.text) > maxPooledNodes*8 {
 		*p = parser{}
 	}
@@ -138,7 +141,7 @@ func (p *parser) finish() *Node {
 	out := make([]Node, len(p.nodes))
 	for i := range p.nodes {
 		sn, n := &p.nodes[i], &out[i]
-		n.Kind, n.Start, n.End = sn.kind, int(sn.start), int(sn.end)
+		n.Kind, n.File, n.Start, n.End = sn.kind, p.file, int(sn.start), int(sn.end)
 		switch sn.kind {
 		case Bool:
 			n.Bool = sn.b

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 // Bounds on what lowering materialises. The plan holds every account's
@@ -30,6 +31,7 @@ type Overflow struct {
 	// Path is the config path to report it at: the accounts map or
 	// agents.list, whichever multiplies.
 	Path    string
+	At      source.Span // where Path is written
 	Message string
 }
 
@@ -99,10 +101,10 @@ func CheckBudget(root *json5.Node) *Overflow {
 	if channel.over() {
 		limit := fmt.Sprintf("openclawcfg's limit of %d values or %d MiB of text for a plan", MaxEffectiveValues, MaxEffectiveBytes>>20)
 		if accounts == 1 {
-			return &Overflow{Path: "channels.imessage", Message: fmt.Sprintf(
+			return &Overflow{Path: "channels.imessage", At: firstSpan(ch, root), Message: fmt.Sprintf(
 				"the channel's settings hold %s, more than %s", top.add(entries), limit)}
 		}
-		return &Overflow{Path: "channels.imessage.accounts", Message: fmt.Sprintf(
+		return &Overflow{Path: "channels.imessage.accounts", At: firstSpan(ch.Lookup("accounts"), ch, root), Message: fmt.Sprintf(
 			"the effective settings of %d accounts (each reads the %s set at the channel's top level, and the %d bindings) add up to more than %s",
 			accounts, top, nBindings, limit)}
 	}
@@ -117,9 +119,20 @@ func CheckBudget(root *json5.Node) *Overflow {
 	}
 	total := channel.add(global.add(size{agentValues, 0}).times(agents)).add(agentEntries).add(bindings)
 	if total.over() {
-		return &Overflow{Path: "agents.list", Message: fmt.Sprintf(
+		return &Overflow{Path: "agents.list", At: firstSpan(root.Lookup("agents").Lookup("list"), root.Lookup("agents"), root), Message: fmt.Sprintf(
 			"the effective settings of %d agents (each falls back to the %s of messages.groupChat.mentionPatterns), with the channel's, add up to more than openclawcfg's limit of %d values or %d MiB of text for a plan",
 			agents, global, MaxEffectiveValues, MaxEffectiveBytes>>20)}
 	}
 	return nil
+}
+
+// firstSpan is the span of the first node that exists: the value at a
+// path, else the nearest object above it.
+func firstSpan(ns ...*json5.Node) source.Span {
+	for _, n := range ns {
+		if n != nil {
+			return n.Span()
+		}
+	}
+	return source.Span{}
 }

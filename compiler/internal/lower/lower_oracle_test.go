@@ -1,7 +1,6 @@
 package lower_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 	"github.com/openclawcfg/openclawcfg/plan"
 	"github.com/openclawcfg/openclawcfg/runtime/inbound"
 )
@@ -38,10 +37,7 @@ const oracleHome = "/oracle-home"
 // knownLowering lists the checks (golden id + " " + field) where the plan
 // knowingly says something else than OpenClaw, and why. Anything else that
 // disagrees fails the test, and so does an entry that no longer disagrees.
-var knownLowering = map[string]string{}
-
-// knownSeen records the knownLowering entries that still disagree.
-var knownSeen = map[string]bool{}
+var knownLowering = oraclegolden.NewKnown(map[string]string{})
 
 type lowerLine struct {
 	ID      string            `json:"id"`
@@ -57,29 +53,11 @@ type lowerLine struct {
 
 func loadLowerGolden(t testing.TB) []lowerLine {
 	t.Helper()
-	f, err := os.Open(lowerGolden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var lines []lowerLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for n := 1; sc.Scan(); n++ {
-		var g lowerLine
-		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
-			t.Fatalf("%s:%d: %v", lowerGolden, n, err)
-		}
+	lines := oraclegolden.Read[lowerLine](t, lowerGolden)
+	for _, g := range lines {
 		if !g.OK {
-			t.Fatalf("%s:%d: %s threw in OpenClaw (%s); the generator only asks calls that return", lowerGolden, n, g.ID, g.Error)
+			t.Fatalf("%s: %s threw in OpenClaw (%s); the generator only asks calls that return", lowerGolden, g.ID, g.Error)
 		}
-		lines = append(lines, g)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(lines) == 0 {
-		t.Fatal("empty golden")
 	}
 	return lines
 }
@@ -102,8 +80,7 @@ func (c *checker) eq(field string, got, want any) {
 		return
 	}
 	msg := fmt.Sprintf("%s: plan %s, OpenClaw %s", field, show(got), show(want))
-	if reason, ok := knownLowering[c.id+" "+field]; ok {
-		knownSeen[c.id+" "+field] = true
+	if reason, ok := knownLowering.Reason(c.id + " " + field); ok {
 		c.known = append(c.known, msg+" (known: "+reason+")")
 		return
 	}
@@ -170,7 +147,8 @@ func TestLoweringMatchesOpenClaw(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, p, _, err := compiler.Compile(name, src, "test", compileOpts)
+		r, err := compiler.Compile(name, src, compileOpts)
+		p := r.Plan
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,8 +159,8 @@ func TestLoweringMatchesOpenClaw(t *testing.T) {
 		return p
 	}
 
-	var total, agree, knownN int
-	perFn := map[string][2]int{}
+	var knownN int
+	var tally oraclegolden.Tally
 	for _, g := range lines {
 		if g.Fn == "$validate" {
 			planFor(g)
@@ -194,34 +172,21 @@ func TestLoweringMatchesOpenClaw(t *testing.T) {
 		}
 		c := &checker{id: g.ID}
 		checkLine(t, c, p, g)
-		total++
-		n := perFn[g.Fn]
-		n[1]++
 		switch {
 		case len(c.problems) > 0:
+			tally.Differ(g.Fn)
 			t.Errorf("%s:\n\t%s", g.ID, strings.Join(append(c.problems, c.known...), "\n\t"))
 		case len(c.known) > 0:
+			tally.Differ(g.Fn)
 			knownN++
 			t.Logf("%s: known disagreement:\n\t%s", g.ID, strings.Join(c.known, "\n\t"))
 		default:
-			agree++
-			n[0]++
-		}
-		perFn[g.Fn] = n
-	}
-	for k := range knownLowering {
-		if !knownSeen[k] {
-			t.Errorf("knownLowering lists %q, which now agrees (or is gone): remove it", k)
+			tally.Agree(g.Fn)
 		}
 	}
-	fns := make([]string, 0, len(perFn))
-	for fn := range perFn {
-		fns = append(fns, fn)
-	}
-	sort.Strings(fns)
-	for _, fn := range fns {
-		t.Logf("%-40s %4d/%4d agree", fn, perFn[fn][0], perFn[fn][1])
-	}
+	knownLowering.Stale(t, "knownLowering")
+	tally.Log(t)
+	total, agree := tally.Total()
 	t.Logf("lowering vs OpenClaw 2026.3.24: %d/%d agree (%d known disagreements, %d configs)", agree, total, knownN, len(plans))
 }
 
@@ -380,7 +345,7 @@ func checkParsedEntry(t *testing.T, c *checker, a plan.Account, g lowerLine) {
 	if want.ChatID != nil {
 		value = openclaw.FormatJSNumber(*want.ChatID)
 	}
-	c.eq(list+" entry parsed", e.Kind+" "+e.Value, want.Kind+" "+value)
+	c.eq(list+" entry parsed", string(e.Kind)+" "+e.Value, want.Kind+" "+value)
 }
 
 // probeArgs is what the monitor passed to the decision.

@@ -1,11 +1,9 @@
 package lower
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -117,22 +116,11 @@ func replayAccount(t *testing.T, g replayLine) plan.Account {
 }
 
 func TestRuntimeGoldenThroughLowering(t *testing.T) {
-	f, err := os.Open(runtimeGolden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	type tally struct{ agree, known, notAsked, total int }
 	counts := map[string]*tally{}
 	var all tally
-	seenKnown := map[string]bool{}
-	for sc.Scan() {
-		var g replayLine
-		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
-			t.Fatal(err)
-		}
+	known := oraclegolden.NewKnown(knownReplay)
+	for _, g := range oraclegolden.Read[replayLine](t, runtimeGolden) {
 		if !replayed[g.Fn] {
 			continue
 		}
@@ -150,12 +138,15 @@ func TestRuntimeGoldenThroughLowering(t *testing.T) {
 		}
 		a := replayAccount(t, g)
 		problems := replayCheck(t, g, a)
-		switch reason, known := knownReplay[g.ID]; {
+		reason, isKnown := "", false
+		if len(problems) > 0 {
+			reason, isKnown = known.Reason(g.ID)
+		}
+		switch {
 		case len(problems) == 0:
 			c.agree++
 			all.agree++
-		case known:
-			seenKnown[g.ID] = true
+		case isKnown:
 			c.known++
 			all.known++
 			t.Logf("%s: known disagreement: %s (%s)", g.ID, strings.Join(problems, "; "), reason)
@@ -163,14 +154,7 @@ func TestRuntimeGoldenThroughLowering(t *testing.T) {
 			t.Errorf("%s %s:\n\t%s", g.ID, argsText(g), strings.Join(problems, "\n\t"))
 		}
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for id := range knownReplay {
-		if !seenKnown[id] {
-			t.Errorf("knownReplay lists %s, which now agrees (or is gone): remove it", id)
-		}
-	}
+	known.Stale(t, "knownReplay")
 	fns := make([]string, 0, len(counts))
 	for fn := range counts {
 		fns = append(fns, fn)
@@ -229,7 +213,7 @@ func replayCheck(t *testing.T, g replayLine, a plan.Account) []string {
 		var allow []string
 		if l, ok := want.Config["allowFrom"].([]any); ok {
 			for _, v := range l {
-				if s := openclaw.TrimJS(jsString(v)); s != "" {
+				if s := openclaw.TrimJS(stringJS(v)); s != "" {
 					allow = append(allow, s)
 				}
 			}
@@ -282,4 +266,17 @@ func replayCheck(t *testing.T, g replayLine, a plan.Account) []string {
 func argsText(g replayLine) string {
 	b, _ := json.Marshal(g.Args)
 	return string(b)
+}
+
+// stringJS is JavaScript's String(v) for a value decoded from the golden.
+func stringJS(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	n, err := json5.Parse(b, json5.Options{})
+	if err != nil {
+		panic(err)
+	}
+	return n.JSString()
 }

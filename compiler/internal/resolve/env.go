@@ -7,7 +7,9 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // envVar is one entry of collectConfigEnvVarsByTarget: a name and the config
@@ -28,7 +30,7 @@ func configEnvVars(root *json5.Node) []envVar {
 		return nil // `"env" in resolvedIncludes` needs an object; arrays have no env
 	}
 	cfg := jsGet(root, "env")
-	if cfg == nil || !truthy(cfg) || cfg.Kind != json5.Object {
+	if cfg == nil || !cfg.Truthy() || cfg.Kind != json5.Object {
 		// Object.entries of a string or an array gives index keys only,
 		// which normalizeEnvVarKey rejects; of a number or boolean, nothing.
 		return nil
@@ -44,9 +46,9 @@ func configEnvVars(root *json5.Node) []envVar {
 		out = append(out, v)
 	}
 	if vars := jsGet(cfg, "vars"); vars != nil && vars.Kind == json5.Object {
-		for _, i := range ownEntries(vars, true) {
+		for _, i := range vars.OwnKeys(true) {
 			m := &vars.Members[i]
-			if !truthy(m.Value) {
+			if !m.Value.Truthy() {
 				continue
 			}
 			key, ok := normalizeEnvVarKey(m.Key)
@@ -56,12 +58,12 @@ func configEnvVars(root *json5.Node) []envVar {
 			set(envVar{key: key, rawVars: m.Key, value: m.Value})
 		}
 	}
-	for _, i := range ownEntries(cfg, true) {
+	for _, i := range cfg.OwnKeys(true) {
 		m := &cfg.Members[i]
 		if m.Key == "shellEnv" || m.Key == "vars" {
 			continue
 		}
-		if m.Value.Kind != json5.String || jsTrim(m.Value.Str) == "" {
+		if m.Value.Kind != json5.String || openclaw.TrimJS(m.Value.Str) == "" {
 			continue
 		}
 		key, ok := normalizeEnvVarKey(m.Key)
@@ -90,7 +92,7 @@ func envCrashCandidate(root *json5.Node) bool {
 	}
 	for i := range vars.Members {
 		v := vars.Members[i].Value
-		if v.Kind != json5.String && v.Kind != json5.Array && truthy(v) {
+		if v.Kind != json5.String && v.Kind != json5.Array && v.Truthy() {
 			return true
 		}
 	}
@@ -103,7 +105,7 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 	var overlay map[string]string
 	for _, v := range configEnvVars(root) {
 		// applyConfigEnvVars: a variable already set to a non-blank value wins.
-		if cur, ok, _ := r.env(v.key); ok && jsTrim(cur) != "" {
+		if cur, ok, _ := r.env(v.key); ok && openclaw.TrimJS(cur) != "" {
 			continue
 		}
 		var s string
@@ -117,15 +119,15 @@ func (r *resolver) envStage(root *json5.Node) *json5.Node {
 			if arrayContainsEnvVarReference(v.value.Elems) {
 				continue
 			}
-			s = jsJoin(v.value.Elems) // what `${NAME}` later turns into
+			s = json5.JoinJS(v.value.Elems) // what `${NAME}` later turns into
 		default:
 			// containsEnvVarReference calls value.includes, which numbers,
 			// booleans and plain objects lack: the TypeError escapes
 			// resolveConfigForRead and readConfigFileSnapshot reports
 			// "read failed: TypeError: value.includes is not a function".
-			r.res.Findings = append(r.res.Findings, Finding{
-				File: r.fileOf(v.value), Offset: v.value.Start, End: v.value.End,
-				Path: "env.vars." + v.rawVars, Code: CodeEnvVars,
+			r.res.Findings = append(r.res.Findings, diag.Diagnostic{
+				File: fileName(v.value.File), Offset: v.value.Start, End: v.value.End,
+				Path: "env.vars." + v.rawVars, Code: diag.CodeEnvVars,
 				Message: fmt.Sprintf("env.vars.%s is %s; OpenClaw 2026.3.24 then fails to read the config at all (\"TypeError: value.includes is not a function\") unless %s is already set in its environment",
 					v.rawVars, article(v.value), v.key),
 				Fix: "write the value as a string",
@@ -190,7 +192,7 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.String, Start: n.Start, End: n.End, Str: out}
-		r.setFile(nn, r.fileOf(n))
+		nn.File = n.File
 		if len(vars) > 0 {
 			if r.res.Subst == nil {
 				r.res.Subst = make(map[*json5.Node]*Subst)
@@ -216,11 +218,11 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.Array, Start: n.Start, End: n.End, Elems: out}
-		r.setFile(nn, r.fileOf(n))
+		nn.File = n.File
 		return nn
 	case json5.Object:
 		var out []json5.Member
-		for _, i := range ownEntries(n, true) {
+		for _, i := range n.OwnKeys(true) {
 			m := &n.Members[i]
 			r.push(m.Key)
 			nv := s.any(m.Value)
@@ -236,7 +238,7 @@ func (s *substituter) any(n *json5.Node) *json5.Node {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.Object, Start: n.Start, End: n.End, Members: out}
-		r.setFile(nn, r.fileOf(n))
+		nn.File = n.File
 		return nn
 	}
 	return n
@@ -317,8 +319,8 @@ func (s *substituter) str(n *json5.Node) (out string, changed bool, vars []EnvRe
 // MaxEnvBytes.
 func (s *substituter) tooLarge(n *json5.Node, name string) {
 	r := s.r
-	r.fail(Finding{
-		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Code: CodeLimit,
+	r.fail(diag.Diagnostic{
+		File: fileName(n.File), Offset: n.Start, End: n.End, Path: r.pathString(), Code: diag.CodeLimit,
 		Message: fmt.Sprintf("${VAR} substitution inserts more than %d MiB into the config by this ${%s}, past openclawcfg's limit (each reference counts)", MaxEnvBytes>>20, name),
 		Fix:     "reference long variables once, or shorten them; openclawcfg refuses configs that expand this much",
 	})
@@ -327,11 +329,11 @@ func (s *substituter) tooLarge(n *json5.Node, name string) {
 // denied warns about a reference Options.EnvAllowed did not let through.
 func (s *substituter) denied(n *json5.Node, name string) {
 	r := s.r
-	if r.saturated(n, CodeEnv) {
+	if r.saturated(n, diag.CodeEnv) {
 		return
 	}
-	r.warn(Finding{
-		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: CodeEnv,
+	r.warn(diag.Diagnostic{
+		File: fileName(n.File), Offset: n.Start, End: n.End, Path: r.pathString(), Code: diag.CodeEnv,
 		Message: fmt.Sprintf("environment variable %s was not read (%s), so it is treated as unset and \"${%s}\" is checked as written; OpenClaw will substitute it where it runs", name, r.opt.EnvDenied, name),
 		Fix:     fmt.Sprintf("allow it (--allow-env %s) if the config may read it here", name),
 	})
@@ -339,15 +341,15 @@ func (s *substituter) denied(n *json5.Node, name string) {
 
 func (s *substituter) missing(n *json5.Node, name string, empty bool) {
 	r := s.r
-	if r.saturated(n, CodeEnv) {
+	if r.saturated(n, diag.CodeEnv) {
 		return
 	}
 	what := "is not set"
 	if empty {
 		what = "is set but empty, which OpenClaw treats as unset"
 	}
-	r.warn(Finding{
-		File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: CodeEnv,
+	r.warn(diag.Diagnostic{
+		File: fileName(n.File), Offset: n.Start, End: n.End, Path: r.pathString(), Code: diag.CodeEnv,
 		Message: fmt.Sprintf("environment variable %s %s; OpenClaw leaves \"${%s}\" as written", name, what, name),
 		Fix:     fmt.Sprintf("set %s where OpenClaw runs (or in env.vars; vet sees the gateway's environment with --env-file FILE or --env %s=VALUE), or write $${%s} for a literal \"${%s}\"", name, name, name, name),
 	})
@@ -436,7 +438,7 @@ func arrayContainsEnvVarReference(elems []*json5.Node) bool {
 	name := func(start int) (int, bool) {
 		for j := start; j < len(elems); j++ {
 			if is(j, "}") {
-				return j, validEnvName(jsJoin(elems[start:j]))
+				return j, validEnvName(json5.JoinJS(elems[start:j]))
 			}
 		}
 		return 0, false
@@ -472,7 +474,7 @@ func arrayContainsEnvVarReference(elems []*json5.Node) bool {
 
 // normalizeEnvVarKey with {portable: true} (src/infra/host-env-security.ts).
 func normalizeEnvVarKey(raw string) (string, bool) {
-	k := jsTrim(raw)
+	k := openclaw.TrimJS(raw)
 	if k == "" {
 		return "", false
 	}

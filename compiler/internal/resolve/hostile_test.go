@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 // Merged lists and objects stop at MaxEntries with one limit error at the
@@ -29,7 +31,7 @@ func TestMergeLimits(t *testing.T) {
 				}
 				return
 			}
-			if res.Root != nil || len(res.Findings) != 1 || res.Findings[0].Code != CodeLimit || res.Findings[0].Message != c.fail || res.Findings[0].Path != "$include.1" {
+			if res.Root != nil || len(res.Findings) != 1 || res.Findings[0].Code != diag.CodeLimit || res.Findings[0].Message != c.fail || res.Findings[0].Path != "$include.1" {
 				t.Fatalf("findings:\n%s", showFindings(res))
 			}
 		})
@@ -76,12 +78,13 @@ func FuzzMerge(f *testing.F) {
 	f.Add(`{ a: { $include: "./b.json5" }, env: { vars: { V: "${W}" } } }`, `[]`, `{ __proto__: { x: 1 }, y: [{}] }`, "")
 	f.Add(`{ $include: ["./b.json5", "./b.json5", "./b.json5", "./b.json5"] }`, `{}`, `{ l: [`+strings.Repeat("1,", 3000)+`] }`, "x")
 	f.Fuzz(func(t *testing.T, main, a, b, v string) {
-		root, err := json5.Parse([]byte(main), ParseOptions)
+		mf := source.NewFile(mainPath, []byte(main))
+		root, err := json5.ParseFile(mf, ParseOptions)
 		if err != nil {
 			return
 		}
 		ffs := &fakeFS{files: map[string]string{"/cfg/a.json5": a, "/cfg/b.json5": b}}
-		res := Resolve(Doc{Name: mainPath, Src: []byte(main), Root: root}, Options{ReadFile: ffs.read, Env: envOf(map[string]string{"V": v, "W": v + v})})
+		res := Resolve(Doc{File: mf, Root: root}, Options{ReadFile: ffs.read, Env: envOf(map[string]string{"V": v, "W": v + v})})
 		if res.Root == nil {
 			if len(res.Findings) == 0 {
 				t.Fatal("no root and no finding")

@@ -35,50 +35,33 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/safefile"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 // Doc is one parsed file.
 type Doc struct {
-	Name string // as given (for messages)
-	Src  []byte
-	Root *json5.Node
+	File *source.File // its name as messages print it, and its text
+	Root *json5.Node  // nil if it did not parse
+	// IncludedAt is the $include value that first read the file (zero for
+	// the main file): findings in the file name it as a related place.
+	IncludedAt source.Span
 }
-
-// Finding is a problem found while resolving; File indexes Result.Files.
-type Finding struct {
-	File        int
-	Offset, End int
-	Path        string // dotted config path where it happened ("" = root)
-	Warning     bool
-	Code        string // "include" for include errors, "env" for env findings
-	Message     string // for people: lower-case start, says what and why
-	Fix         string // optional
-	// More is set on the entry that stands for warnings of this code and
-	// file left out (past diag.MaxPerKind): how many it stands for.
-	More int
-}
-
-// Finding codes.
-const (
-	CodeInclude = "include"
-	CodeEnv     = "env"      // an unset ${VAR} (warning)
-	CodeEnvVars = "env-vars" // env.vars OpenClaw fails on (error)
-	CodeLimit   = "limit"    // past one of openclawcfg's resource limits (error)
-)
 
 // Result is the outcome of Resolve.
 //
-// When Findings holds an error (Warning false), OpenClaw stops before
-// validation and reports only that error: Root is then nil.
+// When Findings holds an error, OpenClaw stops before validation and
+// reports only that error: Root is then nil.
 type Result struct {
-	Root  *json5.Node // the merged document as OpenClaw validates it (new nodes where merging happened; original nodes reused otherwise)
-	Files []Doc       // Files[0] is the main file; then each included file once (Root nil if it did not parse)
-	// FileOf gives the file index of every node that does not come from
-	// Files[0]; nodes created by merging get the index of the file their
-	// first member (element) came from, and their Start/End point into it.
-	// Members keep the key offsets of the file their value came from.
-	FileOf   map[*json5.Node]int
-	Findings []Finding // in the order OpenClaw meets them
+	// Root is the merged document as OpenClaw validates it: new nodes
+	// where merging happened, original nodes otherwise. Every node's span
+	// names its file; a node created by merging has the span of its
+	// first member (element) in the file that came from, and members keep
+	// the key offsets of the file their value came from.
+	Root  *json5.Node
+	Files []Doc // Files[0] is the main file; then each included file once
+	// Findings are in the order OpenClaw meets them, their File the name
+	// of the file they are in.
+	Findings []diag.Diagnostic
 	// Env lists every value substituted from Options.Env, in document
 	// order, so that callers keep them out of what they print.
 	Env []EnvUse
@@ -110,10 +93,7 @@ type EnvRef struct {
 	Value string
 }
 
-type warnKey struct {
-	file int
-	code string
-}
+type warnKey struct{ file, code string }
 
 // Options configures Resolve.
 //
@@ -187,7 +167,7 @@ func Resolve(main Doc, opt Options) *Result {
 	r := &resolver{opt: opt, res: &Result{Files: []Doc{main}}}
 	if hasInclude(root) {
 		r.nodes = countNodes(root)
-		p := r.mainProc(main.Name)
+		p := r.mainProc(main.File)
 		root = r.process(p, root)
 		if r.failed {
 			r.res.Root = nil
@@ -254,7 +234,7 @@ type resolver struct {
 }
 
 type loaded struct {
-	file  int
+	doc   int         // index in Result.Files
 	root  *json5.Node // nil if it did not parse
 	nodes int         // values in root
 }
@@ -262,14 +242,15 @@ type loaded struct {
 // proc is one IncludeProcessor: the file being processed, its ancestors
 // (visited) and its depth.
 type proc struct {
-	file    int
+	file    *source.File
 	dir     string   // directory relative includes resolve against
 	visited []string // normalized paths, main file first
 	depth   int
 }
 
-func (r *resolver) mainProc(name string) *proc {
-	p := &proc{}
+func (r *resolver) mainProc(f *source.File) *proc {
+	name := f.Name
+	p := &proc{file: f}
 	if name == "<stdin>" || name == "" {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -301,23 +282,23 @@ func (r *resolver) pathString() string {
 	return strings.Join(r.path, ".")
 }
 
-func (r *resolver) fileOf(n *json5.Node) int { return r.res.FileOf[n] }
+// at is a finding about n at the current path.
+func (r *resolver) at(n *json5.Node, code, msg, fix string) diag.Diagnostic {
+	return diag.Diagnostic{File: fileName(n.File), Offset: n.Start, End: n.End, Path: r.pathString(), Code: code, Message: msg, Fix: fix}
+}
 
-func (r *resolver) setFile(n *json5.Node, file int) {
-	if file == 0 {
-		delete(r.res.FileOf, n)
-		return
+func fileName(f *source.File) string {
+	if f == nil {
+		return ""
 	}
-	if r.res.FileOf == nil {
-		r.res.FileOf = make(map[*json5.Node]int)
-	}
-	r.res.FileOf[n] = file
+	return f.Name
 }
 
 // warn records a warning, keeping at most diag.MaxPerKind per file and
 // code: the rest only count, on one entry (More) after them, so that a
 // million unset ${VAR}s cost a counter, not a million messages.
-func (r *resolver) warn(f Finding) {
+func (r *resolver) warn(f diag.Diagnostic) {
+	f.Severity = diag.Warning
 	k := warnKey{f.File, f.Code}
 	if r.res.warned == nil {
 		r.res.warned = make(map[warnKey]int)
@@ -342,21 +323,23 @@ func (r *resolver) warn(f Finding) {
 // saturated reports whether warnings of code about n's file have reached
 // the cap, and then counts one more for n without building its message.
 func (r *resolver) saturated(n *json5.Node, code string) bool {
-	if r.res.warned[warnKey{r.fileOf(n), code}] < diag.MaxPerKind {
+	if r.res.warned[warnKey{fileName(n.File), code}] < diag.MaxPerKind {
 		return false
 	}
-	r.warn(Finding{File: r.fileOf(n), Offset: n.Start, End: n.End, Path: r.pathString(), Warning: true, Code: code})
+	r.warn(r.at(n, code, "", ""))
 	return true
 }
 
 // fail records the one error that makes OpenClaw give up on the file.
-func (r *resolver) fail(f Finding) {
+func (r *resolver) fail(f diag.Diagnostic) {
 	r.res.Findings = append(r.res.Findings, f)
 	r.failed = true
 }
 
 func (r *resolver) includeError(p *proc, at *json5.Node, msg, fix string) {
-	r.fail(Finding{File: p.file, Offset: at.Start, End: at.End, Path: r.pathString(), Code: CodeInclude, Message: msg, Fix: fix})
+	d := r.at(at, diag.CodeInclude, msg, fix)
+	d.File = p.file.Name
+	r.fail(d)
 }
 
 // process is IncludeProcessor.process: arrays element by element, objects
@@ -385,10 +368,10 @@ func (r *resolver) process(p *proc, n *json5.Node) *json5.Node {
 			return n
 		}
 		nn := &json5.Node{Kind: json5.Array, Start: n.Start, End: n.End, Elems: out}
-		r.setFile(nn, p.file)
+		nn.File = p.file
 		return nn
 	case json5.Object:
-		entries := ownEntries(n, false)
+		entries := n.OwnKeys(false)
 		for _, i := range entries {
 			if n.Members[i].Key == includeKey {
 				return r.processInclude(p, n, entries, i)
@@ -423,7 +406,7 @@ func (r *resolver) processObject(p *proc, n *json5.Node, entries []int) *json5.N
 		return n
 	}
 	nn := &json5.Node{Kind: json5.Object, Start: n.Start, End: n.End, Members: out}
-	r.setFile(nn, p.file)
+	nn.File = p.file
 	return nn
 }
 
@@ -450,7 +433,7 @@ func (r *resolver) processInclude(p *proc, n *json5.Node, entries []int, inc int
 		return nil
 	}
 	rest := &json5.Node{Kind: json5.Object, Start: n.Start, End: n.End, Members: make([]json5.Member, 0, len(entries)-1)}
-	r.setFile(rest, p.file)
+	rest.File = p.file
 	for _, i := range entries {
 		if i == inc {
 			continue
@@ -480,7 +463,7 @@ func (r *resolver) resolveInclude(p *proc, v *json5.Node, base int) *json5.Node 
 			if item.Kind != json5.String {
 				r.push(strconv.Itoa(i))
 				r.includeError(p, item,
-					fmt.Sprintf("$include array item %d must be a path string, got %s", i, jsTypeof(item)),
+					fmt.Sprintf("$include array item %d must be a path string, got %s", i, item.Typeof()),
 					"list only path strings in $include")
 				r.pop()
 				return nil
@@ -505,12 +488,12 @@ func (r *resolver) resolveInclude(p *proc, v *json5.Node, base int) *json5.Node 
 		}
 		if acc == nil {
 			acc = &json5.Node{Kind: json5.Object, Start: v.Start, End: v.End}
-			r.setFile(acc, p.file)
+			acc.File = p.file
 		}
 		return acc
 	}
 	r.includeError(p, v,
-		fmt.Sprintf("$include must be a path string or an array of path strings, got %s", jsTypeof(v)),
+		fmt.Sprintf("$include must be a path string or an array of path strings, got %s", v.Typeof()),
 		`write $include: "./file.json5" or $include: ["./a.json5", "./b.json5"]`)
 	return nil
 }
@@ -581,7 +564,7 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 					fmt.Sprintf("create the file or correct the path; relative paths resolve against %s", p.dir))
 			default:
 				r.includeError(p, at,
-					fmt.Sprintf("cannot read $include file %q (resolved to %s): %s", includePath, normalized, errText(err)),
+					fmt.Sprintf("cannot read $include file %q (resolved to %s): %s", includePath, normalized, safefile.Reason(err)),
 					"")
 			}
 			return nil
@@ -592,9 +575,9 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 				"OpenClaw refuses such files (\"Include file failed security checks\"); split it")
 			return nil
 		}
-		l = &loaded{file: len(r.res.Files)}
-		doc := Doc{Name: r.includedName(clean), Src: src}
-		root, perr := json5.Parse(src, ParseOptions)
+		l = &loaded{doc: len(r.res.Files)}
+		doc := Doc{File: source.NewFile(r.includedName(clean), src), IncludedAt: at.Span()}
+		root, perr := json5.ParseFile(doc.File, ParseOptions)
 		if r.cache == nil {
 			r.cache = make(map[string]*loaded)
 		}
@@ -606,23 +589,26 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 				se = &json5.Error{Msg: perr.Error()}
 			}
 			if se.Limit {
-				r.fail(Finding{File: l.file, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: CodeLimit,
+				r.fail(diag.Diagnostic{File: doc.File.Name, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: diag.CodeLimit,
 					Message: fmt.Sprintf("$include file %q holds %s, past openclawcfg's limit", includePath, se.Msg),
 					Fix:     limitFix})
 				return nil
 			}
-			r.fail(Finding{File: l.file, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: CodeInclude,
+			d := diag.Diagnostic{File: doc.File.Name, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: diag.CodeInclude,
 				Message: fmt.Sprintf("$include file %q is not valid JSON5: %s", includePath, se.Msg),
-				Fix:     "fix the syntax error; OpenClaw rejects the whole config (\"Failed to parse include file\")"})
+				Fix:     "fix the syntax error; OpenClaw rejects the whole config (\"Failed to parse include file\")"}
+			if se.HasOpened && strings.HasPrefix(se.Msg, "unterminated") {
+				d.Related = append(d.Related, diag.RelatedAt(source.Span{File: doc.File, Start: se.Opened, End: se.Opened + 1}, "it starts here"))
+			}
+			r.fail(d)
 			return nil
 		}
 		doc.Root = root
 		l.root = root
 		l.nodes = countNodes(root)
 		r.res.Files = append(r.res.Files, doc)
-		r.register(root, l.file)
 	}
-	r.total += len(r.res.Files[l.file].Src)
+	r.total += len(r.res.Files[l.doc].File.Text)
 	r.loads++
 	if r.loads > MaxIncludeLoads {
 		r.includeError(p, at,
@@ -631,7 +617,7 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 		return nil
 	}
 	if r.nodes += l.nodes; r.nodes > MaxNodes {
-		r.fail(Finding{File: p.file, Offset: at.Start, End: at.End, Path: r.pathString(), Code: CodeLimit,
+		r.fail(diag.Diagnostic{File: p.file.Name, Offset: at.Start, End: at.End, Path: r.pathString(), Code: diag.CodeLimit,
 			Message: fmt.Sprintf("$include of %q brings the merged config past openclawcfg's limit of %d values (each inclusion counts; this is inclusion %d)", includePath, MaxNodes, r.loads),
 			Fix:     limitFix})
 		return nil
@@ -643,7 +629,7 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 		return nil
 	}
 	nested := &proc{
-		file:    l.file,
+		file:    r.res.Files[l.doc].File,
 		dir:     filepath.Dir(clean),
 		visited: append(append(make([]string, 0, len(p.visited)+1), p.visited...), normalized),
 		depth:   p.depth + 1,
@@ -723,14 +709,6 @@ func guardedRead(path string) ([]byte, error) {
 	return buf[:n:n], nil
 }
 
-func errText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
 // includedName names an included file the way the main file was named:
 // relative to the main file's Name when that was relative (or relative to
 // the working directory for "<stdin>"), absolute otherwise.
@@ -743,21 +721,6 @@ func (r *resolver) includedName(clean string) string {
 		return clean
 	}
 	return filepath.Join(r.nameDir, rel)
-}
-
-// register records the file of every node of an included tree.
-func (r *resolver) register(n *json5.Node, file int) {
-	r.setFile(n, file)
-	switch n.Kind {
-	case json5.Object:
-		for i := range n.Members {
-			r.register(n.Members[i].Value, file)
-		}
-	case json5.Array:
-		for _, e := range n.Elems {
-			r.register(e, file)
-		}
-	}
 }
 
 // isPathInside is src/security/scan-paths.ts isPathInside on clean absolute
@@ -782,7 +745,7 @@ func (r *resolver) mergeIntoEmpty(src *json5.Node) *json5.Node {
 	if src.Kind != json5.Object {
 		return src
 	}
-	t := r.newOwned(&json5.Node{Kind: json5.Object, Start: src.Start, End: src.End}, r.fileOf(src))
+	t := r.newOwned(&json5.Node{Kind: json5.Object, File: src.File, Start: src.Start, End: src.End})
 	return r.merge(t, src)
 }
 
@@ -795,12 +758,11 @@ type owned struct {
 	pos map[string]int // member index by key, once the object is large
 }
 
-func (r *resolver) newOwned(n *json5.Node, file int) *json5.Node {
+func (r *resolver) newOwned(n *json5.Node) *json5.Node {
 	if r.owned == nil {
 		r.owned = make(map[*json5.Node]*owned)
 	}
 	r.owned[n] = &owned{}
-	r.setFile(n, file)
 	return n
 }
 
@@ -811,13 +773,12 @@ func (r *resolver) merge(t, s *json5.Node) *json5.Node {
 	switch {
 	case t.Kind == json5.Array && s.Kind == json5.Array:
 		if r.owned[t] == nil {
-			c := &json5.Node{Kind: json5.Array, Start: t.Start, End: t.End, Elems: make([]*json5.Node, len(t.Elems), len(t.Elems)+len(s.Elems))}
+			c := &json5.Node{Kind: json5.Array, File: t.File, Start: t.Start, End: t.End, Elems: make([]*json5.Node, len(t.Elems), len(t.Elems)+len(s.Elems))}
 			copy(c.Elems, t.Elems)
-			t = r.newOwned(c, r.fileOf(t))
+			t = r.newOwned(c)
 		}
 		if len(t.Elems) == 0 && len(s.Elems) > 0 {
-			t.Start, t.End = s.Start, s.End
-			r.setFile(t, r.fileOf(s))
+			t.File, t.Start, t.End = s.File, s.Start, s.End
 		}
 		if len(t.Elems)+len(s.Elems) > MaxEntries {
 			r.overflow = fmt.Sprintf("merging the included lists makes %s a list of more than %d items", r.mergeWhere(), MaxEntries)
@@ -829,19 +790,18 @@ func (r *resolver) merge(t, s *json5.Node) *json5.Node {
 		o := r.owned[t]
 		if o == nil {
 			// {...target}: own enumerable keys, so no "__proto__".
-			te := ownEntries(t, true)
-			c := &json5.Node{Kind: json5.Object, Start: t.Start, End: t.End, Members: make([]json5.Member, 0, len(te)+len(s.Members))}
+			te := t.OwnKeys(true)
+			c := &json5.Node{Kind: json5.Object, File: t.File, Start: t.Start, End: t.End, Members: make([]json5.Member, 0, len(te)+len(s.Members))}
 			for _, i := range te {
 				c.Members = append(c.Members, t.Members[i])
 			}
-			t = r.newOwned(c, r.fileOf(t))
+			t = r.newOwned(c)
 			o = r.owned[t]
 		}
 		if len(t.Members) == 0 && len(s.Members) > 0 {
-			t.Start, t.End = s.Start, s.End
-			r.setFile(t, r.fileOf(s))
+			t.File, t.Start, t.End = s.File, s.Start, s.End
 		}
-		for _, i := range ownEntries(s, true) {
+		for _, i := range s.OwnKeys(true) {
 			sm := s.Members[i]
 			if isBlockedObjectKey(sm.Key) {
 				continue
@@ -924,8 +884,9 @@ func (r *resolver) mergeAt(p *proc, at *json5.Node, t, s *json5.Node) *json5.Nod
 }
 
 func (r *resolver) limitError(p *proc, at *json5.Node) {
-	r.fail(Finding{File: p.file, Offset: at.Start, End: at.End, Path: r.pathString(), Code: CodeLimit,
-		Message: r.overflow + ", past openclawcfg's limit", Fix: limitFix})
+	d := r.at(at, diag.CodeLimit, r.overflow+", past openclawcfg's limit", limitFix)
+	d.File = p.file.Name
+	r.fail(d)
 }
 
 // mergeWhere names the merged value being built, relative to the object

@@ -11,7 +11,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/source"
 )
 
 const mainPath = "/cfg/main.json5"
@@ -48,37 +50,27 @@ func envOf(m map[string]string) func(string) (string, bool) {
 
 func parseDoc(t testing.TB, name, src string) Doc {
 	t.Helper()
-	root, err := json5.Parse([]byte(src), json5.Options{})
+	f := source.NewFile(name, []byte(src))
+	root, err := json5.ParseFile(f, json5.Options{})
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	return Doc{Name: name, Src: []byte(src), Root: root}
+	return Doc{File: f, Root: root}
 }
 
-// toJS is the value JavaScript holds for n: own keys only (last of
-// duplicates, no "__proto__").
-func toJS(n *json5.Node) any {
-	switch n.Kind {
-	case json5.Null:
-		return nil
-	case json5.Bool:
-		return n.Bool
-	case json5.Number:
-		return n.Num
-	case json5.String:
-		return n.Str
-	case json5.Array:
-		a := make([]any, len(n.Elems))
-		for i, e := range n.Elems {
-			a[i] = toJS(e)
+// fileIndex is the index in res.Files of the file n was read from, or -1.
+func fileIndex(res *Result, n *json5.Node) int {
+	return fileNamed(res, fileName(n.File))
+}
+
+// fileNamed is the index in res.Files of the file named name, or -1.
+func fileNamed(res *Result, name string) int {
+	for i, d := range res.Files {
+		if d.File.Name == name {
+			return i
 		}
-		return a
 	}
-	m := map[string]any{}
-	for _, i := range ownEntries(n, true) {
-		m[n.Members[i].Key] = toJS(n.Members[i].Value)
-	}
-	return m
+	return -1
 }
 
 // dump renders a tree with offsets, to check that Resolve mutates nothing.
@@ -101,19 +93,19 @@ func dump(n *json5.Node) string {
 }
 
 // checkLocations verifies that every node of the result points into the
-// file FileOf names: objects at "{" (or "[" for `$include: []`), arrays at
+// file its span names: objects at "{" (or "[" for `$include: []`), arrays at
 // "[", strings at their opening quote.
 func checkLocations(t *testing.T, res *Result) {
 	t.Helper()
 	var walk func(n *json5.Node)
 	walk = func(n *json5.Node) {
-		f := res.FileOf[n]
-		if f < 0 || f >= len(res.Files) {
-			t.Fatalf("node %+v: FileOf %d out of range", n, f)
+		f := fileIndex(res, n)
+		if f < 0 {
+			t.Fatalf("node %+v: its file is none of the result's", n)
 		}
-		src := res.Files[f].Src
+		src := res.Files[f].File.Text
 		if n.Start < 0 || n.End > len(src) || n.Start >= n.End {
-			t.Fatalf("node kind %v [%d,%d) outside %s (%d bytes)", n.Kind, n.Start, n.End, res.Files[f].Name, len(src))
+			t.Fatalf("node kind %v [%d,%d) outside %s (%d bytes)", n.Kind, n.Start, n.End, res.Files[f].File.Name, len(src))
 		}
 		c := src[n.Start]
 		ok := true
@@ -126,7 +118,7 @@ func checkLocations(t *testing.T, res *Result) {
 			ok = c == '"' || c == '\''
 		}
 		if !ok {
-			t.Fatalf("%v node at %s:%d starts with %q", n.Kind, res.Files[f].Name, n.Start, c)
+			t.Fatalf("%v node at %s:%d starts with %q", n.Kind, res.Files[f].File.Name, n.Start, c)
 		}
 		for _, m := range n.Members {
 			walk(m.Value)
@@ -166,7 +158,7 @@ func runCase(t *testing.T, c resolveCase) *Result {
 	}
 	if c.want == "" {
 		if res.Root != nil {
-			t.Errorf("Root = %s, want nil", mustJSON(toJS(res.Root)))
+			t.Errorf("Root = %s, want nil", mustJSON(res.Root.Value()))
 		}
 	} else {
 		var want any
@@ -176,7 +168,7 @@ func runCase(t *testing.T, c resolveCase) *Result {
 		if res.Root == nil {
 			t.Fatalf("Root = nil, want %s; findings %+v", c.want, res.Findings)
 		}
-		if got := toJS(res.Root); !reflect.DeepEqual(got, want) {
+		if got := res.Root.Value(); !reflect.DeepEqual(got, want) {
 			t.Errorf("Root = %s\nwant   %s", mustJSON(got), mustJSON(want))
 		}
 		checkLocations(t, res)
@@ -190,8 +182,8 @@ func runCase(t *testing.T, c resolveCase) *Result {
 		if file == "" {
 			file = mainPath
 		}
-		if g.File < 0 || g.File >= len(res.Files) || res.Files[g.File].Name != file {
-			t.Errorf("finding %d in file %d, want %s:\n%s", i, g.File, file, showFindings(res))
+		if g.File != file {
+			t.Errorf("finding %d in file %s, want %s:\n%s", i, g.File, file, showFindings(res))
 			continue
 		}
 		if w.at != "" {
@@ -200,7 +192,7 @@ func runCase(t *testing.T, c resolveCase) *Result {
 				t.Errorf("finding %d at [%d,%d), want %d (%q):\n%s", i, g.Offset, g.End, off, w.at, showFindings(res))
 			}
 		}
-		if g.Path != w.path || g.Code != w.code || g.Warning != w.warning || !strings.Contains(g.Message, w.msg) {
+		if g.Path != w.path || g.Code != w.code || (g.Severity == diag.Warning) != w.warning || !strings.Contains(g.Message, w.msg) {
 			t.Errorf("finding %d = %+v\nwant path %q code %q warning %v message containing %q", i, g, w.path, w.code, w.warning, w.msg)
 		}
 		if g.Message == "" || g.Message[:1] != strings.ToLower(g.Message[:1]) {
@@ -218,7 +210,7 @@ func mustJSON(v any) string {
 func showFindings(res *Result) string {
 	var b strings.Builder
 	for _, f := range res.Findings {
-		fmt.Fprintf(&b, "  file=%d [%d,%d) path=%q code=%s warning=%v: %s\n", f.File, f.Offset, f.End, f.Path, f.Code, f.Warning, f.Message)
+		fmt.Fprintf(&b, "  file=%s [%d,%d) path=%q code=%s %v: %s\n", f.File, f.Offset, f.End, f.Path, f.Code, f.Severity, f.Message)
 	}
 	return b.String()
 }
@@ -700,8 +692,8 @@ func TestManyKeys(t *testing.T) {
 	if len(res.Findings) != 0 || len(res.Root.Members) != MaxEntries {
 		t.Fatalf("%d members, findings:\n%s", len(res.Root.Members), showFindings(res))
 	}
-	if m := res.Root.Members[1000]; m.Key != "k1_0" || res.FileOf[m.Value] != 2 || res.FileOf[res.Root] != 1 {
-		t.Errorf("member 1000 = %s from file %d, root from file %d", m.Key, res.FileOf[m.Value], res.FileOf[res.Root])
+	if m := res.Root.Members[1000]; m.Key != "k1_0" || fileIndex(res, m.Value) != 2 || fileIndex(res, res.Root) != 1 {
+		t.Errorf("member 1000 = %s from file %d, root from file %d", m.Key, fileIndex(res, m.Value), fileIndex(res, res.Root))
 	}
 	checkLocations(t, res)
 }
@@ -717,8 +709,8 @@ func TestIncludeParseError(t *testing.T) {
 	f := res.Findings[0]
 	_, perr := json5.Parse([]byte(inc), json5.Options{})
 	se := perr.(*json5.Error)
-	if f.File != 1 || res.Files[1].Name != "/cfg/inc/broken.json5" || string(res.Files[1].Src) != inc || res.Files[1].Root != nil {
-		t.Fatalf("finding in file %d; files %+v", f.File, res.Files)
+	if fileNamed(res, f.File) != 1 || res.Files[1].File.Name != "/cfg/inc/broken.json5" || string(res.Files[1].File.Text) != inc || res.Files[1].Root != nil {
+		t.Fatalf("finding in file %s; files %+v", f.File, res.Files)
 	}
 	if f.Offset != se.Offset || f.Path != "channels.imessage.$include" || f.Code != "include" ||
 		!strings.Contains(f.Message, `"./inc/broken.json5" is not valid JSON5: `+se.Msg) {
@@ -738,26 +730,26 @@ func TestFileOf(t *testing.T) {
 	if len(res.Findings) != 0 {
 		t.Fatal(showFindings(res))
 	}
-	if len(res.Files) != 3 || res.Files[1].Name != "/cfg/a.json5" || res.Files[2].Name != "/cfg/b.json5" || ffs.reads["/cfg/a.json5"] != 1 {
+	if len(res.Files) != 3 || res.Files[1].File.Name != "/cfg/a.json5" || res.Files[2].File.Name != "/cfg/b.json5" || ffs.reads["/cfg/a.json5"] != 1 {
 		t.Fatalf("files %+v reads %v", res.Files, ffs.reads)
 	}
 	m := res.Root.Lookup("m")
-	if res.FileOf[m] != 1 || res.FileOf[m.Lookup("s")] != 1 || res.FileOf[m.Lookup("x")] != 1 {
-		t.Errorf("merged m: files %d %d %d", res.FileOf[m], res.FileOf[m.Lookup("s")], res.FileOf[m.Lookup("x")])
+	if fileIndex(res, m) != 1 || fileIndex(res, m.Lookup("s")) != 1 || fileIndex(res, m.Lookup("x")) != 1 {
+		t.Errorf("merged m: files %d %d %d", fileIndex(res, m), fileIndex(res, m.Lookup("s")), fileIndex(res, m.Lookup("x")))
 	}
 	p := m.Lookup("x").Lookup("p")
-	if res.FileOf[p] != 1 || res.FileOf[p.Elems[0]] != 1 || res.FileOf[p.Elems[1]] != 0 {
-		t.Errorf("concatenated array: files %d [%d %d]", res.FileOf[p], res.FileOf[p.Elems[0]], res.FileOf[p.Elems[1]])
+	if fileIndex(res, p) != 1 || fileIndex(res, p.Elems[0]) != 1 || fileIndex(res, p.Elems[1]) != 0 {
+		t.Errorf("concatenated array: files %d [%d %d]", fileIndex(res, p), fileIndex(res, p.Elems[0]), fileIndex(res, p.Elems[1]))
 	}
-	if q := m.Lookup("x").Lookup("q"); res.FileOf[q] != 0 || string(main.Src[q.Start:q.End]) != "2" {
-		t.Errorf("q from main: file %d", res.FileOf[q])
+	if q := m.Lookup("x").Lookup("q"); fileIndex(res, q) != 0 || string(main.File.Text[q.Start:q.End]) != "2" {
+		t.Errorf("q from main: file %d", fileIndex(res, q))
 	}
 	n := res.Root.Lookup("n")
 	if n != res.Files[1].Root {
 		t.Errorf("an include without siblings or nested includes should reuse the parsed tree")
 	}
-	if o := res.Root.Lookup("o"); res.FileOf[o] != 0 || res.FileOf[o.Elems[0]] != 2 {
-		t.Errorf("o: files %d %d", res.FileOf[o], res.FileOf[o.Elems[0]])
+	if o := res.Root.Lookup("o"); fileIndex(res, o) != 0 || fileIndex(res, o.Elems[0]) != 2 {
+		t.Errorf("o: files %d %d", fileIndex(res, o), fileIndex(res, o.Elems[0]))
 	}
 	checkLocations(t, res)
 }
@@ -782,11 +774,11 @@ func TestNames(t *testing.T) {
 	var asked string
 	read := func(p string) ([]byte, error) { asked = p; return []byte(`{}`), nil }
 	res := Resolve(parseDoc(t, "conf/main.json5", `{ $include: "./inc/a.json5" }`), Options{ReadFile: read})
-	if len(res.Findings) != 0 || res.Files[1].Name != "conf/inc/a.json5" || !strings.HasSuffix(asked, "/conf/inc/a.json5") {
+	if len(res.Findings) != 0 || res.Files[1].File.Name != "conf/inc/a.json5" || !strings.HasSuffix(asked, "/conf/inc/a.json5") {
 		t.Errorf("files %+v, read %s, findings %s", res.Files, asked, showFindings(res))
 	}
 	res = Resolve(parseDoc(t, "<stdin>", `{ $include: "x.json5" }`), Options{ReadFile: read})
-	if len(res.Findings) != 0 || res.Files[1].Name != "x.json5" {
+	if len(res.Findings) != 0 || res.Files[1].File.Name != "x.json5" {
 		t.Errorf("files %+v, findings %s", res.Files, showFindings(res))
 	}
 }
@@ -794,7 +786,7 @@ func TestNames(t *testing.T) {
 func TestOwnEntriesOrder(t *testing.T) {
 	n := parseDoc(t, "x", `{ b: 1, "2": 1, a: 1, "10": 1, b: 2, "01": 1, __proto__: 1 }`).Root
 	var keys []string
-	for _, i := range ownEntries(n, true) {
+	for _, i := range n.OwnKeys(true) {
 		keys = append(keys, fmt.Sprintf("%s=%v", n.Members[i].Key, n.Members[i].Value.Num))
 	}
 	if got, want := strings.Join(keys, " "), "2=1 10=1 b=2 a=1 01=1"; got != want {
@@ -823,7 +815,7 @@ func TestNoop(t *testing.T) {
 	main := parseDoc(t, mainPath, noopConfig)
 	opt := Options{ReadFile: func(string) ([]byte, error) { t.Fatal("read"); return nil, nil }, Env: envOf(map[string]string{})}
 	res := Resolve(main, opt)
-	if res.Root != main.Root || len(res.Findings) != 0 || len(res.Files) != 1 || res.Files[0].Name != mainPath || res.FileOf != nil {
+	if res.Root != main.Root || len(res.Findings) != 0 || len(res.Files) != 1 || res.Files[0].File.Name != mainPath {
 		t.Fatalf("no-op result %+v", res)
 	}
 	if a := testing.AllocsPerRun(100, func() { Resolve(main, opt) }); a > 1 {
@@ -878,7 +870,7 @@ func TestRealFS(t *testing.T) {
 		res := Resolve(parseDoc(t, cfg+"/main.json5", src), Options{})
 		switch {
 		case c.want != "":
-			if res.Root == nil || mustJSON(toJS(res.Root)) != c.want {
+			if res.Root == nil || mustJSON(res.Root.Value()) != c.want {
 				t.Errorf("%s: findings\n%s", c.include, showFindings(res))
 			}
 		case res.Root != nil || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, c.msg):
@@ -889,7 +881,7 @@ func TestRealFS(t *testing.T) {
 	// "<stdin>" resolves against the working directory.
 	t.Chdir(cfg)
 	res := Resolve(parseDoc(t, "<stdin>", `{ $include: "./single.json5" }`), Options{})
-	if len(res.Findings) != 0 || mustJSON(toJS(res.Root)) != `{"where":"single"}` || res.Files[1].Name != "single.json5" {
+	if len(res.Findings) != 0 || mustJSON(res.Root.Value()) != `{"where":"single"}` || res.Files[1].File.Name != "single.json5" {
 		t.Errorf("stdin: files %+v findings\n%s", res.Files, showFindings(res))
 	}
 }

@@ -8,6 +8,7 @@ package safefile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -82,4 +83,14 @@ func Read(name string, limit int) ([]byte, error) {
 // writer, for callers that make their own checks through the descriptor.
 func OpenNonBlock(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_RDONLY|nonBlock, 0)
+}
+
+// Reason is err without the path it names: what messages that name the
+// file themselves print ("no such file or directory").
+func Reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }

@@ -54,6 +54,10 @@ type Node struct {
 	ValueCheck string
 
 	Doc string
+	// Notes are the runtime behaviours of OpenClaw 2026.3.24 that the
+	// schema does not show and that users trip over (@note attributes);
+	// explain prints them.
+	Notes []string
 
 	Fields []*Field // declared object fields, in schema order
 	// Values describes the values of keys not in Fields: a map pattern

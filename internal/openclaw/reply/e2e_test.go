@@ -1,13 +1,13 @@
 package reply
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // The 19 turns the real OpenClaw gateway dispatched in the runtime e2e
@@ -33,29 +33,6 @@ type e2eTurn struct {
 	Sends []string `json:"sends"`
 }
 
-func readJSONL[T any](t *testing.T, path string) []T {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []T
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatalf("%s:%d: %v", path, len(out)+1, err)
-		}
-		out = append(out, v)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func planTurn(turn e2eTurn) []string {
 	sends, _ := Plan(Reply{Text: turn.Reply}, Options{
 		ResponsePrefix: turn.Opts.ResponsePrefix,
@@ -70,7 +47,7 @@ func planTurn(turn e2eTurn) []string {
 }
 
 func TestE2ETurnsCopy(t *testing.T) {
-	turns := readJSONL[e2eTurn](t, "testdata/e2e-turns.jsonl")
+	turns := oraclegolden.Read[e2eTurn](t, "testdata/e2e-turns.jsonl")
 	if len(turns) != 19 {
 		t.Fatalf("%d turns in the copy, want the 19 dispatched turns", len(turns))
 	}
@@ -106,7 +83,7 @@ func TestE2ETurnsLive(t *testing.T) {
 			Text string `json:"text"`
 		} `json:"params"`
 	}
-	copyTurns := readJSONL[e2eTurn](t, "testdata/e2e-turns.jsonl")
+	copyTurns := oraclegolden.Read[e2eTurn](t, "testdata/e2e-turns.jsonl")
 	byKey := map[string]e2eTurn{}
 	for _, c := range copyTurns {
 		byKey[fmt.Sprintf("%s/%d/%s", c.Scenario, c.Step, c.Account)] = c
@@ -116,8 +93,8 @@ func TestE2ETurnsLive(t *testing.T) {
 	for _, pf := range files {
 		scenario := filepath.Base(pf)
 		scenario = scenario[:len(scenario)-len(".prompts.jsonl")]
-		recorded := readJSONL[send](t, filepath.Join(e2eDir, scenario+".jsonl"))
-		for _, p := range readJSONL[prompt](t, pf) {
+		recorded := oraclegolden.Read[send](t, filepath.Join(e2eDir, scenario+".jsonl"))
+		for _, p := range oraclegolden.Read[prompt](t, pf) {
 			key := fmt.Sprintf("%s/%d/%s", scenario, p.Step, p.Meta.AccountID)
 			c, ok := byKey[key]
 			if !ok {

@@ -1,14 +1,13 @@
 package reply
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // testdata/reply-2026.3.24.jsonl holds what OpenClaw 2026.3.24 itself sent
@@ -136,30 +135,7 @@ func goldenOptions(o goldenOpts) Options {
 
 func loadGolden(t testing.TB) []goldenCase {
 	t.Helper()
-	cases, err := readGolden()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
-
-func readGolden() ([]goldenCase, error) {
-	f, err := os.Open("testdata/reply-2026.3.24.jsonl")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var cases []goldenCase
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var c goldenCase
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			return nil, fmt.Errorf("golden line %d: %v", len(cases)+1, err)
-		}
-		cases = append(cases, c)
-	}
-	return cases, sc.Err()
+	return oraclegolden.Read[goldenCase](t, "testdata/reply-2026.3.24.jsonl")
 }
 
 // checkGolden compares Plan's answer with one recorded case; it returns the

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // testdata/reply-turns-2026.3.24.jsonl holds what OpenClaw 2026.3.24's
@@ -115,7 +117,7 @@ func TestGoldenReplyTurns(t *testing.T) {
 func readLines(t *testing.T, path string) []string {
 	t.Helper()
 	var out []string
-	for _, v := range readJSONL[json.RawMessage](t, path) {
+	for _, v := range oraclegolden.Read[json.RawMessage](t, path) {
 		out = append(out, string(v))
 	}
 	return out

@@ -145,11 +145,38 @@ func lowerField(sel cue.Selector, v cue.Value) (*spec.Field, error) {
 			}
 		}
 	}
+	if err := notes(v, n); err != nil {
+		return nil, fmt.Errorf("%s: %w", sel.Unquoted(), err)
+	}
 	return &spec.Field{
 		Name:     sel.Unquoted(),
 		Required: sel.ConstraintType() == cue.RequiredConstraint,
 		Node:     n,
 	}, nil
+}
+
+// notes reads the field's @note attribute: each plain argument is a note
+// about the field, each child="..." argument a note about that key of the
+// field's value (for a shared definition whose key means something else
+// at each use, like #GroupChat.mentionPatterns).
+func notes(v cue.Value, n *spec.Node) error {
+	a := v.Attribute("note")
+	if a.Err() != nil {
+		return nil // no @note
+	}
+	for i := 0; i < a.NumArgs(); i++ {
+		key, val := a.Arg(i)
+		if val == "" {
+			n.Notes = append(n.Notes, key)
+			continue
+		}
+		f := n.Field(key)
+		if f == nil {
+			return fmt.Errorf("@note names %q, which is not a key of the field", key)
+		}
+		f.Node.Notes = append(f.Node.Notes, val)
+	}
+	return nil
 }
 
 // constraints reads enums, defaults and numeric bounds from v's expression.
@@ -235,6 +262,13 @@ func writeNode(b *bytes.Buffer, n *spec.Node) {
 		if kv[1] != "" {
 			fmt.Fprintf(b, "%s: %q,", kv[0], kv[1])
 		}
+	}
+	if len(n.Notes) > 0 {
+		b.WriteString("Notes: []string{")
+		for _, s := range n.Notes {
+			fmt.Fprintf(b, "\n%q,", s)
+		}
+		b.WriteString("},")
 	}
 	if len(n.Fields) > 0 {
 		b.WriteString("\nFields: []*Field{\n")

@@ -1,4 +1,4 @@
-package compiler
+package report
 
 import (
 	"fmt"
@@ -159,7 +159,7 @@ func onOff(v bool) string {
 }
 
 func entryDiff(old, cur []plan.AllowEntry) (added, removed string) {
-	key := func(e plan.AllowEntry) string { return e.Kind + ":" + e.Value }
+	key := func(e plan.AllowEntry) string { return string(e.Kind) + ":" + e.Value }
 	in := func(list []plan.AllowEntry, e plan.AllowEntry) bool {
 		return slices.ContainsFunc(list, func(x plan.AllowEntry) bool { return key(x) == key(e) })
 	}

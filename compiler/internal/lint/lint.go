@@ -1,23 +1,26 @@
-package compiler
+// Package lint reports what OpenClaw accepts but that silently drops
+// messages or widens access. It reads facts only: the effective values of
+// the plan, where the lowering found each one written, and the codes of
+// what remote-host detection saw in the cliPath wrapper.
+package lint
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
-	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
-// lint reports what OpenClaw accepts but that silently drops messages or
-// widens access. It runs on the plan, so it sees effective values; each
-// finding is placed on the config text that causes it.
-func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
-	root := doc.Root
+// Lint runs the lints on a lowered config. They see effective values;
+// each finding is placed where the lowering found the value written.
+func Lint(low *lower.Result) []diag.Diagnostic {
+	p, sites := low.Plan, low.Sites
 	var out []diag.Diagnostic
 	add := func(path, code, msg, fix string) {
-		n := locate(root, path)
-		out = append(out, diag.Diagnostic{File: doc.file(n), Offset: n.Start, End: n.End, Path: path, Severity: diag.Warning, Code: code, Message: msg, Fix: fix})
+		at := sites.At(path)
+		out = append(out, diag.Diagnostic{File: at.Name(), Offset: at.Start, End: at.End, Path: path, Severity: diag.Warning, Code: code, Message: msg, Fix: fix})
 	}
 	seen := map[string]bool{}
 	once := func(path, code, msg, fix string) {
@@ -65,29 +68,29 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 		if a.DM.AllowAll {
 			once(originPath(a.DM.AllowFrom.Origin, "channels.imessage.allowFrom"), diag.CodeWildcardAllow,
 				acct+` has "*" in allowFrom: every sender is admitted to DMs without pairing`+
-					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == "fallback" && admitsChats(a)],
+					map[bool]string{true: ", and through the groupAllowFrom fallback to groups too", false: ""}[a.Groups.Senders.Origin.Kind == plan.OriginFallback && a.AdmitsChats()],
 				`list the allowed handles instead of "*"`)
 		}
-		if a.Groups.AllowAllSenders && a.Groups.Senders.Origin.Kind != "fallback" && a.Groups.Policy.Value == "allowlist" {
+		if a.Groups.AllowAllSenders && a.Groups.Senders.Origin.Kind != plan.OriginFallback && a.Groups.Policy.Value == plan.GroupAllowlist {
 			once(originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"), diag.CodeWildcardAllow,
 				acct+` has "*" in groupAllowFrom: any member of an admitted group can trigger the agent`, "list the members who may trigger it")
 		}
 		switch a.Groups.Policy.Value {
-		case "open":
+		case plan.GroupOpen:
 			once(originPath(a.Groups.Policy.Origin, "channels.imessage.groupPolicy"), diag.CodeOpenGroups,
 				acct+` lets any member of any group chat trigger the agent (groupPolicy "open")`, `use groupPolicy "allowlist" with groups and groupAllowFrom`)
-		case "allowlist":
-			if len(a.Groups.Senders.Value) == 0 && a.Groups.Senders.Origin.Kind != "default" {
+		case plan.GroupAllowlist:
+			if len(a.Groups.Senders.Value) == 0 && a.Groups.Senders.Origin.Kind != plan.OriginDefault {
 				once(originPath(a.Groups.Senders.Origin, "channels.imessage.groupAllowFrom"), diag.CodeEmptyGroupAllow,
 					acct+` has an explicit empty groupAllowFrom: every group message is dropped (an empty list does not fall back to allowFrom)`,
 					"list the members who may trigger the agent, or remove the key to fall back to allowFrom")
 			}
 			// Only when the config shows it wants groups: a bare config
 			// (allowlist by schema default, no group keys) is a DM-only bot.
-			wantsGroups := a.Groups.Policy.Origin.Kind != "schema-default" || a.Groups.Senders.Origin.Kind == "set" || a.Groups.Senders.Origin.Kind == "inherited"
+			wantsGroups := a.Groups.Policy.Origin.Kind != plan.OriginSchemaDefault || a.Groups.Senders.Origin.Kind == plan.OriginSet || a.Groups.Senders.Origin.Kind == plan.OriginInherited
 			if len(a.Groups.Chats) == 0 && a.Groups.Wildcard == nil && wantsGroups {
 				path := originPath(a.Groups.Policy.Origin, "channels.imessage")
-				if a.Groups.Policy.Origin.Kind == "schema-default" {
+				if a.Groups.Policy.Origin.Kind == plan.OriginSchemaDefault {
 					path = "channels.imessage"
 					if a.Key != "" || strings.HasPrefix(a.Groups.Policy.Origin.Path, "channels.imessage.accounts.") {
 						path = strings.TrimSuffix(a.Groups.Policy.Origin.Path, ".groupPolicy")
@@ -106,7 +109,7 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 				}
 				path := "channels.imessage.groups"
 				switch {
-				case ag != nil && locate(root, "agents.list."+fmt.Sprint(agentIndex(p, ag))) != root:
+				case ag != nil && sites.At("agents.list."+fmt.Sprint(agentIndex(p, ag))) != sites.Root():
 					path = "agents.list." + fmt.Sprint(agentIndex(p, ag))
 				case t.Binding >= 0:
 					path = "bindings." + fmt.Sprint(p.Global.Bindings[t.Binding].Index)
@@ -121,15 +124,15 @@ func lint(doc *resolved, p *plan.Plan) []diag.Diagnostic {
 				acct+` fetches attachments from `+a.RemoteHost.Host+` over SCP but sets no remoteAttachmentRoots: only /Users/*/Library/Messages/Attachments on the Mac is allowed`,
 				`set remoteAttachmentRoots, e.g. ["/Users/*/Library/Messages/Attachments"] to confirm the default`)
 		}
-		for _, note := range a.RemoteHost.WrapperNotes {
-			if strings.Contains(note, "not readable") {
-				continue
+		for _, note := range low.WrapperNotes(&p.Accounts[i]) {
+			if note.Code == lower.WrapperUnreadable {
+				continue // not a shape: the wrapper is read on the gateway
 			}
 			fix := `use the plain form: exec ssh -T user@host imsg "$@"`
-			if strings.Contains(note, "set remoteHost") {
+			if note.Code.NeedsRemoteHost() {
 				fix = `set remoteHost to the Mac's host or user@host`
 			}
-			once(originPath(a.CLIPath.Origin, "channels.imessage.cliPath"), diag.CodeWrapperShape, acct+": cliPath wrapper: "+note, fix)
+			once(originPath(a.CLIPath.Origin, "channels.imessage.cliPath"), diag.CodeWrapperShape, acct+": cliPath wrapper: "+note.Text, fix)
 		}
 	}
 	return out
@@ -143,12 +146,6 @@ func agentIndex(p *plan.Plan, ag *plan.Agent) int {
 		}
 	}
 	return 0
-}
-
-// admitsChats reports whether any group chat can get through the chat gate.
-func admitsChats(a plan.Account) bool {
-	g := a.Groups
-	return g.Policy.Value != "disabled" && (!g.AllowlistEnabled || g.Wildcard != nil || len(g.Chats) > 0)
 }
 
 // cmpKey is the accounts key an account was listed under, or "" for the
@@ -177,27 +174,4 @@ func originPath(o plan.Origin, def string) string {
 		return o.Path
 	}
 	return def
-}
-
-// locate finds the node at a dotted path (last duplicate wins), or the
-// deepest existing ancestor.
-func locate(root *json5.Node, path string) *json5.Node {
-	n := root
-	for _, seg := range strings.Split(path, ".") {
-		if n.Kind == json5.Object {
-			if c := n.Lookup(seg); c != nil {
-				n = c
-				continue
-			}
-		}
-		if n.Kind == json5.Array {
-			var i int
-			if _, err := fmt.Sscan(seg, &i); err == nil && i >= 0 && i < len(n.Elems) {
-				n = n.Elems[i]
-				continue
-			}
-		}
-		break
-	}
-	return n
 }

@@ -1,0 +1,37 @@
+package lower
+
+import (
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"slices"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/plan"
+)
+
+func lowerAttachments(ch, entry, m obj, src *provenance, remote bool) plan.Attachments {
+	a := plan.Attachments{UseRemoteRoots: remote}
+	a.Include = boolValueFrom(m, src, "includeAttachments", false)
+	strs := func(o obj, key string) []string {
+		l, _ := o.list(key)
+		var out []string
+		for _, v := range l {
+			if v.Kind == json5.String {
+				out = append(out, v.Str)
+			}
+		}
+		return out
+	}
+	acctLocal, topLocal := strs(entry, "attachmentRoots"), strs(ch, "attachmentRoots")
+	acctRemote, topRemote := strs(entry, "remoteAttachmentRoots"), strs(ch, "remoteAttachmentRoots")
+	a.RemoteRootsConfigured = entry.has("remoteAttachmentRoots") || ch.has("remoteAttachmentRoots")
+	a.LocalRoots = openclaw.MergeRoots(acctLocal, topLocal, openclaw.DefaultAttachmentRoots)
+	a.RemoteRoots = openclaw.MergeRoots(acctRemote, topRemote, acctLocal, topLocal, openclaw.DefaultAttachmentRoots)
+	for _, l := range [][]string{acctLocal, topLocal, acctRemote, topRemote} {
+		for _, r := range l {
+			if openclaw.RootPatternProblem(r) != "" && !slices.Contains(a.InvalidRoots, r) {
+				a.InvalidRoots = append(a.InvalidRoots, r)
+			}
+		}
+	}
+	return a
+}

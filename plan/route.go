@@ -234,8 +234,8 @@ type Target struct {
 
 // Targets lists every route messages of one kind can take on an account:
 // one per peer binding that can match (first binding per peer), then the
-// catch-all that every other message takes. The lints and `explain
-// --access` use it to know which agents' mention patterns matter.
+// catch-all that every other message takes. The lints and `access`
+// use it to know which agents' mention patterns matter.
 func (g *Global) Targets(accountID string, kind PeerKind) []Target {
 	accountID = openclaw.NormalizeAccountID(accountID)
 	var out []Target

@@ -125,7 +125,7 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 		return 0, err
 	}
 	if reset {
-		m.log.Warn("imessage: chat.db was replaced or restored since the last run: its cursor is discarded and the rows already in it are not replayed",
+		m.log.Warn("imessage: chat.db was replaced or restored and does not continue the cursor's rows: rowids are counted anew, from the first row dated since the runtime was last known to be current",
 			"was", old, "now", id)
 	}
 	_ = du.acct.Prune(7 * 24 * time.Hour)
@@ -137,6 +137,21 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 	du.spans, du.born = st.Spans, st.Born
 	if !st.Healthy.IsZero() {
 		m.opt.Stats.Durable.Healthy.Store(st.Healthy.UnixMilli())
+	}
+	if reset {
+		// Handled guids were kept: replaying the new file from the first
+		// row dated since the runtime was last current skips what was
+		// answered, answers what arrived in the new file meanwhile (the
+		// baseline at its newest row would lose those), and the fence
+		// holds back what a restore brought in late.
+		since := currentUntil(st.Spans, st.Born).Add(-LateSlack)
+		if base, ok := firstSince(ctx, client, timeout, since); ok {
+			if err := du.acct.SetBaseline(base); err != nil {
+				return 0, err
+			}
+			st.Cursor, st.Based = base, true
+			m.log.Info("imessage: resuming the replaced chat.db after its last row dated before the runtime was last current", "since", since.UTC().Format(time.RFC3339), "rowid", base)
+		}
 	}
 	if st.Cursor == 0 && !st.Based {
 		if base, ok := baseline(ctx, client, timeout); ok {
@@ -187,6 +202,66 @@ func baseline(ctx context.Context, client *imsg.Client, timeout time.Duration) (
 		return 0, false
 	}
 	return hist.Messages[0].ID, true
+}
+
+// currentUntil is when the runtime was last known to have every row: the
+// end of the latest healthy span, else when it first ran.
+func currentUntil(spans []store.Span, born time.Time) time.Time {
+	t := born
+	for _, sp := range spans {
+		if sp.To.After(t) {
+			t = sp.To
+		}
+	}
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t
+}
+
+// recoverChats and recoverRows bound the reads of firstSince: the most
+// active chats, and the rows read from each.
+const (
+	recoverChats = 50
+	recoverRows  = 1000
+)
+
+// firstSince returns the rowid just before the oldest row dated at or
+// after since in the most active chats (rowids grow with arrival, so the
+// rows of quieter chats since then lie above it), or the newest row's id
+// when none is that recent. ok is false when imsg could not be read.
+func firstSince(ctx context.Context, client *imsg.Client, timeout time.Duration, since time.Time) (int64, bool) {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var chats struct {
+		Chats []struct {
+			ID json.Number `json:"id"`
+		} `json:"chats"`
+	}
+	if client.Call(cctx, "chats.list", map[string]any{"limit": recoverChats}, &chats) != nil {
+		return 0, false
+	}
+	first := int64(0)
+	for _, c := range chats.Chats {
+		var hist struct {
+			Messages []struct {
+				ID int64 `json:"id"`
+			} `json:"messages"`
+		}
+		params := map[string]any{"chat_id": c.ID, "start": since.UTC().Format("2006-01-02T15:04:05.000Z"), "limit": recoverRows}
+		if client.Call(cctx, "messages.history", params, &hist) != nil {
+			return 0, false
+		}
+		for _, msg := range hist.Messages {
+			if msg.ID > 0 && (first == 0 || msg.ID < first) {
+				first = msg.ID
+			}
+		}
+	}
+	if first == 0 {
+		return baseline(ctx, client, timeout)
+	}
+	return first - 1, true
 }
 
 func rowOf(msg *inbound.Message) (store.Row, bool) {
@@ -708,7 +783,7 @@ func (lt *lifetime) watchDB() {
 		}
 		if lt.du.replaced() {
 			lt.m.log.Warn("imessage: chat.db was replaced under its path while imsg had it open (imsg keeps reading the old file): restarting imsg")
-			lt.endWith(&Failure{Class: ClassCrashed, Message: "chat.db was replaced under its path; imsg is restarted to read the new file"})
+			lt.endWith(&Failure{Class: ClassCrashed, Message: "chat.db was replaced under its path; imsg is restarted to read the new file", Deliberate: true})
 			return
 		}
 	}

@@ -33,6 +33,10 @@ type Failure struct {
 	Message   string // what happened, with imsg's own words
 	Fix       string // one sentence; "" when waiting is the fix
 	Permanent bool
+	// Deliberate marks an end the runtime chose (chat.db was replaced
+	// and imsg must open the new file): restarted at once, and not
+	// counted against the restart attempts.
+	Deliberate bool
 }
 
 func (f *Failure) Error() string {

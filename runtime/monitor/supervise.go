@@ -63,6 +63,12 @@ func supervise(ctx context.Context, m *Monitor, b Backoff) {
 				f.Message = err.Error()
 			}
 		}
+		if f.Deliberate {
+			m.log.Warn("imessage: restarting imsg: " + f.Message)
+			m.opt.Stats.Restarts.Add(1)
+			m.opt.Stats.SetState("restarting", f.Message)
+			continue
+		}
 		m.opt.Stats.SetFailure(f)
 		if f.Permanent {
 			m.log.Error("channel stopped: "+f.Message, "class", f.Class, "fix", f.Fix)

@@ -207,7 +207,8 @@ func (a *Account) Bound() (identity string, cursor int64, cursorGUID, cursorChat
 
 // BindIdentity ties the cursor to the chat.db it counts rows of. When the
 // identity changed (a replaced or restored database) and keep is false,
-// the cursor, the rows in flight and the guids are discarded and reset
+// the cursor and the rows in flight are discarded (handled guids are
+// kept: a message has its guid in any copy of the database) and reset
 // returns true, with the old identity: the caller says so loudly. keep
 // says the new database continues the old one (the caller checked that the
 // cursor's row is there with its guid): only the identity changes.
@@ -229,7 +230,9 @@ func (a *Account) BindIdentity(identity string, keep bool) (reset bool, old stri
 		if old != "" && !keep {
 			reset = true
 			root := tx.Bucket(a.id)
-			for _, name := range [][]byte{bRows, bGUIDs} {
+			// Rows are counted anew; handled guids stay handled (a message
+			// keeps its guid in any copy of the database).
+			for _, name := range [][]byte{bRows} {
 				if root.Bucket(name) != nil {
 					if err := root.DeleteBucket(name); err != nil {
 						return err

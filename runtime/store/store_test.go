@@ -103,6 +103,8 @@ func TestIdentity(t *testing.T) {
 	a := s.Account("default")
 	a.BindIdentity("inode:1", false)
 	a.SetBaseline(100)
+	a.Claim(101, "handled", nil)
+	a.Finish(101, "handled")
 	if reset, _, _ := a.BindIdentity("inode:1", false); reset {
 		t.Fatal("same identity reset the cursor")
 	}
@@ -112,6 +114,11 @@ func TestIdentity(t *testing.T) {
 	}
 	if st, _ := a.Load(); st.Cursor != 0 {
 		t.Fatalf("cursor kept across databases: %d", st.Cursor)
+	}
+	// A message handled in the old file keeps its guid in the new one (at
+	// any rowid): it is not answered again.
+	if got, _, _ := a.Claim(7, "handled", nil); got != Seen {
+		t.Fatalf("a handled guid in the replacing database: %v, want Seen", got)
 	}
 }
 

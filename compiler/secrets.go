@@ -14,6 +14,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/resolve"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -205,22 +206,11 @@ func (r *Result) EnvAt(path string) []EnvRef {
 	for _, u := range r.secrets.uses {
 		if u.Path == path || strings.HasPrefix(u.Path, path+".") {
 			if !slices.ContainsFunc(out, func(e EnvRef) bool { return e.Name == u.Name }) {
-				out = append(out, EnvRef{Name: u.Name, Len: utf16Len(u.Value)})
+				out = append(out, EnvRef{Name: u.Name, Len: openclaw.LenJS(u.Value)})
 			}
 		}
 	}
 	return out
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r > 0xFFFF {
-			n++
-		}
-	}
-	return n
 }
 
 // markEnvOrigins notes, on every origin of the plan whose path received

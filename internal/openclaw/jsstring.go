@@ -334,3 +334,16 @@ func trimEnd16(u []uint16) []uint16 {
 	}
 	return u
 }
+
+// LenJS is JavaScript's s.length: UTF-16 code units, so a character
+// outside the Basic Multilingual Plane (an emoji) counts two.
+func LenJS(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}

@@ -283,7 +283,7 @@ func (d *Decider) Decide(m *Message, in Input, st *State) Decision {
 	}
 	if in.Verbose {
 		dec.Logs = append(dec.Logs, fmt.Sprintf(`imessage inbound: chatId=%s from=%s len=%d preview="%s"`,
-			orUnknown(dec.ChatID), dec.Context.From, utf16Len(dec.Context.Body),
+			orUnknown(dec.ChatID), dec.Context.From, openclaw.LenJS(dec.Context.Body),
 			strings.ReplaceAll(preview(dec.Context.Body, 200), "\n", `\n`)))
 	}
 	if !in.KeepHistory {
@@ -513,17 +513,6 @@ func orUnknown(s string) string {
 		return "unknown"
 	}
 	return s
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r > 0xFFFF {
-			n++
-		}
-	}
-	return n
 }
 
 func appendIf(ok bool, list []string, s string) []string {

@@ -182,26 +182,52 @@ func (du *durable) start(ctx context.Context, client *imsg.Client, dbPath string
 func baseline(ctx context.Context, client *imsg.Client, timeout time.Duration) (int64, bool) {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var chats struct {
+	chats, ok := activeChats(cctx, client, 1)
+	if !ok {
+		return 0, false
+	}
+	if len(chats) == 0 {
+		return 0, true // no messages at all: everything later is new
+	}
+	ids, ok := rowIDs(cctx, client, map[string]any{"chat_id": chats[0], "limit": 1})
+	if !ok || len(ids) == 0 {
+		return 0, false
+	}
+	return ids[0], true
+}
+
+// activeChats lists the ids of the most recently active chats.
+func activeChats(ctx context.Context, client *imsg.Client, limit int) ([]json.Number, bool) {
+	var res struct {
 		Chats []struct {
 			ID json.Number `json:"id"`
 		} `json:"chats"`
 	}
-	if client.Call(cctx, "chats.list", map[string]any{"limit": 1}, &chats) != nil {
-		return 0, false
+	if client.Call(ctx, "chats.list", map[string]any{"limit": limit}, &res) != nil {
+		return nil, false
 	}
-	if len(chats.Chats) == 0 {
-		return 0, true // no messages at all: everything later is new
+	ids := make([]json.Number, len(res.Chats))
+	for i, c := range res.Chats {
+		ids[i] = c.ID
 	}
-	var hist struct {
+	return ids, true
+}
+
+// rowIDs is messages.history's row ids (newest first).
+func rowIDs(ctx context.Context, client *imsg.Client, params map[string]any) ([]int64, bool) {
+	var res struct {
 		Messages []struct {
 			ID int64 `json:"id"`
 		} `json:"messages"`
 	}
-	if client.Call(cctx, "messages.history", map[string]any{"chat_id": chats.Chats[0].ID, "limit": 1}, &hist) != nil || len(hist.Messages) == 0 {
-		return 0, false
+	if client.Call(ctx, "messages.history", params, &res) != nil {
+		return nil, false
 	}
-	return hist.Messages[0].ID, true
+	ids := make([]int64, len(res.Messages))
+	for i, m := range res.Messages {
+		ids[i] = m.ID
+	}
+	return ids, true
 }
 
 // currentUntil is when the runtime was last known to have every row: the
@@ -233,28 +259,19 @@ const (
 func firstSince(ctx context.Context, client *imsg.Client, timeout time.Duration, since time.Time) (int64, bool) {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var chats struct {
-		Chats []struct {
-			ID json.Number `json:"id"`
-		} `json:"chats"`
-	}
-	if client.Call(cctx, "chats.list", map[string]any{"limit": recoverChats}, &chats) != nil {
+	chats, ok := activeChats(cctx, client, recoverChats)
+	if !ok {
 		return 0, false
 	}
 	first := int64(0)
-	for _, c := range chats.Chats {
-		var hist struct {
-			Messages []struct {
-				ID int64 `json:"id"`
-			} `json:"messages"`
-		}
-		params := map[string]any{"chat_id": c.ID, "start": since.UTC().Format("2006-01-02T15:04:05.000Z"), "limit": recoverRows}
-		if client.Call(cctx, "messages.history", params, &hist) != nil {
+	for _, c := range chats {
+		ids, ok := rowIDs(cctx, client, map[string]any{"chat_id": c, "start": since.UTC().Format("2006-01-02T15:04:05.000Z"), "limit": recoverRows})
+		if !ok {
 			return 0, false
 		}
-		for _, msg := range hist.Messages {
-			if msg.ID > 0 && (first == 0 || msg.ID < first) {
-				first = msg.ID
+		for _, id := range ids {
+			if id > 0 && (first == 0 || id < first) {
+				first = id
 			}
 		}
 	}

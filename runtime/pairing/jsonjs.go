@@ -43,7 +43,7 @@ func (o *jsObject) set(k string, v jsValue) {
 		return
 	}
 	o.vals[k] = v
-	idx, isIndex := arrayIndex(k)
+	idx, isIndex := openclaw.ArrayIndex(k)
 	if !isIndex {
 		o.keys = append(o.keys, k)
 		return
@@ -51,7 +51,7 @@ func (o *jsObject) set(k string, v jsValue) {
 	// Index keys come first, in ascending numeric order.
 	pos := 0
 	for pos < len(o.keys) {
-		j, ok := arrayIndex(o.keys[pos])
+		j, ok := openclaw.ArrayIndex(o.keys[pos])
 		if !ok || j > idx {
 			break
 		}
@@ -60,22 +60,6 @@ func (o *jsObject) set(k string, v jsValue) {
 	o.keys = append(o.keys, "")
 	copy(o.keys[pos+1:], o.keys[pos:])
 	o.keys[pos] = k
-}
-
-// arrayIndex reports whether k is a canonical array index ("0".."4294967294").
-func arrayIndex(k string) (uint64, bool) {
-	if k == "" || len(k) > 10 || (len(k) > 1 && k[0] == '0') {
-		return 0, false
-	}
-	var n uint64
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + uint64(c-'0')
-	}
-	return n, n < 1<<32-1
 }
 
 const maxJSONDepth = 512

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
@@ -299,7 +298,7 @@ func (s *substituter) str(n *json5.Node) (out string, changed bool, vars []EnvRe
 			if fromEnv {
 				s.r.res.Env = append(s.r.res.Env, EnvUse{Name: name, Value: val, Path: s.r.pathString()})
 				if !slices.ContainsFunc(vars, func(e EnvRef) bool { return e.Name == name }) {
-					vars = append(vars, EnvRef{Name: name, Len: utf16Len(val), Value: val})
+					vars = append(vars, EnvRef{Name: name, Len: openclaw.LenJS(val), Value: val})
 				}
 			}
 		default:
@@ -530,13 +529,4 @@ func isBlockedConfigEnvVar(key string) bool {
 		}
 	}
 	return false
-}
-
-// utf16Len is the length of s as JavaScript counts it.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }

@@ -10,6 +10,8 @@ package reply
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 const (
@@ -102,7 +104,7 @@ func tokenAtEndWithPunct(s string) bool {
 		return false
 	}
 	tail := s[i+len(heartbeatToken):]
-	if utf16Len(tail) > 4 {
+	if openclaw.LenJS(tail) > 4 {
 		return false
 	}
 	for j := 0; j < len(tail); j++ {
@@ -510,7 +512,7 @@ func hasFileExt(c string) bool { // /\.\w{1,10}$/
 }
 
 func isValidMedia(c string, allowSpaces, allowBareFilename bool) bool {
-	if c == "" || utf16Len(c) > 4096 {
+	if c == "" || openclaw.LenJS(c) > 4096 {
 		return false
 	}
 	if !allowSpaces && hasJSSpace(c) {
@@ -540,7 +542,7 @@ func normalizeMediaSource(src string) string {
 
 func unwrapQuoted(value string) (string, bool) {
 	t := trimJS(value)
-	if utf16Len(t) < 2 {
+	if openclaw.LenJS(t) < 2 {
 		return "", false
 	}
 	first := t[0]

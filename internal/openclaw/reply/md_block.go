@@ -13,7 +13,11 @@ package reply
 // (reference label limits, table column widths) count UTF-16 units
 // explicitly.
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+)
 
 type tokKind uint8
 
@@ -1011,14 +1015,6 @@ func utf16Units(b byte) int {
 	return 2
 }
 
-func utf16Len(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n += utf16Units(s[i])
-	}
-	return n
-}
-
 func (s *blockState) ruleReference(startLine int, silent bool) bool {
 	src := s.src
 	pos := s.bMarks[startLine] + s.tShift[startLine]
@@ -1060,7 +1056,7 @@ func (s *blockState) ruleReference(startLine int, silent bool) bool {
 			}
 			seg := src[segmentStart:max]
 			rawLabel.WriteString(seg)
-			rawLabelUnits += utf16Len(seg)
+			rawLabelUnits += openclaw.LenJS(seg)
 			pos, segmentStart, segUnits = nextPos, nextPos, 0
 			max = s.lineEnd(nextLine)
 			nextLine++
@@ -1076,7 +1072,7 @@ func (s *blockState) ruleReference(startLine int, silent bool) bool {
 	}
 	rawLabel.WriteString(src[segmentStart:labelEnd])
 	label := rawLabel.String()
-	if utf16Len(label) > maxLabelLength && countRunes(label) > maxLabelLength {
+	if openclaw.LenJS(label) > maxLabelLength && countRunes(label) > maxLabelLength {
 		return false
 	}
 	pos = labelEnd + 2

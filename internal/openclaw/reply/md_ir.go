@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // Table modes (channels.imessage.markdown.tables).
@@ -354,7 +356,7 @@ func (s *irState) renderTableAsCode() {
 	update := func(cells []tableCell) {
 		for i := 0; i < columnCount; i++ {
 			if i < len(cells) {
-				widths[i] = max(widths[i], utf16Len(cells[i].text))
+				widths[i] = max(widths[i], openclaw.LenJS(cells[i].text))
 			}
 		}
 	}
@@ -370,7 +372,7 @@ func (s *irState) renderTableAsCode() {
 			w := 0
 			if i < len(cells) {
 				s.text = append(s.text, cells[i].text...)
-				w = utf16Len(cells[i].text)
+				w = openclaw.LenJS(cells[i].text)
 			}
 			if pad := widths[i] - w; pad > 0 {
 				s.text = append(s.text, strings.Repeat(" ", pad)...)

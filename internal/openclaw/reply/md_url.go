@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // parseLinkDestination ports helpers/parse_link_destination.mjs.
@@ -391,7 +393,7 @@ func mdurlParse(url string) mdURL {
 				break
 			}
 		}
-		if utf16Len(u.hostname) > 255 {
+		if openclaw.LenJS(u.hostname) > 255 {
 			u.hostname = ""
 		}
 		if ipv6 {

@@ -437,7 +437,7 @@ func sanitizeReplyToID(raw string) string {
 		}
 		return r
 	}, t))
-	if utf16Len(t) > maxReplyToIDLength {
+	if openclaw.LenJS(t) > maxReplyToIDLength {
 		t = truncateUTF16(t, maxReplyToIDLength)
 	}
 	return t

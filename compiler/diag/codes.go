@@ -20,6 +20,9 @@ const (
 	CodeBinding        = "binding"         // a binding OpenClaw rejects for imessage
 	CodeInclude        = "include"         // an $include OpenClaw cannot follow
 	CodeEnvVars        = "env-vars"        // env.vars values OpenClaw fails on
+	CodeFormat         = "format"          // a duration or byte size OpenClaw cannot parse
+	CodeAvatar         = "avatar"          // identity.avatar not in the workspace, an URL or a data URI
+	CodeAgentDir       = "agent-dir"       // two agents sharing one agentDir
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 
 	// Warnings.
@@ -67,6 +70,9 @@ var rules = []Rule{
 	{CodeBinding, "Binding OpenClaw rejects for the imessage channel.", false},
 	{CodeInclude, "An $include OpenClaw cannot follow (missing, outside the config directory, cyclic, too deep, not JSON5).", false},
 	{CodeEnvVars, "env.vars values OpenClaw fails on (numbers, booleans, objects).", false},
+	{CodeFormat, "A duration or byte size OpenClaw cannot parse.", false},
+	{CodeAvatar, "An agent avatar outside the agent's workspace, and neither an http(s) URL nor a data: URI.", false},
+	{CodeAgentDir, "Two agents sharing one agentDir.", false},
 	{CodeLimit, "The input is past one of openclawcfg's resource limits (values, entries of a list or object, expanded size), or this entry stands for findings left out of the list.", false},
 	{CodeIgnore, "An openclawcfg:ignore comment that is malformed, names no warning, or suppresses nothing.", false},
 	{CodeDuplicateKey, "Duplicate key: OpenClaw silently keeps the last value.", true},

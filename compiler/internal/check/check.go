@@ -46,6 +46,12 @@ type checker struct {
 	more    map[kindKey]int // index in diags of the entry with More
 	scratch diag.Diagnostic
 	dropped bool
+
+	// legacyCovered holds the top-level keys under which a legacy rule
+	// matched, legacyKeys the keys it reported: neither is also an
+	// unknown key.
+	legacyCovered map[string]bool
+	legacyKeys    map[*json5.Member]bool
 }
 
 type kindKey struct{ file, code string }
@@ -147,6 +153,7 @@ func (c *checker) root(n *json5.Node) {
 		})
 		return
 	}
+	c.legacyNested(n)
 	c.object(n, spec.Root)
 }
 
@@ -298,7 +305,7 @@ func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 	c.push(m.Key)
 	defer c.pop()
 	if s == spec.Root {
-		if c.legacyRoot(m) {
+		if c.legacyRoot(m) || m.Key == "routing" && c.legacyCovered["routing"] {
 			return
 		}
 	}

@@ -70,9 +70,6 @@ var rules = []Rule{
 	{CodeBinding, "Binding OpenClaw rejects for the imessage channel.", false},
 	{CodeInclude, "An $include OpenClaw cannot follow (missing, outside the config directory, cyclic, too deep, not JSON5).", false},
 	{CodeEnvVars, "env.vars values OpenClaw fails on (numbers, booleans, objects).", false},
-	{CodeFormat, "A duration or byte size OpenClaw cannot parse.", false},
-	{CodeAvatar, "An agent avatar outside the agent's workspace, and neither an http(s) URL nor a data: URI.", false},
-	{CodeAgentDir, "Two agents sharing one agentDir.", false},
 	{CodeLimit, "The input is past one of openclawcfg's resource limits (values, entries of a list or object, expanded size), or this entry stands for findings left out of the list.", false},
 	{CodeIgnore, "An openclawcfg:ignore comment that is malformed, names no warning, or suppresses nothing.", false},
 	{CodeDuplicateKey, "Duplicate key: OpenClaw silently keeps the last value.", true},
@@ -90,6 +87,11 @@ var rules = []Rule{
 	{CodeWrapperShape, "A cliPath wrapper that remoteHost detection or stdio will trip on.", true},
 	{CodeAccountKey, "An accounts key OpenClaw normalises to an id whose lookup does not find this entry: its settings are never read.", true},
 	{CodeDeadBinding, "An imessage binding with guildId, teamId, roles or an invalid peer: it never matches an iMessage message.", true},
+	// Appended, not grouped with the other errors: SARIF rule indexes of
+	// earlier codes stay stable.
+	{CodeFormat, "A duration or byte size OpenClaw cannot parse.", false},
+	{CodeAvatar, "An agent avatar outside the agent's workspace, and neither an http(s) URL nor a data: URI.", false},
+	{CodeAgentDir, "Two agents sharing one agentDir.", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

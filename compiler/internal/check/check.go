@@ -170,7 +170,7 @@ func (c *checker) value(n *json5.Node, s *spec.Node) {
 		c.number(n, s)
 	case json5.String:
 		if s.Enum != nil && !contains(s.Enum, n.Str) {
-			c.enumError(n, s.Enum)
+			c.enumError(n, s)
 			return
 		}
 	case json5.Object:
@@ -213,6 +213,9 @@ func (c *checker) typeOK(n *json5.Node, s *spec.Node) bool {
 	d := c.errorAt(n, diag.CodeType, "must be "+s.Expected()+", got "+describe(n))
 	if s.Enum != nil {
 		d.Allowed = s.Enum
+		if s.Types&spec.TBool != 0 {
+			d.Allowed = append([]string{"true", "false"}, s.Enum...)
+		}
 	} else if s.Types == spec.TBool {
 		d.Allowed = []string{"true", "false"}
 		if n.Kind == json5.String && (n.Str == "true" || n.Str == "false") {
@@ -258,9 +261,14 @@ func (c *checker) number(n *json5.Node, s *spec.Node) {
 
 const maxSafeInteger = 1<<53 - 1
 
-func (c *checker) enumError(n *json5.Node, allowed []string) {
-	d := c.errorAt(n, diag.CodeEnum, "must be one of "+strings.Join(spec.QuoteAll(allowed), ", ")+", got "+describe(n))
+func (c *checker) enumError(n *json5.Node, s *spec.Node) {
+	allowed := s.Enum
+	d := c.errorAt(n, diag.CodeEnum, "must be "+s.Expected()+", got "+describe(n))
 	d.Allowed = allowed
+	if s.Types&spec.TBool != 0 {
+		// bool | "auto": the booleans are allowed values too.
+		d.Allowed = append([]string{"true", "false"}, allowed...)
+	}
 	if m := closest(n.Str, allowed); m != "" {
 		d.DidYouMean = m
 		d.Message += fmt.Sprintf("; did you mean %q?", m)

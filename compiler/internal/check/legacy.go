@@ -100,7 +100,7 @@ var nestedLegacyRules = []legacyRule{
 		fix:     fixed("move it to tools.agentToAgent")},
 	{path: []string{"routing", "groupChat", "requireMention"},
 		message: "routing.groupChat.requireMention was removed; use channels.whatsapp/telegram/imessage groups defaults (e.g. channels.whatsapp.groups.\"*\".requireMention) instead (auto-migrated on load).",
-		fix:     fixed(`for iMessage, set it per chat in channels.imessage.groups (e.g. groups: { "*": { requireMention: true } }); the gateway's migration writes it to channels.imessage.groups."*" and channels.telegram.groups."*", creating those sections if they are absent`)},
+		fix:     fixed(`for iMessage, set it in channels.imessage.groups (e.g. groups: { "*": { requireMention: true } }); the gateway's migration writes it to channels.imessage.groups."*" and channels.telegram.groups."*", and creates channels.imessage and channels.telegram when they are absent, which turns those channels on`)},
 	{path: []string{"routing", "groupChat", "mentionPatterns"},
 		message: "routing.groupChat.mentionPatterns was moved; use agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns instead (auto-migrated on load).",
 		fix: func(root *json5.Node, _ string) string {
@@ -124,10 +124,14 @@ var nestedLegacyRules = []legacyRule{
 		fix:     fixed("rename it to tools.exec")},
 	{path: []string{"agent", "model"}, match: isString,
 		message: "agent.model string was replaced by agents.defaults.model.primary/fallbacks and agents.defaults.models (auto-migrated on load).",
-		fix:     func(_ *json5.Node, v string) string { return fmt.Sprintf("set agents.defaults.model: { primary: %q }", v) }},
+		fix: func(_ *json5.Node, v string) string {
+			return fmt.Sprintf("set agents.defaults.model: { primary: %q }", v)
+		}},
 	{path: []string{"agent", "imageModel"}, match: isString,
 		message: "agent.imageModel string was replaced by agents.defaults.imageModel.primary/fallbacks (auto-migrated on load).",
-		fix:     func(_ *json5.Node, v string) string { return fmt.Sprintf("set agents.defaults.imageModel: { primary: %q }", v) }},
+		fix: func(_ *json5.Node, v string) string {
+			return fmt.Sprintf("set agents.defaults.imageModel: { primary: %q }", v)
+		}},
 	{path: []string{"agent", "allowedModels"},
 		message: "agent.allowedModels was replaced by agents.defaults.models (auto-migrated on load).",
 		fix:     fixed("list the models as keys of agents.defaults.models")},
@@ -142,13 +146,26 @@ var nestedLegacyRules = []legacyRule{
 		fix:     fixed("move the list to agents.defaults.imageModel.fallbacks")},
 	{path: []string{"messages", "tts", "enabled"},
 		message: "messages.tts.enabled was replaced by messages.tts.auto (auto-migrated on load).",
-		fix:     fixed(`use messages.tts.auto ("off", "always", "inbound" or "tagged") instead`)},
+		fix: func(root *json5.Node, _ string) string {
+			to := "always"
+			if v := root.Lookup("messages").Lookup("tts").Lookup("enabled"); v != nil && v.Kind == json5.Bool && !v.Bool {
+				to = "off"
+			}
+			return fmt.Sprintf(`set messages.tts.auto: %q instead (what the gateway's migration writes); the values are "off", "always", "inbound" and "tagged"`, to)
+		}},
 	{path: []string{"gateway", "token"},
 		message: "gateway.token is ignored; use gateway.auth.token instead (auto-migrated on load).",
 		fix:     fixed("move it to gateway.auth.token")},
 	{path: []string{"gateway", "bind"}, match: bindHostAlias,
 		message: "gateway.bind host aliases (for example 0.0.0.0/localhost) are legacy; use bind modes (lan/loopback/custom/tailnet/auto) instead (auto-migrated on load).",
-		fix:     fixed(`use a bind mode: "loopback", "lan", "tailnet", "custom" (with gateway.customBindHost) or "auto"`)},
+		fix: func(_ *json5.Node, v string) string {
+			mode := "lan"
+			switch openclaw.ToLowerJS(openclaw.TrimJS(v)) {
+			case "localhost", "127.0.0.1", "::1", "[::1]":
+				mode = "loopback"
+			}
+			return fmt.Sprintf("write bind: %q (what the gateway's migration writes for %q)", mode, openclaw.TrimJS(v))
+		}},
 }
 
 // bindHostAlias is isLegacyGatewayBindHostAlias.

@@ -118,11 +118,17 @@ func (c *checker) binding(n *json5.Node) bool {
 	if !acp && (t == nil || t.Kind == json5.String && t.Str == "route") {
 		if i := lastMember(n, "acp"); i >= 0 {
 			m := &n.Members[i]
+			fix := `remove the acp block, or set type: "acp" to bind one conversation to an ACP session`
+			if match := n.Lookup("match"); match != nil {
+				if ch, ok := str(match, "channel"); ok && openclaw.ToLowerJS(openclaw.TrimJS(ch)) == "imessage" {
+					fix = `remove the acp block (OpenClaw 2026.3.24 supports no ACP bindings for "imessage")`
+				}
+			}
 			c.push("acp")
 			c.add(diag.Diagnostic{
 				File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeUnknownKey,
 				Message: fmt.Sprintf(`unknown key "acp" in %s: a route binding takes no acp block (only an ACP binding, type: "acp", does)`, strings.Join(c.path[:len(c.path)-1], ".")),
-				Fix:     `remove the acp block (ACP bindings are not supported for "imessage")`,
+				Fix:     fix,
 			})
 			c.pop()
 		}
@@ -334,6 +340,11 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 			at = "."
 		}
 		d.Fix = "run `openclawcfg explain " + at + "` for what each key means"
+		if s == spec.AgentDefaults {
+			// explain describes agents.defaults as a section the channel
+			// does not read.
+			d.Fix = "remove it, or use one of the keys listed (OpenClaw's configuration reference describes them)"
+		}
 	}
 	c.add(d)
 }

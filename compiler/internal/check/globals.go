@@ -264,16 +264,17 @@ func (c *checker) sharedAgentDirs(list *json5.Node) {
 }
 
 // dirKey is what resolveUserPath makes of dir, as far as the config tells:
-// absolute paths are cleaned, ~/ paths are cleaned below the home
-// directory, other paths below the working directory.
+// absolute paths are cleaned, ~/ paths are cleaned relative to the home
+// directory, other paths relative to the working directory (".." kept:
+// neither directory is known).
 func dirKey(dir string) string {
 	switch {
 	case strings.HasPrefix(dir, "/"):
 		return path.Clean(dir)
 	case dir == "~" || strings.HasPrefix(dir, "~/"):
-		return "~" + path.Clean("/"+dir[1:])
+		return "~/" + path.Clean(strings.TrimPrefix(dir[1:], "/"))
 	}
-	return "." + path.Clean("/"+dir)
+	return "./" + path.Clean(dir)
 }
 
 // agentRuntime: AgentRuntimeSchema is a union of two strict objects, so

@@ -63,3 +63,18 @@ func TestDurationAndSizePatterns(t *testing.T) {
 		}
 	}
 }
+
+func TestDirKey(t *testing.T) {
+	same := [][2]string{{"/srv/a", "/srv//x/../a/"}, {"agent", "./agent"}, {"~/a", "~/a/"}, {"~", "~/"}, {"a/../../x", "../x"}}
+	for _, p := range same {
+		if dirKey(p[0]) != dirKey(p[1]) {
+			t.Errorf("dirKey(%q) = %q, dirKey(%q) = %q: want equal", p[0], dirKey(p[0]), p[1], dirKey(p[1]))
+		}
+	}
+	differ := [][2]string{{"../x", "x"}, {"~/../x", "~/x"}, {"x", "/x"}, {"~x", "~/x"}, {"/srv/Agent", "/srv/agent"}}
+	for _, p := range differ {
+		if dirKey(p[0]) == dirKey(p[1]) {
+			t.Errorf("dirKey(%q) == dirKey(%q) = %q: want different", p[0], p[1], dirKey(p[0]))
+		}
+	}
+}

@@ -74,6 +74,10 @@ func unknownPolicy(ds []diag.Diagnostic) []string {
 		switch d.Code {
 		case diag.CodeSyntax, diag.CodeRootType, diag.CodeInclude, diag.CodeEnvVars:
 			relevant = true
+		case diag.CodeAvatar, diag.CodeAgentDir, diag.CodeFormat:
+			// An avatar, an agent's state directory or a session store size
+			// decides nobody's access.
+			relevant = false
 		case diag.CodeLegacyKey:
 			// A moved top-level section or routing.* (bindings, mention
 			// settings) may hold policy; tools.bash or gateway.token do not.

@@ -159,60 +159,114 @@ func (c *checker) avatar(e, list, defaults *json5.Node) {
 	if !ok {
 		return
 	}
-	ws, known := c.workspaceOf(openclaw.NormalizeAgentID(id), list, defaults)
+	ws := workspaceOf(openclaw.NormalizeAgentID(id), list, defaults)
 	var inside bool
 	switch {
 	case !strings.HasPrefix(v, "/"):
 		// path.resolve(ws, v) then path.relative: the result starts with
 		// ".." when v climbs out (or names a "..x" entry: OpenClaw's
 		// prefix test rejects those too).
-		if known && ws == "/" {
+		if ws.known && ws.dir == "/" {
 			return
 		}
 		rel := path.Clean(v)
 		inside = rel == "." || !strings.HasPrefix(rel, "..")
-	case known:
+	case ws.known:
 		t := path.Clean(v)
 		switch {
-		case t == ws:
+		case t == ws.dir:
 			inside = true
-		case ws == "/":
+		case ws.dir == "/":
 			inside = !strings.HasPrefix(t[1:], "..")
-		case strings.HasPrefix(t, ws+"/"):
-			inside = !strings.HasPrefix(t[len(ws)+1:], "..")
+		case strings.HasPrefix(t, ws.dir+"/"):
+			inside = !strings.HasPrefix(t[len(ws.dir)+1:], "..")
 		}
+	case len(ws.suffix) > 0:
+		// The workspace is <unknown>/<suffix>: a path inside it holds the
+		// suffix's segments in a row; without them it is outside.
+		inside = holds(strings.Split(path.Clean(v), "/"), ws.suffix)
 	default:
 		return // an absolute avatar and a workspace only the gateway knows
 	}
 	if !inside {
 		where := "the agent's workspace"
-		if known {
-			where = fmt.Sprintf("the agent's workspace %q", ws)
+		switch {
+		case ws.known:
+			where = fmt.Sprintf("the agent's workspace %q", ws.dir)
+		case ws.describe != "":
+			where = "the agent's workspace " + ws.describe
 		}
 		d := c.errorAt(av, diag.CodeAvatar, fmt.Sprintf("identity.avatar must stay within the agent workspace: %s is outside %s", describe(av), where))
 		d.Fix = "put the image inside the workspace and give its path relative to it, or use an http(s) URL or a data: URI"
 	}
 }
 
-// workspaceOf is resolveAgentWorkspaceDir when it does not depend on the
-// gateway's home, state directory or working directory: the agent's
-// workspace, or for the default agent agents.defaults.workspace, when
-// that is an absolute path.
-func (c *checker) workspaceOf(id string, list, defaults *json5.Node) (string, bool) {
+// workspace is what the config tells of an agent's workspace directory
+// (resolveAgentWorkspaceDir): the directory itself when the config names
+// an absolute one; else, where the home, state or working directory is
+// unknown, the segments it ends with (a segment "workspace-*" stands for
+// any OpenClaw profile's).
+type workspace struct {
+	dir      string
+	known    bool
+	suffix   []string
+	describe string
+}
+
+func workspaceOf(id string, list, defaults *json5.Node) workspace {
 	var ws string
 	if e := agentEntry(list, id); e != nil {
 		ws, _ = str(e, "workspace")
 		ws = openclaw.TrimJS(ws)
 	}
-	if ws == "" && id == defaultAgentID(list) && defaults != nil {
+	isDefault := id == defaultAgentID(list)
+	if ws == "" && isDefault && defaults != nil {
 		ws, _ = str(defaults, "workspace")
 		ws = openclaw.TrimJS(ws)
 	}
 	ws = strings.ReplaceAll(ws, "\x00", "")
-	if !strings.HasPrefix(ws, "/") {
-		return "", false
+	switch {
+	case ws == "" && isDefault:
+		// ~/.openclaw/workspace, or workspace-<profile>.
+		return workspace{suffix: []string{".openclaw", "workspace-*"}, describe: "(~/.openclaw/workspace)"}
+	case ws == "":
+		// <state dir>/workspace-<id>.
+		return workspace{suffix: []string{"workspace-" + id}, describe: fmt.Sprintf("(<state dir>/workspace-%s)", id)}
+	case strings.HasPrefix(ws, "/"):
+		return workspace{dir: path.Clean(ws), known: true}
+	case strings.Contains(ws, "\\"):
+		return workspace{}
 	}
-	return path.Clean(ws), true
+	rel := ws
+	if ws == "~" || strings.HasPrefix(ws, "~/") {
+		rel = strings.TrimPrefix(ws[1:], "/")
+	}
+	rel = path.Clean(rel)
+	if rel == "." || rel == ".." || strings.HasPrefix(rel, "../") {
+		return workspace{}
+	}
+	return workspace{suffix: strings.Split(rel, "/"), describe: fmt.Sprintf("(%s)", ws)}
+}
+
+// holds reports whether segs contains want as consecutive segments.
+func holds(segs, want []string) bool {
+	for k := 0; k+len(want) <= len(segs); k++ {
+		match := true
+		for j, w := range want {
+			s := segs[k+j]
+			if w == "workspace-*" {
+				if s != "workspace" && !strings.HasPrefix(s, "workspace-") {
+					match = false
+				}
+			} else if s != w {
+				match = false
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }
 
 // sharedAgentDirs is findDuplicateAgentDirs for the directories the config

@@ -1128,6 +1128,14 @@ g("open-sections-valid", "the sections of other subsystems are only type-checked
   '{ agents: { defaults: { heartbeat: { every: "30m" }, sandbox: { mode: "off" }, compaction: { mode: "safeguard" }, memorySearch: { enabled: true }, '
   'cliBackends: { x: { command: "c" } } }, list: [{ id: "a", heartbeat: { every: "1h" }, sandbox: { mode: "all" }, tools: { allow: ["read"] }, '
   'memorySearch: { enabled: false } }] }, messages: { tts: { auto: "off", mode: "final" } } }')
+for slug, entries, defaults in [
+    ("abs-no-workspace-default", '{ id: "a", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-no-workspace-other", '{ id: "a" }, { id: "b", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-tilde-workspace", '{ id: "a", workspace: "~/ws", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-relative-workspace", '{ id: "a", workspace: "ws", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-defaults-workspace-other-agent", '{ id: "b", identity: { avatar: "/srv/ws/x.png" } }, { id: "a", default: true }', '{ workspace: "/srv/ws" }'),
+]:
+    g("avatar-" + slug, "an absolute avatar outside a workspace the config names only in part (home, state dir or cwd unknown): " + slug, agents(entries, defaults))
 
 INCLUDES = {
     "imessage-valid.json5": '// included by include-valid / include-sibling-merge\n{ enabled: true, dmPolicy: "allowlist", allowFrom: ["+1555"] }\n',

@@ -38,13 +38,39 @@ func (c *checker) agents(n *json5.Node) {
 	}
 	c.push("list")
 	defer c.pop()
-	defaults := n.Lookup("defaults")
+	a := agentsView{defaults: n.Lookup("defaults"), defaultID: defaultAgentID(list), first: firstEntries(list)}
 	for i, e := range list.Elems {
 		c.push(strconv.Itoa(i))
-		c.avatar(e, list, defaults)
+		c.avatar(e, a)
 		c.pop()
 	}
 	c.sharedAgentDirs(list)
+}
+
+// agentsView is what the agent rules look up, computed once per list
+// (lists can be long).
+type agentsView struct {
+	defaults  *json5.Node
+	defaultID string
+	// first is resolveAgentEntry: the first entry of each normalised id,
+	// the one OpenClaw reads for that agent.
+	first map[string]*json5.Node
+}
+
+func firstEntries(list *json5.Node) map[string]*json5.Node {
+	first := map[string]*json5.Node{}
+	for _, e := range list.Elems {
+		if e.Kind != json5.Object {
+			continue
+		}
+		if eid, ok := str(e, "id"); ok {
+			id := openclaw.NormalizeAgentID(eid)
+			if first[id] == nil {
+				first[id] = e
+			}
+		}
+	}
+	return first
 }
 
 func lastMember(n *json5.Node, key string) int {
@@ -102,20 +128,6 @@ func truthy(n *json5.Node) bool {
 	return true
 }
 
-// agentEntry is resolveAgentEntry: the first entry whose id normalises to
-// id, which is the one OpenClaw reads for that agent.
-func agentEntry(list *json5.Node, id string) *json5.Node {
-	for _, e := range list.Elems {
-		if e.Kind != json5.Object {
-			continue
-		}
-		if eid, ok := str(e, "id"); ok && openclaw.NormalizeAgentID(eid) == id {
-			return e
-		}
-	}
-	return nil
-}
-
 var (
 	avatarSchemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 	windowsAbsRE   = regexp.MustCompile(`^[a-zA-Z]:[\\/]`)
@@ -126,7 +138,7 @@ var (
 // workspace. The workspace is known here only when it is an absolute path
 // in the config; otherwise it depends on the gateway's home and state
 // directory, and only a relative avatar that climbs out is certain.
-func (c *checker) avatar(e, list, defaults *json5.Node) {
+func (c *checker) avatar(e *json5.Node, a agentsView) {
 	if e.Kind != json5.Object {
 		return
 	}
@@ -159,7 +171,7 @@ func (c *checker) avatar(e, list, defaults *json5.Node) {
 	if !ok {
 		return
 	}
-	ws := workspaceOf(openclaw.NormalizeAgentID(id), list, defaults)
+	ws := workspaceOf(openclaw.NormalizeAgentID(id), a)
 	var inside bool
 	switch {
 	case !strings.HasPrefix(v, "/"):
@@ -213,15 +225,15 @@ type workspace struct {
 	describe string
 }
 
-func workspaceOf(id string, list, defaults *json5.Node) workspace {
+func workspaceOf(id string, a agentsView) workspace {
 	var ws string
-	if e := agentEntry(list, id); e != nil {
+	if e := a.first[id]; e != nil {
 		ws, _ = str(e, "workspace")
 		ws = openclaw.TrimJS(ws)
 	}
-	isDefault := id == defaultAgentID(list)
-	if ws == "" && isDefault && defaults != nil {
-		ws, _ = str(defaults, "workspace")
+	isDefault := id == a.defaultID
+	if ws == "" && isDefault && a.defaults != nil {
+		ws, _ = str(a.defaults, "workspace")
 		ws = openclaw.TrimJS(ws)
 	}
 	ws = strings.ReplaceAll(ws, "\x00", "")

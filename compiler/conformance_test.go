@@ -117,8 +117,9 @@ func hiddenByStage(stage string, d diag.Diagnostic) bool {
 
 // skippedRefinement: zod 4 skips an object's refinements once a type,
 // integer or enum issue occurred inside it, so OpenClaw only reports the
-// dmPolicy and tool-policy rules after those are fixed. Vet reports them at
-// once, so users fix everything in one round (a documented difference).
+// dmPolicy, tool-policy and session.maintenance rules after those are
+// fixed. Vet reports them at once, so users fix everything in one round (a
+// documented difference).
 func skippedRefinement(d diag.Diagnostic, ours []diag.Diagnostic) bool {
 	scope := ""
 	switch d.Code {
@@ -126,6 +127,8 @@ func skippedRefinement(d diag.Diagnostic, ours []diag.Diagnostic) bool {
 		scope = "channels.imessage"
 	case diag.CodeToolPolicy:
 		scope = d.Path
+	case diag.CodeFormat:
+		scope = parent(d.Path)
 	default:
 		return false
 	}

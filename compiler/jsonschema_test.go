@@ -19,7 +19,13 @@ import (
 // cannot express (README, "What the JSON Schema cannot check") plus what
 // an editor cannot see ($include, ${VAR}, duplicate keys). Lower it when
 // the exporter learns a rule; never raise it without saying why.
-const schemaRejectGap = 9
+//
+// 9 until issue 13, then 31: the corpus gained 16 configs whose
+// identity.avatar leaves the agent's workspace (a path compared with
+// another value, or resolved through "..") and 6 whose agents share an
+// agentDir (uniqueness of a property across list items); JSON Schema
+// compares neither.
+const schemaRejectGap = 31
 
 // jsRegexp makes the validator compile "pattern" as JavaScript does, like
 // the editors that read the schema, instead of with Go's RE2.

@@ -28,6 +28,8 @@ func policyPath(path string) bool {
 	switch {
 	case path == "", path == "channels", path == "channels.imessage":
 		return true
+	case path == "agents.defaults" || strings.HasPrefix(path, "agents.defaults."):
+		return false // no mention, identity or routing setting lives there
 	case strings.HasPrefix(path, "agents"), strings.HasPrefix(path, "bindings"), strings.HasPrefix(path, "messages.groupChat"):
 		return true
 	}
@@ -70,8 +72,16 @@ func unknownPolicy(ds []diag.Diagnostic) []string {
 		}
 		relevant := false
 		switch d.Code {
-		case diag.CodeSyntax, diag.CodeRootType, diag.CodeInclude, diag.CodeEnvVars, diag.CodeLegacyKey:
+		case diag.CodeSyntax, diag.CodeRootType, diag.CodeInclude, diag.CodeEnvVars:
 			relevant = true
+		case diag.CodeAvatar, diag.CodeAgentDir, diag.CodeFormat:
+			// An avatar, an agent's state directory or a session store size
+			// decides nobody's access.
+			relevant = false
+		case diag.CodeLegacyKey:
+			// A moved top-level section or routing.* (bindings, mention
+			// settings) may hold policy; tools.bash or gateway.token do not.
+			relevant = !strings.Contains(d.Path, ".") || strings.HasPrefix(d.Path, "routing.") || policyPath(d.Path)
 		case diag.CodeUnknownKey:
 			// A misspelt policy key ("allowfrom") hides the value the
 			// user meant to set.

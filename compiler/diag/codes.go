@@ -20,6 +20,9 @@ const (
 	CodeBinding        = "binding"         // a binding OpenClaw rejects for imessage
 	CodeInclude        = "include"         // an $include OpenClaw cannot follow
 	CodeEnvVars        = "env-vars"        // env.vars values OpenClaw fails on
+	CodeFormat         = "format"          // a duration or byte size OpenClaw cannot parse
+	CodeAvatar         = "avatar"          // identity.avatar not in the workspace, an URL or a data URI
+	CodeAgentDir       = "agent-dir"       // two agents sharing one agentDir
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 
 	// Warnings.
@@ -84,6 +87,11 @@ var rules = []Rule{
 	{CodeWrapperShape, "A cliPath wrapper that remoteHost detection or stdio will trip on.", true},
 	{CodeAccountKey, "An accounts key OpenClaw normalises to an id whose lookup does not find this entry: its settings are never read.", true},
 	{CodeDeadBinding, "An imessage binding with guildId, teamId, roles or an invalid peer: it never matches an iMessage message.", true},
+	// Appended, not grouped with the other errors: SARIF rule indexes of
+	// earlier codes stay stable.
+	{CodeFormat, "A duration or byte size OpenClaw cannot parse.", false},
+	{CodeAvatar, "An agent avatar outside the agent's workspace, and neither an http(s) URL nor a data: URI.", false},
+	{CodeAgentDir, "Two agents sharing one agentDir.", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -44,6 +44,12 @@ type checker struct {
 	more    map[kindKey]int // index in diags of the entry with More
 	scratch diag.Diagnostic
 	dropped bool
+
+	// legacyCovered holds the top-level keys under which a legacy rule
+	// matched, legacyKeys the keys it reported: neither is also an
+	// unknown key.
+	legacyCovered map[string]bool
+	legacyKeys    map[*json5.Member]bool
 }
 
 type kindKey struct{ file, code string }
@@ -144,6 +150,7 @@ func (c *checker) root(n *json5.Node) {
 		})
 		return
 	}
+	c.legacyNested(n)
 	c.object(n, spec.Root)
 }
 
@@ -160,7 +167,7 @@ func (c *checker) value(n *json5.Node, s *spec.Node) {
 		c.number(n, s)
 	case json5.String:
 		if s.Enum != nil && !contains(s.Enum, n.Str) {
-			c.enumError(n, s.Enum)
+			c.enumError(n, s)
 			return
 		}
 	case json5.Object:
@@ -203,6 +210,9 @@ func (c *checker) typeOK(n *json5.Node, s *spec.Node) bool {
 	d := c.errorAt(n, diag.CodeType, "must be "+s.Expected()+", got "+describe(n))
 	if s.Enum != nil {
 		d.Allowed = s.Enum
+		if s.Types&spec.TBool != 0 {
+			d.Allowed = append([]string{"true", "false"}, s.Enum...)
+		}
 	} else if s.Types == spec.TBool {
 		d.Allowed = []string{"true", "false"}
 		if n.Kind == json5.String && (n.Str == "true" || n.Str == "false") {
@@ -248,9 +258,14 @@ func (c *checker) number(n *json5.Node, s *spec.Node) {
 
 const maxSafeInteger = 1<<53 - 1
 
-func (c *checker) enumError(n *json5.Node, allowed []string) {
-	d := c.errorAt(n, diag.CodeEnum, "must be one of "+strings.Join(spec.QuoteAll(allowed), ", ")+", got "+describe(n))
+func (c *checker) enumError(n *json5.Node, s *spec.Node) {
+	allowed := s.Enum
+	d := c.errorAt(n, diag.CodeEnum, "must be "+s.Expected()+", got "+describe(n))
 	d.Allowed = allowed
+	if s.Types&spec.TBool != 0 {
+		// bool | "auto": the booleans are allowed values too.
+		d.Allowed = append([]string{"true", "false"}, allowed...)
+	}
 	if m := closest(n.Str, allowed); m != "" {
 		d.DidYouMean = m
 		d.Message += fmt.Sprintf("; did you mean %q?", m)
@@ -295,7 +310,7 @@ func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 	c.push(m.Key)
 	defer c.pop()
 	if s == spec.Root {
-		if c.legacyRoot(m) {
+		if c.legacyRoot(m) || m.Key == "routing" && c.legacyCovered["routing"] {
 			return
 		}
 	}

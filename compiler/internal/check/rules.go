@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,12 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 		}
 	case "binding":
 		return c.binding(n)
+	case "agents":
+		c.agents(n)
+	case "agentRuntime":
+		c.agentRuntime(n)
+	case "maintenance":
+		c.maintenance(n)
 	default:
 		panic("check: the schema names an unknown check " + strconv.Quote(name))
 	}
@@ -98,11 +105,35 @@ func hostOnly(s string) string {
 
 func nonEmptyList(n *json5.Node) bool { return n != nil && n.Kind == json5.Array && len(n.Elems) > 0 }
 
-// binding adds the imessage rule to the shape check of bindings[]:
-// OpenClaw rejects ACP bindings for every channel but discord, telegram
-// and feishu.
+// binding adds to the shape check of bindings[] what OpenClaw's union of a
+// route and an ACP binding means: an acp block only in an ACP binding, and
+// AcpBindingSchema's refinement (a peer id; only discord, telegram and
+// feishu; their peer id forms), for every channel.
 func (c *checker) binding(n *json5.Node) bool {
 	if n.Kind != json5.Object {
+		return true
+	}
+	t := n.Lookup("type")
+	acp := t != nil && t.Kind == json5.String && t.Str == "acp"
+	if !acp && (t == nil || t.Kind == json5.String && t.Str == "route") {
+		if i := lastMember(n, "acp"); i >= 0 {
+			m := &n.Members[i]
+			fix := `remove the acp block, or set type: "acp" to bind one conversation to an ACP session`
+			if match := n.Lookup("match"); match != nil {
+				if ch, ok := str(match, "channel"); ok && openclaw.ToLowerJS(openclaw.TrimJS(ch)) == "imessage" {
+					fix = `remove the acp block (OpenClaw 2026.3.24 supports no ACP bindings for "imessage")`
+				}
+			}
+			c.push("acp")
+			c.add(diag.Diagnostic{
+				File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeUnknownKey,
+				Message: fmt.Sprintf(`unknown key "acp" in %s: a route binding takes no acp block (only an ACP binding, type: "acp", does)`, strings.Join(c.path[:len(c.path)-1], ".")),
+				Fix:     fix,
+			})
+			c.pop()
+		}
+	}
+	if !acp {
 		return true
 	}
 	match := n.Lookup("match")
@@ -110,36 +141,86 @@ func (c *checker) binding(n *json5.Node) bool {
 		return true
 	}
 	ch := match.Lookup("channel")
-	if ch == nil || ch.Kind != json5.String || strings.ToLower(openclaw.TrimJS(ch.Str)) != "imessage" {
+	if ch == nil || ch.Kind != json5.String {
 		return true
 	}
-	if t := n.Lookup("type"); t != nil && t.Kind == json5.String && t.Str == "acp" {
-		peer := match.Lookup("peer")
-		var id *json5.Node
-		if peer != nil && peer.Kind == json5.Object {
-			id = peer.Lookup("id")
+	channel := openclaw.ToLowerJS(openclaw.TrimJS(ch.Str))
+	supported := channel == "discord" || channel == "telegram" || channel == "feishu"
+	peer := match.Lookup("peer")
+	var id *json5.Node
+	if peer != nil {
+		if peer.Kind != json5.Object {
+			return true // a type error: zod stops before the refinement
 		}
-		if id == nil || id.Kind != json5.String || openclaw.TrimJS(id.Str) == "" {
-			c.push("match")
-			c.push("peer")
-			at := match
-			if peer != nil {
-				at = peer
-			}
-			d := c.errorAt(at, diag.CodeBinding, `ACP bindings need match.peer.id to name one conversation (and OpenClaw 2026.3.24 supports ACP bindings only for "discord", "telegram" and "feishu", not "imessage")`)
-			d.Fix = `drop type: "acp" to make this a route binding`
-			c.pop()
-			c.pop()
-		} else {
-			c.push("match")
-			c.push("channel")
-			d := c.errorAt(ch, diag.CodeBinding, `OpenClaw 2026.3.24 supports ACP bindings only for "discord", "telegram" and "feishu", not "imessage"`)
-			d.Fix = `drop type: "acp" to make this a route binding`
-			c.pop()
-			c.pop()
+		id = peer.Lookup("id")
+		if id != nil && id.Kind != json5.String {
+			return true
 		}
 	}
+	const only = `OpenClaw 2026.3.24 supports ACP bindings only for "discord", "telegram" and "feishu"`
+	if id == nil || openclaw.TrimJS(id.Str) == "" {
+		c.push("match")
+		c.push("peer")
+		at := match
+		if peer != nil {
+			at = peer
+		}
+		msg := "ACP bindings need match.peer.id to name one conversation"
+		fix := "set match.peer.id to the conversation the ACP session is bound to"
+		if !supported {
+			msg += fmt.Sprintf(" (and %s, not %q)", only, channel)
+			fix = `drop type: "acp" to make this a route binding`
+		}
+		d := c.errorAt(at, diag.CodeBinding, msg)
+		d.Fix = fix
+		c.pop()
+		c.pop()
+		return true
+	}
+	if !supported {
+		c.push("match")
+		c.push("channel")
+		d := c.errorAt(ch, diag.CodeBinding, fmt.Sprintf("%s, not %q", only, channel))
+		d.Fix = `drop type: "acp" to make this a route binding`
+		c.pop()
+		c.pop()
+		return true
+	}
+	peerID := openclaw.TrimJS(id.Str)
+	kind, _ := str(peer, "kind")
+	var msg, fix string
+	switch {
+	case channel == "telegram" && !telegramTopicRE.MatchString(peerID):
+		msg = "Telegram ACP bindings require canonical topic IDs in the form -1001234567890:topic:42"
+		fix = "write the chat id, \":topic:\" and the topic id"
+	case channel == "feishu" && !feishuPeerOK(kind, peerID):
+		msg = "Feishu ACP bindings require direct peer IDs for DMs or topic IDs in the form oc_group:topic:om_root[:sender:ou_xxx]"
+		fix = `use kind "direct" with the user's id, or kind "group" with oc_<group>:topic:<root>`
+	default:
+		return true
+	}
+	c.push("match")
+	c.push("peer")
+	c.push("id")
+	d := c.errorAt(id, diag.CodeBinding, msg+": got "+describe(id))
+	d.Fix = fix
+	c.pop()
+	c.pop()
+	c.pop()
 	return true
+}
+
+var (
+	telegramTopicRE = regexp.MustCompile(`^-\d+:topic:\d+$`)
+	feishuDirectRE  = regexp.MustCompile(`^[^:]+$`)
+	feishuTopicRE   = regexp.MustCompile(`^oc_[^:]+:topic:[^:]+(?::sender:ou_[^:]+)?$`)
+)
+
+func feishuPeerOK(kind, id string) bool {
+	if (kind == "direct" || kind == "dm") && feishuDirectRE.MatchString(id) && !strings.HasPrefix(id, "oc_") && !strings.HasPrefix(id, "on_") {
+		return true
+	}
+	return kind == "group" && feishuTopicRE.MatchString(id)
 }
 
 // legacyRoot reports top-level keys that OpenClaw 2026.3.24 rejects as
@@ -192,6 +273,9 @@ func (c *checker) channelID(m *json5.Member) {
 }
 
 func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
+	if c.legacyKeys[m] {
+		return // reported as a legacy key
+	}
 	d := diag.Diagnostic{File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeUnknownKey}
 	parent := strings.Join(c.path[:len(c.path)-1], ".")
 	where := "at the top level"
@@ -212,6 +296,19 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 		}
 	} else {
 		d.Message = fmt.Sprintf("unknown key %q %s", m.Key, where)
+	}
+	if s == spec.Root && m.Key == "routing" {
+		msg, fix := routingHint(m.Value)
+		d.Message += msg
+		d.Fix = fix
+		c.add(d)
+		return
+	}
+	if s == spec.AgentDefaults && m.Key == "groupChat" {
+		d.Message += "; OpenClaw 2026.3.24 has no per-agent defaults for group chats"
+		d.Fix = "move it to messages.groupChat (every agent), or into each agent's agents.list[].groupChat"
+		c.add(d)
+		return
 	}
 	if c.saturated(d) {
 		return
@@ -243,6 +340,11 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 			at = "."
 		}
 		d.Fix = "run `openclawcfg explain " + at + "` for what each key means"
+		if s == spec.AgentDefaults {
+			// explain describes agents.defaults as a section the channel
+			// does not read.
+			d.Fix = "remove it, or use one of the keys listed (OpenClaw's configuration reference describes them)"
+		}
 	}
 	c.add(d)
 }

@@ -96,8 +96,16 @@ var keyIndex = sync.OnceValue(func() map[string][]string {
 		}
 	}
 	walk(spec.Root, "", 0)
+	// The channel's own places first (a misplaced allowFrom belongs in
+	// channels.imessage, not commands), then the shortest.
+	im := func(p string) bool { return strings.HasPrefix(p, "channels.imessage") }
 	for _, v := range idx {
-		sort.SliceStable(v, func(i, j int) bool { return len(v[i]) < len(v[j]) })
+		sort.SliceStable(v, func(i, j int) bool {
+			if im(v[i]) != im(v[j]) {
+				return im(v[i])
+			}
+			return len(v[i]) < len(v[j])
+		})
 	}
 	return idx
 })

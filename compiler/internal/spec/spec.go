@@ -97,11 +97,11 @@ func (n *Node) IsAny() bool {
 
 // Expected describes what n accepts, for "must be X" messages and explain.
 func (n *Node) Expected() string {
-	if n.Enum != nil {
+	if n.Enum != nil && n.Types == TString {
 		return "one of " + strings.Join(QuoteAll(n.Enum), ", ")
 	}
 	var parts []string
-	if n.Types&TString != 0 {
+	if n.Types&TString != 0 && n.Enum == nil {
 		parts = append(parts, "a string")
 	}
 	if n.Types&TNumber != 0 {
@@ -126,6 +126,10 @@ func (n *Node) Expected() string {
 	}
 	if n.Types&TNull != 0 {
 		parts = append(parts, "null")
+	}
+	if n.Enum != nil {
+		// Strings allowed beside other types (bool | "auto").
+		parts = append(parts, strings.Join(QuoteAll(n.Enum), " or "))
 	}
 	if len(parts) == 0 {
 		return "any value"

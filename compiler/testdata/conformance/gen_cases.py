@@ -740,6 +740,403 @@ case("include-not-string", "$include with a number", '{ channels: { imessage: { 
 case("include-sibling-merge", "$include plus sibling keys (deep merge, arrays concatenated)", '{ channels: { imessage: { $include: "./includes/imessage-valid.json5", allowFrom: ["+1999"] } } }')
 case("include-parse-error", "$include of a file with a JSON5 syntax error", '{ channels: { imessage: { $include: "./includes/broken.json5.txt" } } }')
 
+
+# ---------------------------------------------------------------- the keys around the channel (issue 13)
+# Every rule OpenClaw 2026.3.24 applies to the global sections the channel reads: env, agents.list,
+# agents.defaults, bindings, session, messages, commands, the checks run after zod (identity.avatar,
+# shared agentDir) and the legacy keys below the top level (findLegacyConfigIssues).
+def g(slug, why, body):
+    case("g-" + slug, why, body)
+
+
+def agents(entry, defaults=None):
+    d = ("defaults: %s, " % defaults) if defaults else ""
+    return "{ agents: { %slist: [%s] } }" % (d, entry)
+
+
+# env: z.object({ shellEnv, vars }).catchall(z.string())
+g("env-valid", "env: variables, shellEnv and vars", '{ env: { FOO: "x", lower_case: "y", shellEnv: { enabled: true, timeoutMs: 0 }, vars: { A: "1" } } }')
+for slug, v in [("number", "1"), ("bool", "true"), ("null", "null"), ("object", "{ a: 1 }"), ("array", '["a"]')]:
+    g("env-name-" + slug, "env.<NAME> must be a string: %s" % v, '{ env: { FOO: %s } }' % v)
+g("env-empty-key", "env[\"\"] = 5: the path of an empty key", '{ env: { "": 5 } }')
+g("env-not-object", "env is a string", '{ env: "FOO=1" }')
+g("env-null", "env: null", "{ env: null }")
+g("env-shellenv-number", "env.shellEnv is a number", "{ env: { shellEnv: 5 } }")
+g("env-shellenv-unknown", "unknown key in env.shellEnv (strict)", "{ env: { shellEnv: { enabled: true, timeout: 5 } } }")
+g("env-shellenv-timeout-negative", "env.shellEnv.timeoutMs -1", "{ env: { shellEnv: { timeoutMs: -1 } } }")
+g("env-shellenv-timeout-float", "env.shellEnv.timeoutMs 1.5", "{ env: { shellEnv: { timeoutMs: 1.5 } } }")
+g("env-shellenv-enabled-string", "env.shellEnv.enabled \"yes\"", '{ env: { shellEnv: { enabled: "yes" } } }')
+g("env-vars-array-value", "env.vars value that is a list", '{ env: { vars: { A: ["x"] } } }')
+g("env-vars-not-object", "env.vars is a string", '{ env: { vars: "x" } }')
+g("env-vars-falsy-values", "falsy env.vars values are skipped by applyConfigEnvVars, then refused by zod", '{ env: { vars: { A: "", B: 0, C: false, D: null } } }')
+g("env-name-unset-ref", "an env value holding an unset ${VAR} (substituted like any string)", '{ env: { A: "${OPENCLAWCFG_UNSET_ENVVAL}" } }')
+g("env-name-and-vars-errors", "multi-error: env.<NAME> and env.vars errors together", '{ env: { X: 2, vars: { Y: [] }, shellEnv: { enabled: 0 } } }')
+
+# agents.list[] (AgentEntrySchema)
+g("agent-all-fields-valid", "every agents.list[] field with a valid value", agents(
+    '{ id: "main", default: true, name: "Main", workspace: "/srv/ws", agentDir: "/srv/agent", model: "anthropic/claude", '
+    'thinkingDefault: "low", reasoningDefault: "off", fastModeDefault: false, skills: ["a"], memorySearch: {}, '
+    'humanDelay: { mode: "natural", minMs: 0, maxMs: 100 }, heartbeat: {}, identity: { name: "Bot", theme: "t", emoji: "B", avatar: "avatar.png" }, '
+    'groupChat: { mentionPatterns: ["@bot"], historyLimit: 5 }, subagents: { allowAgents: ["x"], model: { primary: "p", fallbacks: ["f"] }, thinking: "low" }, '
+    'sandbox: {}, params: { temperature: 0.5 }, tools: {}, runtime: { type: "embedded" } }'))
+for slug, v in [("string", '"yes"'), ("number", "1"), ("null", "null"), ("string-true", '"true"')]:
+    g("agent-default-" + slug, "agents.list[].default must be a boolean: %s" % v, agents('{ id: "main", default: %s }' % v))
+g("agent-two-defaults", "two agents marked default (a runtime warning, not an error)", agents('{ id: "a", default: true }, { id: "b", default: true }'))
+g("agent-default-false", "default: false", agents('{ id: "a", default: false }'))
+g("agent-name-number", "agents.list[].name 5", agents('{ id: "a", name: 5 }'))
+g("agent-workspace-number", "agents.list[].workspace 5", agents('{ id: "a", workspace: 5 }'))
+g("agent-agentdir-bool", "agents.list[].agentDir true", agents('{ id: "a", agentDir: true }'))
+g("agent-model-number", "agents.list[].model 5 (string or object)", agents('{ id: "a", model: 5 }'))
+g("agent-model-object-valid", "agents.list[].model { primary, fallbacks }", agents('{ id: "a", model: { primary: "x", fallbacks: ["y"] } }'))
+g("agent-model-object-unknown", "unknown key in agents.list[].model", agents('{ id: "a", model: { primary: "x", fallback: ["y"] } }'))
+g("agent-model-object-bad-primary", "agents.list[].model.primary 5", agents('{ id: "a", model: { primary: 5 } }'))
+g("agent-model-array", "agents.list[].model is a list", agents('{ id: "a", model: ["x"] }'))
+g("agent-thinking-bogus", "thinkingDefault \"max\"", agents('{ id: "a", thinkingDefault: "max" }'))
+g("agent-reasoning-bogus", "reasoningDefault \"auto\"", agents('{ id: "a", reasoningDefault: "auto" }'))
+g("agent-fastmode-string", "fastModeDefault \"on\"", agents('{ id: "a", fastModeDefault: "on" }'))
+g("agent-skills-string", "skills \"a\"", agents('{ id: "a", skills: "a" }'))
+g("agent-skills-number-entry", "skills [\"a\", 1]", agents('{ id: "a", skills: ["a", 1] }'))
+g("agent-memorysearch-string", "memorySearch \"x\" (object expected)", agents('{ id: "a", memorySearch: "x" }'))
+g("agent-humandelay-bad-mode", "humanDelay.mode \"slow\"", agents('{ id: "a", humanDelay: { mode: "slow" } }'))
+g("agent-humandelay-negative", "humanDelay.minMs -1", agents('{ id: "a", humanDelay: { minMs: -1 } }'))
+g("agent-humandelay-unknown", "unknown key in humanDelay", agents('{ id: "a", humanDelay: { delayMs: 5 } }'))
+g("agent-heartbeat-array", "heartbeat [] (object expected)", agents('{ id: "a", heartbeat: [] }'))
+g("agent-subagents-unknown", "unknown key in subagents", agents('{ id: "a", subagents: { maxDepth: 2 } }'))
+g("agent-subagents-model-number", "subagents.model 5", agents('{ id: "a", subagents: { model: 5 } }'))
+g("agent-sandbox-string", "sandbox \"all\" (object expected)", agents('{ id: "a", sandbox: "all" }'))
+g("agent-params-array", "params [] (record expected)", agents('{ id: "a", params: [] }'))
+g("agent-tools-string", "tools \"all\" (object expected)", agents('{ id: "a", tools: "all" }'))
+g("agent-runtime-acp-valid", "runtime { type: acp, acp: {...} }", agents('{ id: "a", runtime: { type: "acp", acp: { agent: "codex", backend: "b", mode: "oneshot", cwd: "/x" } } }'))
+g("agent-runtime-missing-type", "runtime {} (type required in both union members)", agents('{ id: "a", runtime: {} }'))
+g("agent-runtime-bad-type", "runtime.type \"remote\"", agents('{ id: "a", runtime: { type: "remote" } }'))
+g("agent-runtime-embedded-with-acp", "runtime type embedded with an acp block", agents('{ id: "a", runtime: { type: "embedded", acp: {} } }'))
+g("agent-runtime-acp-bad-mode", "runtime.acp.mode \"forever\"", agents('{ id: "a", runtime: { type: "acp", acp: { mode: "forever" } } }'))
+g("agent-runtime-acp-unknown", "unknown key in runtime.acp", agents('{ id: "a", runtime: { type: "acp", acp: { agent: "x", timeout: 5 } } }'))
+g("agent-runtime-string", "runtime \"embedded\" (object expected)", agents('{ id: "a", runtime: "embedded" }'))
+g("agent-identity-name-number", "identity.name 5", agents('{ id: "a", identity: { name: 5 } }'))
+g("agent-id-empty", "id \"\" is a string (valid)", agents('{ id: "" }'))
+g("agent-entry-null", "agents.list [null]", agents("null"))
+g("agent-multi-errors", "multi-error: several agents.list[] fields at once", agents('{ id: "a", default: "no", name: 1, skills: "x", humanDelay: { mode: "x" } }'))
+
+# identity.avatar (validateIdentityAvatar, after zod)
+W = 'workspace: "/srv/ws", '
+for slug, entry in [
+    ("tilde", '{ id: "a", identity: { avatar: "~/a.png" } }'),
+    ("file-scheme", '{ id: "a", identity: { avatar: "file:///srv/ws/a.png" } }'),
+    ("ftp-scheme", '{ id: "a", identity: { avatar: "ftp://example.com/a.png" } }'),
+    ("http-no-slashes", '{ id: "a", identity: { avatar: "http:a.png" } }'),
+    ("http", '{ id: "a", identity: { avatar: "http://example.com/a.png" } }'),
+    ("https-upper", '{ id: "a", identity: { avatar: "HTTPS://example.com/a.png" } }'),
+    ("data", '{ id: "a", identity: { avatar: "data:image/png;base64,AAAA" } }'),
+    ("data-upper", '{ id: "a", identity: { avatar: "DATA:text/plain,x" } }'),
+    ("relative", '{ id: "a", identity: { avatar: "img/a.png" } }'),
+    ("relative-escape", '{ id: "a", identity: { avatar: "../a.png" } }'),
+    ("relative-inner-escape", '{ id: "a", identity: { avatar: "img/../../a.png" } }'),
+    ("relative-dotdot-name", '{ id: "a", identity: { avatar: "..a.png" } }'),
+    ("relative-stays-inside", '{ id: "a", identity: { avatar: "img/../a.png" } }'),
+    ("dot", '{ id: "a", identity: { avatar: "." } }'),
+    ("blank", '{ id: "a", identity: { avatar: "   " } }'),
+    ("padded", '{ id: "a", identity: { avatar: "  img/a.png  " } }'),
+    ("windows-drive", '{ id: "a", identity: { avatar: "C:\\\\img\\\\a.png" } }'),
+    ("abs-inside", '{ id: "a", ' + W + 'identity: { avatar: "/srv/ws/a.png" } }'),
+    ("abs-equals-workspace", '{ id: "a", ' + W + 'identity: { avatar: "/srv/ws" } }'),
+    ("abs-dotdot-inside", '{ id: "a", ' + W + 'identity: { avatar: "/srv/ws/x/../a.png" } }'),
+    ("abs-outside", '{ id: "a", ' + W + 'identity: { avatar: "/etc/a.png" } }'),
+    ("abs-sibling-prefix", '{ id: "a", ' + W + 'identity: { avatar: "/srv/ws2/a.png" } }'),
+    ("abs-dotdot-out", '{ id: "a", ' + W + 'identity: { avatar: "/srv/ws/../a.png" } }'),
+    ("abs-dotdot-name", '{ id: "a", ' + W + 'identity: { avatar: "/srv/ws/..a.png" } }'),
+    ("workspace-trailing-slash", '{ id: "a", workspace: "/srv/ws/", identity: { avatar: "/srv/ws/a.png" } }'),
+    ("workspace-padded", '{ id: "a", workspace: "  /srv/ws  ", identity: { avatar: "/srv/ws/a.png" } }'),
+    ("relative-with-workspace", '{ id: "a", ' + W + 'identity: { avatar: "a.png" } }'),
+    ("same-id-first-workspace", '{ id: "a", workspace: "/srv/a" }, { id: "A", workspace: "/srv/b", identity: { avatar: "/srv/b/x.png" } }'),
+    ("two-agents-each-outside", '{ id: "a", workspace: "/srv/a", identity: { avatar: "/srv/b/x.png" } }, { id: "b", workspace: "/srv/b", identity: { avatar: "/srv/a/x.png" } }'),
+]:
+    g("avatar-" + slug, "agents.list[].identity.avatar: " + slug, agents(entry))
+g("avatar-defaults-workspace-inside", "the default agent uses agents.defaults.workspace", agents('{ id: "a", identity: { avatar: "/srv/ws/a.png" } }', '{ workspace: "/srv/ws" }'))
+g("avatar-defaults-workspace-outside", "the default agent, agents.defaults.workspace, an avatar outside it", agents('{ id: "a", identity: { avatar: "/etc/a.png" } }', '{ workspace: "/srv/ws" }'))
+g("avatar-own-workspace-over-defaults", "an agent's own workspace wins over agents.defaults.workspace", agents('{ id: "a", workspace: "/srv/own", identity: { avatar: "/srv/ws/a.png" } }', '{ workspace: "/srv/ws" }'))
+
+# shared agentDir (findDuplicateAgentDirs, after zod)
+for slug, entries in [
+    ("shared", '{ id: "a", agentDir: "/srv/agent" }, { id: "b", agentDir: "/srv/agent" }'),
+    ("shared-cleaned", '{ id: "a", agentDir: "/srv/agent" }, { id: "b", agentDir: "/srv//x/../agent/" }'),
+    ("shared-three", '{ id: "a", agentDir: "/srv/agent" }, { id: "b", agentDir: "/srv/agent" }, { id: "c", agentDir: "/srv/agent" }'),
+    ("distinct", '{ id: "a", agentDir: "/srv/a" }, { id: "b", agentDir: "/srv/b" }'),
+    ("same-id-twice", '{ id: "a", agentDir: "/srv/agent" }, { id: "a", agentDir: "/srv/agent" }'),
+    ("same-normalised-id", '{ id: "a", agentDir: "/srv/agent" }, { id: "A", agentDir: "/srv/agent" }'),
+    ("case-differs", '{ id: "a", agentDir: "/srv/Agent" }, { id: "b", agentDir: "/srv/agent" }'),
+    ("relative-shared", '{ id: "a", agentDir: "agent" }, { id: "b", agentDir: "./agent" }'),
+    ("tilde-shared", '{ id: "a", agentDir: "~/agent" }, { id: "b", agentDir: "~/agent/" }'),
+    ("blank", '{ id: "a", agentDir: "  " }, { id: "b", agentDir: "" }'),
+    ("padded-shared", '{ id: "a", agentDir: " /srv/agent" }, { id: "b", agentDir: "/srv/agent " }'),
+]:
+    g("agentdir-" + slug, "agents.list[].agentDir: " + slug, agents(entries))
+
+# agents.defaults (AgentDefaultsSchema)
+D = lambda body: "{ agents: { defaults: %s } }" % body
+g("defaults-groupchat-mentions", "agents.defaults.groupChat.mentionPatterns: no such key", D('{ groupChat: { mentionPatterns: ["@bot"] } }'))
+g("defaults-groupchat-historylimit", "agents.defaults.groupChat.historyLimit: no such key", D("{ groupChat: { historyLimit: 5 } }"))
+g("defaults-groupchat-empty", "agents.defaults.groupChat: {}", D("{ groupChat: {} }"))
+g("defaults-read-by-channel-valid", "agents.defaults.humanDelay and mediaMaxMb (read by the channel)", D('{ humanDelay: { mode: "custom", minMs: 100, maxMs: 500 }, mediaMaxMb: 8.5, workspace: "/srv/ws" }'))
+g("defaults-simple-valid", "agents.defaults: every plain key with a valid value", D(
+    '{ model: "a/b", imageModel: { primary: "i" }, imageGenerationModel: "g", pdfModel: "p", pdfMaxBytesMb: 1.5, pdfMaxPages: 3, '
+    'models: { "a/b": { alias: "ab", params: { x: 1 }, streaming: true } }, repoRoot: "/r", skipBootstrap: true, bootstrapMaxChars: 1, '
+    'bootstrapTotalMaxChars: 2, bootstrapPromptTruncationWarning: "once", userTimezone: "UTC", timeFormat: "24", envelopeTimezone: "utc", '
+    'envelopeTimestamp: "on", envelopeElapsed: "off", contextTokens: 1000, cliBackends: {}, memorySearch: {}, contextPruning: {}, '
+    'compaction: {}, embeddedPi: {}, thinkingDefault: "adaptive", verboseDefault: "full", elevatedDefault: "ask", '
+    'blockStreamingDefault: "on", blockStreamingBreak: "message_end", blockStreamingChunk: { minChars: 1, maxChars: 2, breakPreference: "sentence" }, '
+    'blockStreamingCoalesce: { minChars: 1, maxChars: 2, idleMs: 0 }, timeoutSeconds: 60, imageMaxDimensionPx: 512, typingIntervalSeconds: 3, '
+    'typingMode: "instant", heartbeat: {}, maxConcurrent: 2, subagents: {}, sandbox: {} }'))
+g("defaults-humandelay-bad", "agents.defaults.humanDelay.mode \"x\"", D('{ humanDelay: { mode: "x" } }'))
+g("defaults-humandelay-float", "agents.defaults.humanDelay.maxMs 1.5", D("{ humanDelay: { maxMs: 1.5 } }"))
+g("defaults-mediamaxmb-zero", "agents.defaults.mediaMaxMb 0", D("{ mediaMaxMb: 0 }"))
+g("defaults-mediamaxmb-string", "agents.defaults.mediaMaxMb \"8\"", D('{ mediaMaxMb: "8" }'))
+g("defaults-unknown-key", "agents.defaults.workspaceDir: no such key", D('{ workspaceDir: "/x" }'))
+g("defaults-not-object", "agents.defaults \"x\"", D('"x"'))
+g("defaults-null", "agents.defaults null", D("null"))
+g("defaults-timeformat-number", "agents.defaults.timeFormat 12 (the literal is a string)", D("{ timeFormat: 12 }"))
+g("defaults-verbose-bogus", "agents.defaults.verboseDefault \"yes\"", D('{ verboseDefault: "yes" }'))
+g("defaults-chunk-bad-break", "agents.defaults.blockStreamingChunk.breakPreference \"word\"", D('{ blockStreamingChunk: { breakPreference: "word" } }'))
+g("defaults-coalesce-unknown", "unknown key in agents.defaults.blockStreamingCoalesce", D("{ blockStreamingCoalesce: { idle: 5 } }"))
+g("defaults-models-entry-unknown", "unknown key in agents.defaults.models.<id>", D('{ models: { "a/b": { alias: "x", weight: 1 } } }'))
+g("defaults-typingmode-bogus", "agents.defaults.typingMode \"always\"", D('{ typingMode: "always" }'))
+g("defaults-contexttokens-zero", "agents.defaults.contextTokens 0", D("{ contextTokens: 0 }"))
+g("defaults-model-number", "agents.defaults.model 5", D("{ model: 5 }"))
+g("defaults-subagents-string", "agents.defaults.subagents \"x\" (object expected)", D('{ subagents: "x" }'))
+g("defaults-multi", "multi-error: agents.defaults and agents.list errors together", '{ agents: { defaults: { groupChat: {}, mediaMaxMb: -1 }, list: [{ id: "a", default: "x" }] } }')
+
+# bindings: a route binding and an ACP binding are a union of two strict objects
+B = lambda body: "{ bindings: [%s] }" % body
+DISCORD = 'match: { channel: "discord", peer: { kind: "direct", id: "123" } }'
+g("binding-route-acp-block", "a route binding with an acp block", B('{ type: "route", agentId: "main", match: { channel: "imessage" }, acp: { mode: "persistent" } }'))
+g("binding-untyped-acp-block", "an untyped (route) binding with an acp block", B('{ agentId: "main", match: { channel: "imessage" }, acp: { mode: "persistent" } }'))
+g("binding-route-acp-empty", "a route binding with acp: {}", B('{ agentId: "main", match: { channel: "imessage" }, acp: {} }'))
+g("binding-route-acp-bad-mode", "a route binding with an acp block holding a bad mode", B('{ agentId: "main", match: { channel: "imessage" }, acp: { mode: "x" } }'))
+g("binding-acp-discord-valid", "an ACP binding for discord with every acp key", B('{ type: "acp", agentId: "main", %s, acp: { mode: "persistent", label: "x", cwd: "/x", backend: "b" } }' % DISCORD))
+g("binding-acp-mode-bogus", "acp.mode \"bogus\" (both union members fail)", B('{ type: "acp", agentId: "main", %s, acp: { mode: "bogus" } }' % DISCORD))
+g("binding-acp-unknown-key", "unknown key in acp", B('{ type: "acp", agentId: "main", %s, acp: { timeout: 1 } }' % DISCORD))
+g("binding-acp-label-number", "acp.label 5", B('{ type: "acp", agentId: "main", %s, acp: { label: 5 } }' % DISCORD))
+g("binding-acp-not-object", "acp \"persistent\" (object expected)", B('{ type: "acp", agentId: "main", %s, acp: "persistent" }' % DISCORD))
+for slug, ch, kind, pid in [
+    ("telegram-valid", "telegram", "group", "-1001234567890:topic:42"),
+    ("telegram-bad", "telegram", "group", "-1001234567890"),
+    ("telegram-positive", "telegram", "group", "1001234567890:topic:42"),
+    ("telegram-padded", "telegram", "group", " -100:topic:1 "),
+    ("feishu-direct-valid", "feishu", "direct", "ou_abc"),
+    ("feishu-dm-valid", "feishu", "dm", "u1"),
+    ("feishu-direct-oc", "feishu", "direct", "oc_abc"),
+    ("feishu-direct-on", "feishu", "direct", "on_abc"),
+    ("feishu-direct-colon", "feishu", "direct", "a:b"),
+    ("feishu-group-topic-valid", "feishu", "group", "oc_g:topic:om_r"),
+    ("feishu-group-sender-valid", "feishu", "group", "oc_g:topic:om_r:sender:ou_x"),
+    ("feishu-group-bad", "feishu", "group", "oc_g"),
+    ("feishu-group-sender-bad", "feishu", "group", "oc_g:topic:om_r:sender:x"),
+    ("feishu-channel-kind", "feishu", "channel", "x"),
+    ("discord-any-id", "discord", "channel", "anything:goes"),
+    ("channel-case", " Discord ", "direct", "1"),
+    ("slack", "slack", "direct", "U1"),
+]:
+    g("binding-acp-" + slug, "ACP binding %s %s %s" % (ch, kind, pid), B('{ type: "acp", agentId: "main", match: { channel: "%s", peer: { kind: "%s", id: "%s" } } }' % (ch, kind, pid)))
+g("binding-acp-discord-no-peer", "ACP binding for discord without a peer", B('{ type: "acp", agentId: "main", match: { channel: "discord" } }'))
+g("binding-acp-discord-blank-id", "ACP binding for discord with a blank peer id", B('{ type: "acp", agentId: "main", match: { channel: "discord", peer: { kind: "direct", id: "  " } } }'))
+g("binding-acp-slack-no-peer", "ACP binding for slack without a peer (the peer rule comes first)", B('{ type: "acp", agentId: "main", match: { channel: "slack" } }'))
+g("binding-acp-no-match", "ACP binding without match", B('{ type: "acp", agentId: "main" }'))
+g("binding-acp-unknown-and-refine", "ACP binding with an unknown key: the refinement still runs", B('{ type: "acp", agentId: "main", match: { channel: "imessage", peer: { kind: "direct", id: "x" } }, priority: 1 }'))
+g("binding-route-explicit-valid", "type: \"route\" spelled out", B('{ type: "route", agentId: "main", match: { channel: "imessage", accountId: "*" } }'))
+g("binding-dead-guild", "an imessage binding with guildId: valid, never matches (lint)", B('{ agentId: "main", match: { channel: "imessage", guildId: "123" } }'))
+g("binding-dead-team", "an imessage binding with teamId: valid, never matches (lint)", B('{ agentId: "main", match: { channel: "imessage", teamId: "T1" } }'))
+g("binding-dead-roles", "an imessage binding with roles: valid, never matches (lint)", B('{ agentId: "main", match: { channel: "imessage", roles: ["admin"] } }'))
+g("binding-empty-roles", "an imessage binding with roles: [] (matches)", B('{ agentId: "main", match: { channel: "imessage", roles: [] } }'))
+g("binding-roles-not-array", "match.roles \"admin\"", B('{ agentId: "main", match: { channel: "imessage", roles: "admin" } }'))
+g("binding-roles-number-entry", "match.roles [1]", B('{ agentId: "main", match: { channel: "imessage", roles: [1] } }'))
+g("binding-guildid-number", "match.guildId 123", B('{ agentId: "main", match: { channel: "imessage", guildId: 123 } }'))
+g("binding-comment-number", "comment 5", B('{ agentId: "main", comment: 5, match: { channel: "imessage" } }'))
+g("binding-entry-null", "bindings [null]", B("null"))
+
+# session (SessionSchema)
+S = lambda body: "{ session: %s }" % body
+g("session-all-valid", "every session key with a valid value", S(
+    '{ scope: "per-sender", dmScope: "main", identityLinks: { a: ["imessage:+1"] }, resetTriggers: ["/new"], idleMinutes: 60, '
+    'reset: { mode: "daily", atHour: 4 }, resetByType: { direct: { mode: "idle", idleMinutes: 30 }, dm: {}, group: {}, thread: { atHour: 0 } }, '
+    'resetByChannel: { imessage: { mode: "idle" } }, store: "/x", typingIntervalSeconds: 5, typingMode: "thinking", parentForkMaxTokens: 0, '
+    'mainKey: "main", sendPolicy: { default: "allow", rules: [{ action: "deny", match: { channel: "imessage", chatType: "group", keyPrefix: "a", rawKeyPrefix: "b" } }] }, '
+    'agentToAgent: { maxPingPongTurns: 5 }, threadBindings: { enabled: true, idleHours: 0, maxAgeHours: 1.5 }, '
+    'maintenance: { mode: "warn", pruneAfter: "30d", pruneDays: 1, maxEntries: 10, rotateBytes: "10mb", resetArchiveRetention: false, maxDiskBytes: 1000, highWaterBytes: "1.5gb" } }'))
+for slug, body in [
+    ("scope-bogus", '{ scope: "per-peer" }'),
+    ("resettriggers-string", '{ resetTriggers: "/new" }'),
+    ("idleminutes-zero", "{ idleMinutes: 0 }"),
+    ("reset-athour-24", "{ reset: { atHour: 24 } }"),
+    ("reset-athour-negative", "{ reset: { atHour: -1 } }"),
+    ("reset-mode-bogus", '{ reset: { mode: "weekly" } }'),
+    ("reset-unknown", '{ reset: { at: "04:00" } }'),
+    ("resetbytype-unknown-type", "{ resetByType: { channel: {} } }"),
+    ("resetbychannel-string", '{ resetByChannel: { imessage: "daily" } }'),
+    ("typingmode-bogus", '{ typingMode: "always" }'),
+    ("typinginterval-float", "{ typingIntervalSeconds: 1.5 }"),
+    ("parentfork-negative", "{ parentForkMaxTokens: -1 }"),
+    ("mainkey-number", "{ mainKey: 1 }"),
+    ("store-number", "{ store: 1 }"),
+    ("sendpolicy-bad-default", '{ sendPolicy: { default: "block" } }'),
+    ("sendpolicy-rule-missing-action", '{ sendPolicy: { rules: [{ match: { channel: "imessage" } }] } }'),
+    ("sendpolicy-rule-bad-chattype", '{ sendPolicy: { rules: [{ action: "deny", match: { chatType: "private" } }] } }'),
+    ("sendpolicy-rule-unknown-match-key", '{ sendPolicy: { rules: [{ action: "deny", match: { peer: "x" } }] } }'),
+    ("sendpolicy-rules-object", '{ sendPolicy: { rules: { a: { action: "deny" } } } }'),
+    ("agenttoagent-6", "{ agentToAgent: { maxPingPongTurns: 6 } }"),
+    ("threadbindings-idle-negative", "{ threadBindings: { idleHours: -1 } }"),
+    ("threadbindings-unknown", "{ threadBindings: { ttl: 1 } }"),
+    ("threadbindings-array", "{ threadBindings: [] }"),
+    ("threadbindings-enabled-string", '{ threadBindings: { enabled: "yes" } }'),
+    ("threadbindings-ttlhours", "{ threadBindings: { ttlHours: 24 } }"),
+    ("threadbindings-ttlhours-with-idle", "{ threadBindings: { ttlHours: 24, idleHours: 12 } }"),
+    ("threadbindings-ttlhours-null", "{ threadBindings: { ttlHours: null } }"),
+    ("threadbindings-ttlhours-plus-zod", '{ threadBindings: { ttlHours: 24 }, dmScope: "x" }'),
+]:
+    g("session-" + slug, "session: " + body, S(body))
+for slug, key, v in [
+    ("duration-bad", "pruneAfter", '"thirty days"'),
+    ("duration-combo", "pruneAfter", '"1h30m"'),
+    ("duration-number", "pruneAfter", "30"),
+    ("duration-fraction-number", "pruneAfter", "0.5"),
+    ("duration-negative-number", "pruneAfter", "-1"),
+    ("duration-exponent", "pruneAfter", "1e21"),
+    ("duration-tiny", "pruneAfter", "1e-7"),
+    ("duration-upper", "pruneAfter", '"30D"'),
+    ("duration-empty", "pruneAfter", '""'),
+    ("duration-space", "pruneAfter", '"1h 30m"'),
+    ("duration-fraction", "pruneAfter", '"1.5h"'),
+    ("duration-dot-unit", "pruneAfter", '"1.h"'),
+    ("duration-ms", "pruneAfter", '"500ms"'),
+    ("duration-ms-then-s", "pruneAfter", '"1m5s"'),
+    ("duration-unit-only", "pruneAfter", '"h"'),
+    ("duration-padded", "pruneAfter", '"  2d  "'),
+    ("duration-week", "pruneAfter", '"1w"'),
+    ("duration-bool", "pruneAfter", "true"),
+    ("size-bad-space", "rotateBytes", '"10 mb"'),
+    ("size-k", "rotateBytes", '"10k"'),
+    ("size-kib", "rotateBytes", '"10kib"'),
+    ("size-kelvin", "rotateBytes", '"10\\u212Ab"'),
+    ("size-upper", "maxDiskBytes", '"2GB"'),
+    ("size-fraction", "highWaterBytes", '"1.5t"'),
+    ("size-negative", "maxDiskBytes", "-5"),
+    ("size-empty", "highWaterBytes", '""'),
+    ("size-unit-only", "rotateBytes", '"mb"'),
+    ("retention-true", "resetArchiveRetention", "true"),
+    ("retention-false", "resetArchiveRetention", "false"),
+    ("retention-bad", "resetArchiveRetention", '"forever"'),
+    ("retention-number", "resetArchiveRetention", "14"),
+    ("mode-bogus", "mode", '"strict"'),
+    ("prunedays-zero", "pruneDays", "0"),
+    ("maxentries-float", "maxEntries", "1.5"),
+]:
+    g("session-maintenance-" + slug, "session.maintenance.%s = %s" % (key, v), S("{ maintenance: { %s: %s } }" % (key, v)))
+g("session-maintenance-multi", "multi-error: several maintenance values OpenClaw cannot parse", S('{ maintenance: { pruneAfter: "x", rotateBytes: "y", resetArchiveRetention: "z", maxDiskBytes: "1 gb", highWaterBytes: "q" } }'))
+g("session-maintenance-type-and-refine", "a maintenance type error hides the duration check (zod skips the refinement)", S('{ maintenance: { mode: "bogus", pruneAfter: "x" } }'))
+g("session-maintenance-unknown-and-refine", "an unknown maintenance key does not hide the duration check", S('{ maintenance: { prune: 1, pruneAfter: "x" } }'))
+
+# messages (MessagesSchema)
+M = lambda body: "{ messages: %s }" % body
+g("messages-all-valid", "every messages key with a valid value", M(
+    '{ messagePrefix: "x", responsePrefix: "y", groupChat: { mentionPatterns: [], historyLimit: 1 }, '
+    'queue: { mode: "collect", byChannel: { imessage: "steer+backlog", webchat: "queue", whatsapp: "interrupt" }, debounceMs: 0, debounceMsByChannel: { imessage: 100 }, cap: 1, drop: "summarize" }, '
+    'inbound: { debounceMs: 0 }, ackReaction: "eyes", ackReactionScope: "group-mentions", removeAckAfterReply: true, '
+    'statusReactions: { enabled: true, emojis: { thinking: "t", compacting: "c" }, timing: { debounceMs: 0, errorHoldMs: 5 } }, suppressToolErrors: false, tts: { auto: "off" } }'))
+for slug, body in [
+    ("messageprefix-number", "{ messagePrefix: 1 }"),
+    ("queue-mode-bogus", '{ queue: { mode: "fifo" } }'),
+    ("queue-bychannel-unknown-channel", '{ queue: { byChannel: { bluebubbles: "queue" } } }'),
+    ("queue-bychannel-bad-mode", '{ queue: { byChannel: { imessage: "later" } } }'),
+    ("queue-cap-zero", "{ queue: { cap: 0 } }"),
+    ("queue-drop-bogus", '{ queue: { drop: "all" } }'),
+    ("queue-debouncebychannel-float", "{ queue: { debounceMsByChannel: { imessage: 1.5 } } }"),
+    ("queue-unknown", "{ queue: { size: 5 } }"),
+    ("queue-null", "{ queue: null }"),
+    ("ackscope-bogus", '{ ackReactionScope: "groups" }'),
+    ("ackreaction-bool", "{ ackReaction: true }"),
+    ("removeack-string", '{ removeAckAfterReply: "yes" }'),
+    ("statusreactions-unknown-emoji", '{ statusReactions: { emojis: { sleeping: "z" } } }'),
+    ("statusreactions-timing-negative", "{ statusReactions: { timing: { stallSoftMs: -1 } } }"),
+    ("statusreactions-enabled-number", "{ statusReactions: { enabled: 1 } }"),
+    ("suppress-number", "{ suppressToolErrors: 0 }"),
+    ("tts-string", '{ tts: "on" }'),
+    ("tts-enabled-legacy", "{ tts: { enabled: true } }"),
+    ("tts-enabled-false-legacy", "{ tts: { enabled: false } }"),
+]:
+    g("messages-" + slug, "messages: " + body, M(body))
+
+# commands (CommandsSchema)
+C = lambda body: "{ commands: %s }" % body
+g("commands-all-valid", "every commands key with a valid value", C(
+    '{ native: "auto", nativeSkills: false, text: true, bash: false, bashForegroundMs: 30000, config: true, mcp: true, plugins: false, '
+    'debug: true, restart: false, useAccessGroups: true, ownerAllowFrom: ["+15551234567", 15551234567], ownerDisplay: "hash", ownerDisplaySecret: "s", '
+    'allowFrom: { imessage: ["+15551234567", 5] } }'))
+for slug, body in [
+    ("native-string", '{ native: "yes" }'),
+    ("native-number", "{ native: 1 }"),
+    ("native-true", "{ native: true }"),
+    ("nativeskills-auto-upper", '{ nativeSkills: "Auto" }'),
+    ("bashfg-too-big", "{ bashForegroundMs: 30001 }"),
+    ("bashfg-negative", "{ bashForegroundMs: -1 }"),
+    ("bashfg-zero", "{ bashForegroundMs: 0 }"),
+    ("ownerallowfrom-bool-entry", "{ ownerAllowFrom: [true] }"),
+    ("ownerallowfrom-string", '{ ownerAllowFrom: "+1555" }'),
+    ("ownerdisplay-bogus", '{ ownerDisplay: "masked" }'),
+    ("ownerdisplaysecret-number", "{ ownerDisplaySecret: 1 }"),
+    ("allowfrom-not-array", '{ allowFrom: { imessage: "+1555" } }'),
+    ("allowfrom-array", '{ allowFrom: ["+1555"] }'),
+    ("allowfrom-null-entry", "{ allowFrom: { imessage: [null] } }"),
+    ("text-string", '{ text: "on" }'),
+    ("restart-number", "{ restart: 0 }"),
+    ("null", "null"),
+]:
+    g("commands-" + slug, "commands: " + body, C(body))
+
+# legacy keys below the top level (LEGACY_CONFIG_RULES)
+L = lambda slug, why, body: g("legacy-" + slug, why, body)
+L("routing-bindings", "routing.bindings", '{ routing: { bindings: [{ agentId: "main", match: { channel: "imessage" } }] } }')
+L("routing-bindings-with-bindings", "routing.bindings while bindings is set", '{ bindings: [], routing: { bindings: [] } }')
+L("routing-bindings-null", "routing.bindings: null still counts", "{ routing: { bindings: null } }")
+L("routing-mentionpatterns", "routing.groupChat.mentionPatterns", '{ routing: { groupChat: { mentionPatterns: ["@bot"] } } }')
+L("routing-mentionpatterns-with-messages", "routing.groupChat.mentionPatterns while messages.groupChat.mentionPatterns is set", '{ messages: { groupChat: { mentionPatterns: ["@a"] } }, routing: { groupChat: { mentionPatterns: ["@b"] } } }')
+L("routing-requiremention", "routing.groupChat.requireMention", "{ routing: { groupChat: { requireMention: true } } }")
+L("routing-groupchat-all", "routing.groupChat with requireMention, mentionPatterns and historyLimit", '{ routing: { groupChat: { requireMention: false, mentionPatterns: ["x"], historyLimit: 5 } } }')
+L("routing-historylimit", "routing.groupChat.historyLimit alone: no legacy rule, an unknown key", "{ routing: { groupChat: { historyLimit: 5 } } }")
+L("routing-empty", "routing: {}: an unknown key", "{ routing: {} }")
+L("routing-string", "routing: \"x\": an unknown key", '{ routing: "x" }')
+L("routing-array", "routing: [] (no rule finds a key in a list)", "{ routing: [] }")
+L("routing-other-rules", "routing.allowFrom, agents, defaultAgentId, agentToAgent, transcribeAudio", '{ routing: { allowFrom: [], agents: {}, defaultAgentId: "x", agentToAgent: {}, transcribeAudio: {} } }')
+L("routing-queue", "routing.queue", '{ routing: { queue: { mode: "collect" } } }')
+L("routing-plus-imessage-error", "a legacy key hides a channels.imessage error", '{ routing: { bindings: [] }, channels: { imessage: { textChunkLimit: 0 } } }')
+L("agent-model-string", "agent.model as a string", '{ agent: { model: "anthropic/claude" } }')
+L("agent-model-object", "agent.model as an object: only agent.*", '{ agent: { model: { primary: "x" } } }')
+L("agent-all", "agent.imageModel, allowedModels, modelAliases, modelFallbacks, imageModelFallbacks", '{ agent: { imageModel: "x", allowedModels: [], modelAliases: {}, modelFallbacks: [], imageModelFallbacks: [] } }')
+L("agent-imagemodel-object", "agent.imageModel as an object: no rule of its own", "{ agent: { imageModel: {} } }")
+L("agent-string", "agent: \"x\"", '{ agent: "x" }')
+L("telegram-requiremention", "telegram.requireMention", "{ telegram: { requireMention: true } }")
+L("tools-bash", "tools.bash", "{ tools: { bash: {} } }")
+L("tools-bash-null", "tools.bash: null", "{ tools: { bash: null } }")
+L("gateway-token", "gateway.token", '{ gateway: { token: "t" } }')
+L("gateway-bind-alias", "gateway.bind 0.0.0.0", '{ gateway: { bind: "0.0.0.0" } }')
+L("gateway-bind-alias-padded", "gateway.bind \" LocalHost \"", '{ gateway: { bind: " LocalHost " } }')
+L("gateway-bind-ipv6", "gateway.bind [::1]", '{ gateway: { bind: "[::1]" } }')
+L("gateway-bind-mode", "gateway.bind \"lan\" is a bind mode", '{ gateway: { bind: "lan" } }')
+L("discord-ttl", "channels.discord.threadBindings.ttlHours", "{ channels: { discord: { threadBindings: { ttlHours: 1 } } } }")
+L("discord-accounts-ttl", "channels.discord.accounts.<id>.threadBindings.ttlHours", "{ channels: { discord: { accounts: { a: { threadBindings: { ttlHours: 1 } }, b: { threadBindings: { idleHours: 1 } } } } } }")
+L("session-ttl-plus-imessage-error", "a legacy key hides a channels.imessage error", "{ session: { threadBindings: { ttlHours: 1 } }, channels: { imessage: { textChunkLimit: 0 } } }")
+L("many", "legacy keys in several sections at once (order)", '{ tools: { bash: {} }, routing: { queue: {} }, session: { threadBindings: { ttlHours: 1 } }, agent: { model: "m" } }')
+g("open-sections-valid", "the sections of other subsystems are only type-checked: objects with content are accepted",
+  '{ agents: { defaults: { heartbeat: { every: "30m" }, sandbox: { mode: "off" }, compaction: { mode: "safeguard" }, memorySearch: { enabled: true }, '
+  'cliBackends: { x: { command: "c" } } }, list: [{ id: "a", heartbeat: { every: "1h" }, sandbox: { mode: "all" }, tools: { allow: ["read"] }, '
+  'memorySearch: { enabled: false } }] }, messages: { tts: { auto: "off", mode: "final" } } }')
+for slug, entries, defaults in [
+    ("abs-no-workspace-default", '{ id: "a", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-no-workspace-other", '{ id: "a" }, { id: "b", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-tilde-workspace", '{ id: "a", workspace: "~/ws", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-relative-workspace", '{ id: "a", workspace: "ws", identity: { avatar: "/etc/a.png" } }', None),
+    ("abs-defaults-workspace-other-agent", '{ id: "b", identity: { avatar: "/srv/ws/x.png" } }, { id: "a", default: true }', '{ workspace: "/srv/ws" }'),
+]:
+    g("avatar-" + slug, "an absolute avatar outside a workspace the config names only in part (home, state dir or cwd unknown): " + slug, agents(entries, defaults))
+
 INCLUDES = {
     "imessage-valid.json5": '// included by include-valid / include-sibling-merge\n{ enabled: true, dmPolicy: "allowlist", allowFrom: ["+1555"] }\n',
     "imessage-invalid.json5": '// included by include-invalid-content\n{ textChunkLimit: 0 }\n',

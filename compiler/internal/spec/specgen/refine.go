@@ -100,6 +100,121 @@ var enumDescriptions = map[string]map[string]string{
 		"channel": "A channel (other channels only).",
 		"dm":      "Alias of direct.",
 	},
+	"chatType": {
+		"direct":  "Direct conversations.",
+		"group":   "Group chats.",
+		"channel": "Channels.",
+		"dm":      "Alias of direct.",
+	},
+	"type (runtime)": {
+		"embedded": "Run the agent inside the gateway.",
+		"acp":      "Run the agent through an ACP harness (see acp).",
+	},
+	"mode (acp)": {
+		"persistent": "Keep one ACP session for the conversation.",
+		"oneshot":    "Start a new ACP session for every turn.",
+	},
+	"thinkingDefault": {
+		"off":      "No extended thinking.",
+		"minimal":  "Minimal thinking.",
+		"low":      "Low thinking budget.",
+		"medium":   "Medium thinking budget.",
+		"high":     "High thinking budget.",
+		"xhigh":    "Extra-high thinking budget.",
+		"adaptive": "Let the model decide.",
+	},
+	"reasoningDefault": {
+		"on":     "Show reasoning.",
+		"off":    "Hide reasoning.",
+		"stream": "Stream reasoning as it is produced.",
+	},
+	"mode (humanDelay)": {
+		"off":     "No delay between block replies.",
+		"natural": "A human-like delay.",
+		"custom":  "A delay between minMs and maxMs.",
+	},
+	"mode (queue)": {
+		"steer":         "Steer the running turn with the new message.",
+		"followup":      "Run the new message after the current turn.",
+		"collect":       "Collect messages into one follow-up turn.",
+		"steer-backlog": "Steer, and keep a backlog.",
+		"steer+backlog": "Steer, and keep a backlog.",
+		"queue":         "Queue messages one turn each.",
+		"interrupt":     "Interrupt the running turn.",
+	},
+	"drop": {
+		"old":       "Drop the oldest queued messages when full.",
+		"new":       "Drop new messages when full.",
+		"summarize": "Summarise dropped messages.",
+	},
+	"ackReactionScope": {
+		"group-mentions": "Acknowledge group messages that mention the agent.",
+		"group-all":      "Acknowledge every group message.",
+		"direct":         "Acknowledge direct messages.",
+		"all":            "Acknowledge every message.",
+		"off":            "Never acknowledge.",
+		"none":           "Never acknowledge.",
+	},
+	"ownerDisplay": {
+		"raw":  "Show owner ids as they are.",
+		"hash": "Show hashed owner ids (ownerDisplaySecret).",
+	},
+	"scope": {
+		"per-sender": "One session per sender.",
+		"global":     "One session for everyone.",
+	},
+	"typingMode": {
+		"never":    "Never show typing.",
+		"instant":  "Show typing as soon as a message arrives.",
+		"thinking": "Show typing while the model thinks.",
+		"message":  "Show typing while a reply is written.",
+	},
+	"mode (reset)": {
+		"daily": "Reset sessions daily at atHour.",
+		"idle":  "Reset sessions after idleMinutes of inactivity.",
+	},
+	"action": {
+		"allow": "Allow sending.",
+		"deny":  "Deny sending.",
+	},
+	"mode (maintenance)": {
+		"enforce": "Prune and rotate the session store.",
+		"warn":    "Only warn about the session store size.",
+	},
+	"bootstrapPromptTruncationWarning": {
+		"off":    "Never warn.",
+		"once":   "Warn once.",
+		"always": "Warn every time.",
+	},
+	"timeFormat": {
+		"auto": "The system's clock format.",
+		"12":   "12-hour clock.",
+		"24":   "24-hour clock.",
+	},
+	"envelopeTimestamp": {
+		"on":  "On.",
+		"off": "Off.",
+	},
+	"verboseDefault": {
+		"off":  "Not verbose.",
+		"on":   "Verbose.",
+		"full": "Fully verbose.",
+	},
+	"elevatedDefault": {
+		"off":  "No elevated tools.",
+		"on":   "Elevated tools on.",
+		"ask":  "Ask before elevated tools.",
+		"full": "Elevated tools without asking.",
+	},
+	"blockStreamingBreak": {
+		"text_end":    "Flush a block at the end of a text part.",
+		"message_end": "Flush at the end of the message.",
+	},
+	"breakPreference": {
+		"paragraph": "Break blocks at paragraphs.",
+		"newline":   "Break blocks at newlines.",
+		"sentence":  "Break blocks at sentences.",
+	},
 }
 
 // refine adds to CUE's export what editors use and what JSON Schema can
@@ -108,7 +223,7 @@ var enumDescriptions = map[string]map[string]string{
 // remoteHost and attachment-root patterns, the tool-policy and ACP-binding
 // exclusions, $include everywhere, padded and blank channel keys, and the
 // dmPolicy/allowFrom rules as if/then.
-func refine(doc map[string]any, root *spec.Node) error {
+func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
 	defs, _ := doc["$defs"].(map[string]any)
 	if defs == nil {
 		return fmt.Errorf("specgen: the exported schema has no $defs")
@@ -119,6 +234,7 @@ func refine(doc map[string]any, root *spec.Node) error {
 		"checked in full; other sections are known by name only. `openclawcfg vet` checks what JSON Schema cannot " +
 		"($include and ${VAR} resolution, duplicate keys, and the rules its README lists)."
 	visitSchemas(doc, simplifyInt)
+	visitSchemas(doc, openObject)
 
 	// $include may appear in any object: OpenClaw merges the included
 	// file in before it validates.
@@ -140,6 +256,12 @@ func refine(doc map[string]any, root *spec.Node) error {
 
 	w := &walker{defs: defs, seen: map[string]bool{}}
 	if err := w.walk(doc, root); err != nil {
+		return err
+	}
+	if err := w.walk(defs["AgentDefaults"].(map[string]any), agentDefaults); err != nil {
+		return fmt.Errorf("AgentDefaults: %w", err)
+	}
+	if err := refineGlobals(doc, defs); err != nil {
 		return err
 	}
 
@@ -201,7 +323,7 @@ func (w *walker) walk(s map[string]any, n *spec.Node) error {
 			if ps == nil || f == nil {
 				continue
 			}
-			if err := w.field(ps, f.Node); err != nil {
+			if err := w.field(name, ps, f.Node); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			if err := w.walk(ps, f.Node); err != nil {
@@ -224,7 +346,7 @@ func (w *walker) walk(s map[string]any, n *spec.Node) error {
 
 // field adds the default, the enum descriptions and the named checks of
 // one declared field to its schema.
-func (w *walker) field(s map[string]any, n *spec.Node) error {
+func (w *walker) field(name string, s map[string]any, n *spec.Node) error {
 	def := n.Runtime
 	if def == "" {
 		def = n.Default
@@ -239,8 +361,8 @@ func (w *walker) field(s map[string]any, n *spec.Node) error {
 	if d, ok := s["description"].(string); ok {
 		s["markdownDescription"] = d
 	}
-	if n.Enum != nil {
-		if err := describeEnum(s, n.Enum); err != nil {
+	if n.Enum != nil && n.Types == spec.TString {
+		if err := describeEnum(name, s, n.Enum); err != nil {
 			return err
 		}
 	}
@@ -272,6 +394,20 @@ func (w *walker) field(s map[string]any, n *spec.Node) error {
 					},
 				},
 			}
+			target["allOf"] = acpBindingRules()
+		case "agents":
+			props, _ := target["properties"].(map[string]any)
+			if props == nil {
+				props = map[string]any{}
+				target["properties"] = props
+			}
+			props["defaults"] = map[string]any{"$ref": "#/$defs/AgentDefaults"}
+		case "agentRuntime":
+			// A union of two strict objects: acp only with type "acp".
+			target["if"] = map[string]any{"required": []any{"type"}, "properties": map[string]any{"type": map[string]any{"const": "embedded"}}}
+			target["then"] = map[string]any{"not": map[string]any{"required": []any{"acp"}}}
+		case "maintenance":
+			target["allOf"] = []any{maintenanceRules()}
 		default:
 			return fmt.Errorf("no JSON Schema form for the check %q", check)
 		}
@@ -303,7 +439,10 @@ func (w *walker) field(s map[string]any, n *spec.Node) error {
 
 // describeEnum adds VS Code's enumDescriptions (and the markdown form) in
 // the order of the enum.
-func describeEnum(s map[string]any, enum []string) error {
+func describeEnum(field string, s map[string]any, enum []string) error {
+	if sameSet(enumDescriptions[field], enum) {
+		return describeWith(field, s, enum)
+	}
 	var name string
 	for field, m := range enumDescriptions {
 		if _, ok := m[enum[0]]; ok && len(m) == len(enum) {
@@ -321,6 +460,23 @@ func describeEnum(s map[string]any, enum []string) error {
 	if name == "" {
 		return fmt.Errorf("no enumDescriptions for %q", enum)
 	}
+	return describeWith(name, s, enum)
+}
+
+// sameSet reports whether m describes exactly the values of enum.
+func sameSet(m map[string]string, enum []string) bool {
+	if len(m) != len(enum) {
+		return false
+	}
+	for _, v := range enum {
+		if _, ok := m[v]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func describeWith(name string, s map[string]any, enum []string) error {
 	descs := make([]any, len(enum))
 	for i, v := range enum {
 		descs[i] = enumDescriptions[name][v]
@@ -353,6 +509,16 @@ func simplifyInt(s map[string]any) {
 	}
 	if s["minimum"] == nil && s["exclusiveMinimum"] == nil {
 		s["minimum"] = -maxSafe
+	}
+}
+
+// openObject rewrites what CUE's generator emits for an open struct with
+// no fields ({...}, the contents of another subsystem): {"const": {}},
+// which would accept only the empty object.
+func openObject(s map[string]any) {
+	if c, ok := s["const"].(map[string]any); ok && len(c) == 0 {
+		delete(s, "const")
+		s["type"] = "object"
 	}
 }
 

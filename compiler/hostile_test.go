@@ -62,38 +62,58 @@ func TestLimits(t *testing.T) {
 		path      string // of the error
 		msg       string
 	}{
-		{name: "list", src: "{ channels: { imessage: { allowFrom: [" + strings.Repeat("1,", compiler.MaxEntries+1) + "] } } }",
-			msg: "the config holds more than 10000 items in one list, past openclawcfg's limit"},
-		{name: "object", src: "{ plugins: {" + many(compiler.MaxEntries+1, "k%d: 1,") + "} }",
-			msg: "the config holds more than 10000 keys in one object, past openclawcfg's limit"},
-		{name: "merged list", src: "{ $include: ['a.json5', 'a.json5', 'a.json5'] }",
+		{
+			name: "list", src: "{ channels: { imessage: { allowFrom: [" + strings.Repeat("1,", compiler.MaxEntries+1) + "] } } }",
+			msg: "the config holds more than 10000 items in one list, past openclawcfg's limit",
+		},
+		{
+			name: "object", src: "{ plugins: {" + many(compiler.MaxEntries+1, "k%d: 1,") + "} }",
+			msg: "the config holds more than 10000 keys in one object, past openclawcfg's limit",
+		},
+		{
+			name: "merged list", src: "{ $include: ['a.json5', 'a.json5', 'a.json5'] }",
 			files: map[string]string{"a.json5": "{ channels: { imessage: { allowFrom: [" + strings.Repeat("1,", 4000) + "] } } }"},
 			path:  "$include.2",
-			msg:   "merging the included lists makes channels.imessage.allowFrom a list of more than 10000 items, past openclawcfg's limit"},
-		{name: "merged object", src: "{ plugins: { $include: ['a.json5', 'b.json5'] } }",
+			msg:   "merging the included lists makes channels.imessage.allowFrom a list of more than 10000 items, past openclawcfg's limit",
+		},
+		{
+			name: "merged object", src: "{ plugins: { $include: ['a.json5', 'b.json5'] } }",
 			files: map[string]string{"a.json5": "{" + many(6000, "a%d: 1,") + "}", "b.json5": "{" + many(6000, "b%d: 1,") + "}"},
 			path:  "plugins.$include.1",
-			msg:   "merging the included objects makes the included content an object of more than 10000 keys, past openclawcfg's limit"},
-		{name: "values", src: "{ $include: [" + strings.Repeat("'a.json5',", 999) + "] }",
+			msg:   "merging the included objects makes the included content an object of more than 10000 keys, past openclawcfg's limit",
+		},
+		{
+			name: "values", src: "{ $include: [" + strings.Repeat("'a.json5',", 999) + "] }",
 			files: map[string]string{"a.json5": "{ plugins: { x: {" + many(600, "k%d: 1,") + "} } }"},
 			path:  "$include.827",
-			msg:   `$include of "a.json5" brings the merged config past openclawcfg's limit of 500000 values (each inclusion counts; this is inclusion 828)`},
-		{name: "env", src: "{ env: { vars: { BIG: '" + strings.Repeat("x", 1<<20) + "' } }, channels: { imessage: { name: '" + strings.Repeat("${BIG}", 5) + "' } } }",
+			msg:   `$include of "a.json5" brings the merged config past openclawcfg's limit of 500000 values (each inclusion counts; this is inclusion 828)`,
+		},
+		{
+			name: "env", src: "{ env: { vars: { BIG: '" + strings.Repeat("x", 1<<20) + "' } }, channels: { imessage: { name: '" + strings.Repeat("${BIG}", 5) + "' } } }",
 			path: "channels.imessage.name",
-			msg:  "${VAR} substitution inserts more than 4 MiB into the config by this ${BIG}, past openclawcfg's limit (each reference counts)"},
-		{name: "env from the environment", src: "{ a: '${S}', b: ['${S}', '${S}', '${S}', '${S}'] }",
+			msg:  "${VAR} substitution inserts more than 4 MiB into the config by this ${BIG}, past openclawcfg's limit (each reference counts)",
+		},
+		{
+			name: "env from the environment", src: "{ a: '${S}', b: ['${S}', '${S}', '${S}', '${S}'] }",
 			env:  map[string]string{"S": strings.Repeat("s", 1<<20)},
 			path: "b.3",
-			msg:  "${VAR} substitution inserts more than 4 MiB into the config by this ${S}, past openclawcfg's limit (each reference counts)"},
-		{name: "accounts", src: "{ channels: { imessage: { allowFrom: [" + strings.Repeat("'+15550001111',", 1000) + "], accounts: {" + many(200, "a%d: {},") + "} } } }",
+			msg:  "${VAR} substitution inserts more than 4 MiB into the config by this ${S}, past openclawcfg's limit (each reference counts)",
+		},
+		{
+			name: "accounts", src: "{ channels: { imessage: { allowFrom: [" + strings.Repeat("'+15550001111',", 1000) + "], accounts: {" + many(200, "a%d: {},") + "} } } }",
 			path: "channels.imessage.accounts",
-			msg:  "the effective settings of 200 accounts (each reads the 1001 values (11 KiB of text) set at the channel's top level, and the 0 bindings) add up to more than openclawcfg's limit of 100000 values or 16 MiB of text for a plan"},
-		{name: "account text", src: "{ channels: { imessage: { dbPath: '/" + strings.Repeat("d", 1<<20) + "', accounts: {" + many(20, "a%d: {},") + "} } } }",
+			msg:  "the effective settings of 200 accounts (each reads the 1001 values (11 KiB of text) set at the channel's top level, and the 0 bindings) add up to more than openclawcfg's limit of 100000 values or 16 MiB of text for a plan",
+		},
+		{
+			name: "account text", src: "{ channels: { imessage: { dbPath: '/" + strings.Repeat("d", 1<<20) + "', accounts: {" + many(20, "a%d: {},") + "} } } }",
 			path: "channels.imessage.accounts",
-			msg:  "the effective settings of 20 accounts (each reads the 1 value (1024 KiB of text) set at the channel's top level, and the 0 bindings) add up to more than openclawcfg's limit of 100000 values or 16 MiB of text for a plan"},
-		{name: "agents", src: "{ messages: { groupChat: { mentionPatterns: [" + strings.Repeat("'@bot',", 1000) + "] } }, agents: { list: [" + many(200, "{ id: 'a%d' },") + "] } }",
+			msg:  "the effective settings of 20 accounts (each reads the 1 value (1024 KiB of text) set at the channel's top level, and the 0 bindings) add up to more than openclawcfg's limit of 100000 values or 16 MiB of text for a plan",
+		},
+		{
+			name: "agents", src: "{ messages: { groupChat: { mentionPatterns: [" + strings.Repeat("'@bot',", 1000) + "] } }, agents: { list: [" + many(200, "{ id: 'a%d' },") + "] } }",
 			path: "agents.list",
-			msg:  "the effective settings of 200 agents (each falls back to the 1001 values (3 KiB of text) of messages.groupChat.mentionPatterns), with the channel's, add up to more than openclawcfg's limit of 100000 values or 16 MiB of text for a plan"},
+			msg:  "the effective settings of 200 agents (each falls back to the 1001 values (3 KiB of text) of messages.groupChat.mentionPatterns), with the channel's, add up to more than openclawcfg's limit of 100000 values or 16 MiB of text for a plan",
+		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := compiler.Vet("/cfg/main.json5", []byte(c.src), hostileOpts(c.files, c.env))

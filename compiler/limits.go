@@ -55,12 +55,16 @@ func envPolicy(opt Options) (func(string) bool, string) {
 
 // limitDiag is the error for a json5 limit (too many values or entries).
 func limitDiag(se *json5.Error) diag.Diagnostic {
-	return diag.Diagnostic{Offset: se.Offset, End: se.Offset, Severity: diag.Error, Code: diag.CodeLimit,
-		Message: "the config holds " + se.Msg + ", past openclawcfg's limit", Fix: limitFix}
+	return diag.Diagnostic{
+		Offset: se.Offset, End: se.Offset, Severity: diag.Error, Code: diag.CodeLimit,
+		Message: "the config holds " + se.Msg + ", past openclawcfg's limit", Fix: limitFix,
+	}
 }
 
 // budgetDiag reports a config whose plan would be too large to build.
 func budgetDiag(ov *lower.Overflow) diag.Diagnostic {
-	return diag.Diagnostic{File: ov.At.Name(), Offset: ov.At.Start, End: ov.At.End, Path: ov.Path, Severity: diag.Error,
-		Code: diag.CodeLimit, Message: ov.Message, Fix: limitFix}
+	return diag.Diagnostic{
+		File: ov.At.Name(), Offset: ov.At.Start, End: ov.At.End, Path: ov.Path, Severity: diag.Error,
+		Code: diag.CodeLimit, Message: ov.Message, Fix: limitFix,
+	}
 }

@@ -18,18 +18,30 @@ func TestLintsDespiteErrors(t *testing.T) {
 		codes     string
 		note      string // a substring of the note, "" for none
 	}{
-		{"an error elsewhere", `{ channels: { imessage: { dmPolicy: "open", allowFrom: ["*"], textChunkLimit: 0, cliPth: "x" } } }`,
-			"open-dm,wildcard-allow,range,unknown-key", ""},
-		{"an error in an account's media limit", `{ channels: { imessage: { accounts: { bot: { groupPolicy: "open", mediaMaxMb: -1 } } } } }`,
-			"open-groups,range", ""},
-		{"an error in a group's tools", `{ channels: { imessage: { groupPolicy: "open", groups: { "*": { tools: { allow: ["a"], alsoAllow: ["b"] } } } } } }`,
-			"open-groups,mention-undetectable,tool-policy", ""},
-		{"a policy value with the wrong type", `{ channels: { imessage: { dmPolicy: "open", allowFrom: "*" } } }`,
-			"dm-policy,type", "the errors at channels.imessage.allowFrom"},
-		{"a misspelt policy key", `{ channels: { imessage: { groupPolicy: "open", allowfrom: ["*"] } } }`,
-			"unknown-key", "channels.imessage.allowfrom"},
-		{"an element of allowFrom", `{ channels: { imessage: { dmPolicy: "allowlist", allowFrom: ["a", true] } } }`,
-			"type", "the errors at channels.imessage.allowFrom leave"},
+		{
+			"an error elsewhere", `{ channels: { imessage: { dmPolicy: "open", allowFrom: ["*"], textChunkLimit: 0, cliPth: "x" } } }`,
+			"open-dm,wildcard-allow,range,unknown-key", "",
+		},
+		{
+			"an error in an account's media limit", `{ channels: { imessage: { accounts: { bot: { groupPolicy: "open", mediaMaxMb: -1 } } } } }`,
+			"open-groups,range", "",
+		},
+		{
+			"an error in a group's tools", `{ channels: { imessage: { groupPolicy: "open", groups: { "*": { tools: { allow: ["a"], alsoAllow: ["b"] } } } } } }`,
+			"open-groups,mention-undetectable,tool-policy", "",
+		},
+		{
+			"a policy value with the wrong type", `{ channels: { imessage: { dmPolicy: "open", allowFrom: "*" } } }`,
+			"dm-policy,type", "the errors at channels.imessage.allowFrom",
+		},
+		{
+			"a misspelt policy key", `{ channels: { imessage: { groupPolicy: "open", allowfrom: ["*"] } } }`,
+			"unknown-key", "channels.imessage.allowfrom",
+		},
+		{
+			"an element of allowFrom", `{ channels: { imessage: { dmPolicy: "allowlist", allowFrom: ["a", true] } } }`,
+			"type", "the errors at channels.imessage.allowFrom leave",
+		},
 		{"a syntax error says nothing more", `{ channels: `, "syntax", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

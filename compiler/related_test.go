@@ -22,14 +22,22 @@ func TestRelated(t *testing.T) {
 		name, src string
 		want      []string // code, then each related place
 	}{
-		{"duplicate", "{ channels: { imessage: {\n  enabled: true,\n  enabled: false,\n} } }",
-			[]string{`duplicate-key main.json5:2:3: related main.json5:3:3-3:10 the "enabled" OpenClaw keeps`}},
-		{"unterminated", "{ channels: {\n  imessage: { cliPath: \"imsg } } }",
-			[]string{`syntax main.json5:2:35: related main.json5:2:24-2:25 it starts here`}},
-		{"included", `{ channels: { $include: "./a.json5" } }`,
-			[]string{`enum b.json5:2:13: related a.json5:1:25-1:36 included here; related main.json5:1:25-1:36 included here`}},
-		{"included syntax", `{ channels: { imessage: { $include: "./bad.json5" } } }`,
-			[]string{`include bad.json5:1:11: related bad.json5:1:6-1:7 it starts here; related main.json5:1:37-1:50 included here`}},
+		{
+			"duplicate", "{ channels: { imessage: {\n  enabled: true,\n  enabled: false,\n} } }",
+			[]string{`duplicate-key main.json5:2:3: related main.json5:3:3-3:10 the "enabled" OpenClaw keeps`},
+		},
+		{
+			"unterminated", "{ channels: {\n  imessage: { cliPath: \"imsg } } }",
+			[]string{`syntax main.json5:2:35: related main.json5:2:24-2:25 it starts here`},
+		},
+		{
+			"included", `{ channels: { $include: "./a.json5" } }`,
+			[]string{`enum b.json5:2:13: related a.json5:1:25-1:36 included here; related main.json5:1:25-1:36 included here`},
+		},
+		{
+			"included syntax", `{ channels: { imessage: { $include: "./bad.json5" } } }`,
+			[]string{`include bad.json5:1:11: related bad.json5:1:6-1:7 it starts here; related main.json5:1:37-1:50 included here`},
+		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := compiler.Vet("main.json5", []byte(c.src), hostileOpts(files, nil))

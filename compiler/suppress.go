@@ -123,8 +123,10 @@ func parseSuppressions(src *diag.Source) ([]*suppression, []diag.Diagnostic) {
 			continue // openclawcfg:ignored, ...: not the directive
 		}
 		fail := func(msg string) {
-			bad = append(bad, diag.Diagnostic{File: src.Name, Offset: c.offset, End: c.end, Severity: diag.Error, Code: diag.CodeIgnore, Message: msg,
-				Fix: "write // " + ignoreDirective + " CODE REASON, with a warning code and why the finding is acceptable"})
+			bad = append(bad, diag.Diagnostic{
+				File: src.Name, Offset: c.offset, End: c.end, Severity: diag.Error, Code: diag.CodeIgnore, Message: msg,
+				Fix: "write // " + ignoreDirective + " CODE REASON, with a warning code and why the finding is acceptable",
+			})
 		}
 		fields := strings.Fields(rest)
 		if len(fields) == 0 {
@@ -248,9 +250,11 @@ func (r *Result) suppress(lintsRan bool) {
 			if s.target == 0 {
 				where = "the lines after it"
 			}
-			bad = append(bad, diag.Diagnostic{File: s.file, Offset: s.offset, End: s.end, Severity: diag.Error, Code: diag.CodeIgnore,
+			bad = append(bad, diag.Diagnostic{
+				File: s.file, Offset: s.offset, End: s.end, Severity: diag.Error, Code: diag.CodeIgnore,
 				Message: fmt.Sprintf("%s %s suppresses nothing: there is no %s finding on %s", ignoreDirective, code, code, where),
-				Fix:     "delete the comment (the finding it was for is gone), or move it onto the finding's line or the line above it"})
+				Fix:     "delete the comment (the finding it was for is gone), or move it onto the finding's line or the line above it",
+			})
 		}
 	}
 	r.add(bad)

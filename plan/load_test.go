@@ -36,21 +36,33 @@ func TestLoadRefusesEdits(t *testing.T) {
 		want string
 	}{
 		// The issue's list.
-		{"duplicate top-level key", replace(`"channelConfigured": true,`, `"channelConfigured": false, "channelConfigured": true,`),
-			`plan: key "channelConfigured" appears twice in the top-level object`},
-		{"duplicate nested key", replace(`"allowAll": false,`, `"allowAll": true, "allowAll": false,`),
-			`plan: key "allowAll" appears twice in accounts[0].dm`},
-		{"case-variant key", replace(`"planVersion": 2`, `"PlanVersion": 2`),
-			`plan: key "PlanVersion" in the top-level object is not spelled as the plan spells it: "planVersion" (keys are case-sensitive)`},
-		{"case-variant nested key", replace(`"textChunkLimit": {`, `"textchunklimit": {`),
-			`plan: key "textchunklimit" in accounts[0].outbound is not spelled as the plan spells it: "textChunkLimit" (keys are case-sensitive)`},
+		{
+			"duplicate top-level key", replace(`"channelConfigured": true,`, `"channelConfigured": false, "channelConfigured": true,`),
+			`plan: key "channelConfigured" appears twice in the top-level object`,
+		},
+		{
+			"duplicate nested key", replace(`"allowAll": false,`, `"allowAll": true, "allowAll": false,`),
+			`plan: key "allowAll" appears twice in accounts[0].dm`,
+		},
+		{
+			"case-variant key", replace(`"planVersion": 2`, `"PlanVersion": 2`),
+			`plan: key "PlanVersion" in the top-level object is not spelled as the plan spells it: "planVersion" (keys are case-sensitive)`,
+		},
+		{
+			"case-variant nested key", replace(`"textChunkLimit": {`, `"textchunklimit": {`),
+			`plan: key "textchunklimit" in accounts[0].outbound is not spelled as the plan spells it: "textChunkLimit" (keys are case-sensitive)`,
+		},
 		{"trailing }", appendBytes("}\n"), `plan: trailing data after the plan at byte 19138: "}\n"`},
 		{"trailing ]", appendBytes("]"), `plan: trailing data after the plan at byte 19138: "]"`},
 		{"trailing value", appendBytes(`{"planVersion": 2}`), `plan: trailing data after the plan at byte 19138: "{\"planVersion\": 2}"`},
-		{"unknown DM policy", replace(`"value": "allowlist"`, `"value": "everyone"`),
-			`plan: invalid value: accounts[0].dm.policy.value is "everyone", not a DM policy (pairing, allowlist, open, disabled)`},
-		{"negative chunk limit", replace(`"value": 3000`, `"value": -5`),
-			`plan: invalid value: accounts[0].outbound.textChunkLimit.value is -5: a chunk limit must be > 0`},
+		{
+			"unknown DM policy", replace(`"value": "allowlist"`, `"value": "everyone"`),
+			`plan: invalid value: accounts[0].dm.policy.value is "everyone", not a DM policy (pairing, allowlist, open, disabled)`,
+		},
+		{
+			"negative chunk limit", replace(`"value": 3000`, `"value": -5`),
+			`plan: invalid value: accounts[0].outbound.textChunkLimit.value is -5: a chunk limit must be > 0`,
+		},
 		// Enums and ranges beyond the issue's examples.
 		{"unknown group policy", replace(`"value": "disabled"`, `"value": "public"`), `accounts[1].groups.policy.value is "public", not a group policy (open, allowlist, disabled)`},
 		{"unknown chunk mode", replace(`"value": "newline"`, `"value": "words"`), `.outbound.chunkMode.value is "words", not a chunk mode (length, newline)`},
@@ -66,8 +78,10 @@ func TestLoadRefusesEdits(t *testing.T) {
 		{"allowAll without *", replace(`"allowAll": false`, `"allowAll": true`), `accounts[0].dm.allowAll is true, but allowFrom does not contain "*"`},
 		{"pairing flag", replace(`"pairingStoreCounts": false`, `"pairingStoreCounts": true`), `dm.pairingStoreCounts is true, but pairing approvals count under every DM policy except "allowlist"`},
 		{"root that allows every file", replace(`"/Users/*/Library/Messages/Attachments"`, `"/"`), `.attachments.localRoots[0] is "/", which is the filesystem root, which would allow every file`},
-		{"remote host that is an ssh option", replace(`"source": "none"`, `"host": "-oProxyCommand=touch /tmp/x", "source": "config"`),
-			`.remoteHost.host is "-oProxyCommand=touch /tmp/x", which contains whitespace`},
+		{
+			"remote host that is an ssh option", replace(`"source": "none"`, `"host": "-oProxyCommand=touch /tmp/x", "source": "config"`),
+			`.remoteHost.host is "-oProxyCommand=touch /tmp/x", which contains whitespace`,
+		},
 		// Shape.
 		{"unknown key", replace(`"configured": true`, `"configured": true, "shell": "rm -rf /"`), `plan: unknown field "shell" in accounts[0]`},
 		{"missing key", replace("\"configured\": true,\n", ""), `plan: key "configured" is missing in accounts[0]`},
@@ -76,13 +90,17 @@ func TestLoadRefusesEdits(t *testing.T) {
 		{"fractional chunk limit", replace(`"value": 3000`, `"value": 3000.5`), `cannot unmarshal number 3000.5`},
 		{"number form", replace(`"value": 3000`, `"value": 3e3`), `cannot unmarshal number 3e3`},
 		{"negative zero", replace(`"value": 1500`, `"value": -0`), `plan: not the bytes compile writes (first difference on line 668`},
-		{"key order", replace("\"planVersion\": 2,\n  \"generator\": \"openclawcfg test\",", "\"generator\": \"openclawcfg test\",\n  \"planVersion\": 2,"),
-			`plan: not the bytes compile writes (first difference on line 2`},
+		{
+			"key order", replace("\"planVersion\": 2,\n  \"generator\": \"openclawcfg test\",", "\"generator\": \"openclawcfg test\",\n  \"planVersion\": 2,"),
+			`plan: not the bytes compile writes (first difference on line 2`,
+		},
 		{"escaped character", replace(`"source": "multi-account.json5"`, `"source": "multi-account.json\u0035"`), `not the bytes compile writes (first difference on line 5`},
 		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, `plan: not valid JSON: it ends too early (truncated?)`},
 		{"syntax", replace(`"configured": true,`, `"configured": true,,`), `plan: not valid JSON at byte `},
-		{"bad signature field", replace(`"channelConfigured": true,`, `"signature": {"keyId": "x", "ed25519": "AA=="}, "channelConfigured": true,`),
-			`signature.keyId is "x", not ed25519: and 16 hex digits; signature.ed25519 is not a base64 ed25519 signature (64 bytes)`},
+		{
+			"bad signature field", replace(`"channelConfigured": true,`, `"signature": {"keyId": "x", "ed25519": "AA=="}, "channelConfigured": true,`),
+			`signature.keyId is "x", not ed25519: and 16 hex digits; signature.ed25519 is not a base64 ed25519 signature (64 bytes)`,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := forge(tc.edit(bytes.Clone(good)))

@@ -21,26 +21,35 @@ func sample() *plan.Plan {
 		ChannelConfigured: true,
 		Enabled:           plan.Value[bool]{Value: true, Origin: def},
 		DefaultAccount:    plan.Value[string]{Value: "default", Origin: def},
-		Accounts: []plan.Account{{ID: "default", Name: plan.Value[string]{Origin: def}, Enabled: plan.Value[bool]{Value: true, Origin: def},
+		Accounts: []plan.Account{{
+			ID: "default", Name: plan.Value[string]{Origin: def}, Enabled: plan.Value[bool]{Value: true, Origin: def},
 			Configured: true, CLIPath: plan.Value[string]{Value: "imsg", Origin: def}, CLIPathExpanded: "imsg",
 			DBPath: plan.Value[string]{Origin: def}, Service: plan.Value[string]{Value: "auto", Origin: def},
 			Region: plan.Value[string]{Value: "US", Origin: def},
-			DM: plan.DMPolicy{Policy: plan.Value[plan.DMMode]{Value: plan.DMPairing, Origin: def},
-				AllowFrom: plan.Value[[]plan.AllowEntry]{Value: []plan.AllowEntry{}, Origin: def}, PairingStoreCounts: true},
-			Groups: plan.GroupPolicy{Policy: plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: def},
+			DM: plan.DMPolicy{
+				Policy:    plan.Value[plan.DMMode]{Value: plan.DMPairing, Origin: def},
+				AllowFrom: plan.Value[[]plan.AllowEntry]{Value: []plan.AllowEntry{}, Origin: def}, PairingStoreCounts: true,
+			},
+			Groups: plan.GroupPolicy{
+				Policy:  plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: def},
 				Senders: plan.Value[[]plan.AllowEntry]{Value: []plan.AllowEntry{}, Origin: def}, AllowlistEnabled: true,
-				GroupsOrigin: def, Chats: []plan.GroupChat{}},
+				GroupsOrigin: def, Chats: []plan.GroupChat{},
+			},
 			RemoteHost:  plan.RemoteHost{Source: "none", Origin: def},
 			Attachments: plan.Attachments{Include: plan.Value[bool]{Origin: def}, LocalRoots: []string{"/Users/*/Library/Messages/Attachments"}},
-			Outbound: plan.Outbound{TextChunkLimit: plan.Value[int]{Value: 4000, Origin: def}, ChunkMode: plan.Value[string]{Value: "length", Origin: def},
-				MediaMaxBytes: plan.Value[int64]{Value: 16 << 20, Origin: def}, MarkdownTables: plan.Value[string]{Value: "code", Origin: def}},
+			Outbound: plan.Outbound{
+				TextChunkLimit: plan.Value[int]{Value: 4000, Origin: def}, ChunkMode: plan.Value[string]{Value: "length", Origin: def},
+				MediaMaxBytes: plan.Value[int64]{Value: 16 << 20, Origin: def}, MarkdownTables: plan.Value[string]{Value: "code", Origin: def},
+			},
 			History:      plan.History{GroupLimit: plan.Value[int]{Value: 50, Origin: def}},
 			ConfigWrites: plan.Value[bool]{Value: true, Origin: def}, ResponsePrefix: plan.Value[string]{Origin: def},
 		}},
-		Global: plan.Global{DMScope: plan.Value[plan.DMScope]{Value: plan.ScopeMain, Origin: def},
+		Global: plan.Global{
+			DMScope:         plan.Value[plan.DMScope]{Value: plan.ScopeMain, Origin: def},
 			UseAccessGroups: plan.Value[bool]{Value: true, Origin: def}, CommandsConfig: plan.Value[bool]{Origin: def},
 			InboundDebounceMs: plan.Value[int]{Origin: def},
-			Agents:            []plan.Agent{{ID: "main", Default: true, Implicit: true, Mentions: plan.Mentions{Patterns: plan.Value[[]string]{Value: []string{}, Origin: def}}}}},
+			Agents:            []plan.Agent{{ID: "main", Default: true, Implicit: true, Mentions: plan.Mentions{Patterns: plan.Value[[]string]{Value: []string{}, Origin: def}}}},
+		},
 	}
 }
 

@@ -97,8 +97,10 @@ func peerKindMatches(binding, scope PeerKind) bool {
 func (g *Global) choose(agentID, matchedBy string, binding int, accountID string, kind PeerKind, peerID string) Route {
 	main := "agent:" + openclaw.NormalizeAgentID(agentID) + ":main"
 	key := g.sessionKey(agentID, accountID, kind, peerID)
-	r := Route{AgentID: agentID, AccountID: accountID, SessionKey: strings.ToLower(key), MainSessionKey: strings.ToLower(main),
-		MatchedBy: matchedBy, Binding: binding, LastRoutePolicy: "session"}
+	r := Route{
+		AgentID: agentID, AccountID: accountID, SessionKey: strings.ToLower(key), MainSessionKey: strings.ToLower(main),
+		MatchedBy: matchedBy, Binding: binding, LastRoutePolicy: "session",
+	}
 	if r.SessionKey == r.MainSessionKey {
 		r.LastRoutePolicy = "main"
 	}

@@ -97,9 +97,16 @@ func (v *validator) account(path string, a *Account) {
 	for _, o := range []struct {
 		name string
 		o    Origin
-	}{{"name", a.Name.Origin}, {"enabled", a.Enabled.Origin}, {"cliPath", a.CLIPath.Origin}, {"dbPath", a.DBPath.Origin},
-		{"service", a.Service.Origin}, {"region", a.Region.Origin}, {"configWrites", a.ConfigWrites.Origin},
-		{"responsePrefix", a.ResponsePrefix.Origin}} {
+	}{
+		{"name", a.Name.Origin},
+		{"enabled", a.Enabled.Origin},
+		{"cliPath", a.CLIPath.Origin},
+		{"dbPath", a.DBPath.Origin},
+		{"service", a.Service.Origin},
+		{"region", a.Region.Origin},
+		{"configWrites", a.ConfigWrites.Origin},
+		{"responsePrefix", a.ResponsePrefix.Origin},
+	} {
 		v.origin(path+"."+o.name+".origin", o.o)
 	}
 	oneOf(v, path+".service.value", a.Service.Value, "service", "auto", "imessage", "sms")

@@ -64,9 +64,11 @@ func TestAnalyze(t *testing.T) {
 		`{"method":"chats.list"}`,
 	}, "\n") + "\n"
 	f := analyze(sent, []byte(hlog), [][]byte{[]byte(gen1), []byte(gen2)}, []byte(sends))
-	want := figures{Messages: 7, LateRows: 2, Handled: 6, Lost: 1, Twice: 1, Redelivered: 2, RedeliveredAnswered: 1, Delayed: 1,
+	want := figures{
+		Messages: 7, LateRows: 2, Handled: 6, Lost: 1, Twice: 1, Redelivered: 2, RedeliveredAnswered: 1, Delayed: 1,
 		RepliesDelivered: 5, RepliesLost: 1, RepliesTwice: 1, RepliesWrongChat: 1, LateHandled: 1, LateAnswered: 1,
-		SendAttempts: 3, SendErrors: 1, SendNoAnswer: 1, UnknownTokens: 2}
+		SendAttempts: 3, SendErrors: 1, SendNoAnswer: 1, UnknownTokens: 2,
+	}
 	got := *f
 	got.LostBy, got.LostUnder, got.TwiceBy, got.RepliesLostBy, got.RepliesTwiceBy, got.Examples = nil, nil, nil, nil, nil, nil
 	if !reflect.DeepEqual(got, want) {
@@ -168,9 +170,11 @@ func TestChaos(t *testing.T) {
 	}
 	// No Dir: the driver's temp dir is removed after a pass and kept
 	// (and named in the table) after a failure, for its logs.
-	o := options{Cycles: cycles, Seed: uint64(time.Now().UnixNano()), ImsgVersion: "0.9.0",
+	o := options{
+		Cycles: cycles, Seed: uint64(time.Now().UnixNano()), ImsgVersion: "0.9.0",
 		Bins: builtBins(t), DMs: 240, Groups: 4, PollMs: 50, Quiet: 15 * time.Second, MaxDrain: time.Minute,
-		Progress: testWriter{t}}
+		Progress: testWriter{t},
+	}
 	rep, err := chaos(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -193,9 +197,11 @@ func TestChaosSeesOpenClawLosses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the -short run is TestChaos alone")
 	}
-	o := options{Cycles: 8, Seed: 7, Compat: true, ImsgVersion: "0.9.0", Kinds: []string{"kill9"},
+	o := options{
+		Cycles: 8, Seed: 7, Compat: true, ImsgVersion: "0.9.0", Kinds: []string{"kill9"},
 		Bins: builtBins(t), DMs: 40, Groups: 1, PollMs: 50, Quiet: 5 * time.Second, MaxDrain: 30 * time.Second,
-		Progress: testWriter{t}}
+		Progress: testWriter{t},
+	}
 	rep, err := chaos(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)

@@ -62,9 +62,14 @@ func (f *figures) failures() []string {
 	for _, c := range []struct {
 		name string
 		n    int
-	}{{"messages lost", f.Lost}, {"dispatched twice", f.Twice}, {"replies lost", f.RepliesLost},
-		{"replies sent twice", f.RepliesTwice}, {"replies in the wrong chat", f.RepliesWrongChat},
-		{"late rows answered", f.LateAnswered}} {
+	}{
+		{"messages lost", f.Lost},
+		{"dispatched twice", f.Twice},
+		{"replies lost", f.RepliesLost},
+		{"replies sent twice", f.RepliesTwice},
+		{"replies in the wrong chat", f.RepliesWrongChat},
+		{"late rows answered", f.LateAnswered},
+	} {
 		if c.n != 0 {
 			out = append(out, fmt.Sprintf("%s: %d", c.name, c.n))
 		}
@@ -175,8 +180,10 @@ const maxExamples = 8
 // analyze compares what the driver wrote with what the handler saw and
 // what reached the chats.
 func analyze(sent []*sentMsg, handlerLog []byte, dbs [][]byte, sends []byte) *figures {
-	f := &figures{LostBy: map[string]int{}, LostUnder: map[string]int{}, TwiceBy: map[string]int{}, RepliesLostBy: map[string]int{},
-		RepliesTwiceBy: map[string]int{}, Examples: map[string][]string{}}
+	f := &figures{
+		LostBy: map[string]int{}, LostUnder: map[string]int{}, TwiceBy: map[string]int{}, RepliesLostBy: map[string]int{},
+		RepliesTwiceBy: map[string]int{}, Examples: map[string][]string{},
+	}
 	example := func(kind string, m *sentMsg, extra string) {
 		if len(f.Examples[kind]) < maxExamples {
 			s := fmt.Sprintf("%s (cycle %d %s, %s, chat %d, row %d)", m.Token, m.Cycle, m.Kind, m.Phase, m.Chat, m.Row)
@@ -325,9 +332,13 @@ func writeTable(w io.Writer, r *report) {
 	for _, x := range []struct {
 		name string
 		m    map[string]int
-	}{{"lost, by cycle/phase", f.LostBy}, {"lost while a lasting fault was in force (imsg not restarted since)", f.LostUnder},
-		{"dispatched twice, by cycle/phase", f.TwiceBy}, {"replies lost, by cycle/phase", f.RepliesLostBy},
-		{"replies sent twice, by cycle/phase", f.RepliesTwiceBy}} {
+	}{
+		{"lost, by cycle/phase", f.LostBy},
+		{"lost while a lasting fault was in force (imsg not restarted since)", f.LostUnder},
+		{"dispatched twice, by cycle/phase", f.TwiceBy},
+		{"replies lost, by cycle/phase", f.RepliesLostBy},
+		{"replies sent twice, by cycle/phase", f.RepliesTwiceBy},
+	} {
 		if len(x.m) > 0 {
 			fmt.Fprintf(w, "%s: %s\n", x.name, joinCounts(x.m))
 		}

@@ -58,20 +58,26 @@ func memberHandle(i int) string { return fmt.Sprintf("+1555020%04d", i) }
 // newTraffic creates the database with dms direct chats and groups group
 // chats (three members each).
 func newTraffic(dbPath string, dms, groups int, rng *rand.Rand) (*traffic, error) {
-	t := &traffic{app: fakeimsg.NewAppender(dbPath), rng: rng, window: 65 * time.Second, perWindow: 3,
-		now: time.Now, sleep: time.Sleep}
+	t := &traffic{
+		app: fakeimsg.NewAppender(dbPath), rng: rng, window: 65 * time.Second, perWindow: 3,
+		now: time.Now, sleep: time.Sleep,
+	}
 	var recs []fakeimsg.Record
 	for i := range dms {
 		h := dmHandle(i)
-		recs = append(recs, fakeimsg.Record{Chat: &fakeimsg.Chat{Identifier: h, GUID: "iMessage;-;" + h,
-			Service: "iMessage", Participants: []string{h}}})
+		recs = append(recs, fakeimsg.Record{Chat: &fakeimsg.Chat{
+			Identifier: h, GUID: "iMessage;-;" + h,
+			Service: "iMessage", Participants: []string{h},
+		}})
 		t.chats = append(t.chats, &chatInfo{handles: []string{h}})
 	}
 	for g := range groups {
 		ident := fmt.Sprintf("chat%018d", rng.Int64N(1e18))
 		members := []string{memberHandle(3 * g), memberHandle(3*g + 1), memberHandle(3*g + 2)}
-		recs = append(recs, fakeimsg.Record{Chat: &fakeimsg.Chat{Identifier: ident, GUID: "iMessage;+;" + ident,
-			Name: fmt.Sprintf("Chaos %d", g+1), Service: "iMessage", Participants: members}})
+		recs = append(recs, fakeimsg.Record{Chat: &fakeimsg.Chat{
+			Identifier: ident, GUID: "iMessage;+;" + ident,
+			Name: fmt.Sprintf("Chaos %d", g+1), Service: "iMessage", Participants: members,
+		}})
 		t.chats = append(t.chats, &chatInfo{group: true, handles: members})
 	}
 	out, err := t.app.Append(recs...)
@@ -134,8 +140,10 @@ func (t *traffic) say(cycle int, kind, phase, under string, late bool, sleepMs i
 	if late {
 		created = at.Add(-2*time.Hour - time.Duration(t.rng.Int64N(int64(70*time.Hour))))
 	}
-	row := &fakeimsg.Row{ChatID: c.id, GUID: t.guid(), Sender: c.handles[t.rng.IntN(len(c.handles))], Text: text,
-		CreatedAt: created.UTC().Format(time.RFC3339Nano), Service: "iMessage"}
+	row := &fakeimsg.Row{
+		ChatID: c.id, GUID: t.guid(), Sender: c.handles[t.rng.IntN(len(c.handles))], Text: text,
+		CreatedAt: created.UTC().Format(time.RFC3339Nano), Service: "iMessage",
+	}
 	out, err := t.app.Append(fakeimsg.Record{Row: row})
 	if err != nil {
 		return nil, err

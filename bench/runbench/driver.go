@@ -166,14 +166,18 @@ func runOnce(ctx context.Context, o runOpts, progress io.Writer) (*runReport, er
 		return nil, err
 	}
 	defer ln.Close()
-	fc := fakeConfig{N: o.N, Rate: o.Rate, Senders: o.Senders, Strangers: o.Strangers,
+	fc := fakeConfig{
+		N: o.N, Rate: o.Rate, Senders: o.Senders, Strangers: o.Strangers,
 		StrangerSenders: o.StrangerSenders, EchoRows: o.EchoRows, Socket: sock,
-		Progress: progressStep(o.N), DrainMs: int(o.Drain / time.Millisecond)}
+		Progress: progressStep(o.N), DrainMs: int(o.Drain / time.Millisecond),
+	}
 	fcj, _ := json.Marshal(fc)
 
 	state := filepath.Join(o.Dir, "state")
-	argv := []string{o.Bin, "run", planPath, "--echo", "--state-dir", state,
-		"--log-format", "json", "--chats", strconv.Itoa(o.Chats)}
+	argv := []string{
+		o.Bin, "run", planPath, "--echo", "--state-dir", state,
+		"--log-format", "json", "--chats", strconv.Itoa(o.Chats),
+	}
 	if o.Compat {
 		argv = append(argv, "--compat", "openclaw")
 	}

@@ -175,8 +175,10 @@ func newFake(cfg fakeConfig, out io.Writer) *fake {
 	if cfg.DrainMs <= 0 {
 		cfg.DrainMs = 30_000
 	}
-	f := &fake{cfg: cfg, base: time.Now(), out: out, stop: make(chan struct{}),
-		db: newChatDB(cfg.Senders, cfg.StrangerSenders)}
+	f := &fake{
+		cfg: cfg, base: time.Now(), out: out, stop: make(chan struct{}),
+		db: newChatDB(cfg.Senders, cfg.StrangerSenders),
+	}
 	return f
 }
 
@@ -462,10 +464,12 @@ func (f *fake) finish() {
 // summarise turns the recorded times into the result.
 func (f *fake) summarise(expected int64, streamed time.Duration) *result {
 	c := f.cfg
-	r := &result{N: c.N, Rate: c.Rate, Expected: expected, Replied: f.replied.Load(),
+	r := &result{
+		N: c.N, Rate: c.Rate, Expected: expected, Replied: f.replied.Load(),
 		Duplicates: f.duplicates, Unexpected: f.unexpected, PairingReplies: f.pairingReplies,
 		Sends: f.sends, EchoRows: f.echoRows, WrongTo: f.wrongTo, Resubscribes: f.resubscribes,
-		StreamSeconds: streamed.Seconds(), AchievedRate: float64(c.N) / streamed.Seconds()}
+		StreamSeconds: streamed.Seconds(), AchievedRate: float64(c.N) / streamed.Seconds(),
+	}
 	r.Missing = r.Expected - r.Replied
 	var lat, corr []int64
 	for seq := range c.N {

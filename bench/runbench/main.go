@@ -127,8 +127,10 @@ func driverMain(args []string, stdout, stderr io.Writer) int {
 		}
 		*bin = b
 	}
-	base := runOpts{Rate: *rate, N: *n, EchoRows: *echoRows, Strangers: *strangers,
-		StrangerSenders: *strangerSenders, Chats: *chats, Env: env, FIFO: *fifo, Nice: *nice, Compat: *compat, SendRate: *sendRate, Bin: *bin, Perf: *perf, Drain: *drain}
+	base := runOpts{
+		Rate: *rate, N: *n, EchoRows: *echoRows, Strangers: *strangers,
+		StrangerSenders: *strangerSenders, Chats: *chats, Env: env, FIFO: *fifo, Nice: *nice, Compat: *compat, SendRate: *sendRate, Bin: *bin, Perf: *perf, Drain: *drain,
+	}
 	withSenders := func(o runOpts) runOpts {
 		o.Senders = senderCount(*senders, o.EchoRows, o.Rate)
 		o.DMPolicy = dmPolicyFor(*dmPolicy, o.Senders, o.Strangers)
@@ -225,8 +227,10 @@ func searchMax(ctx context.Context, base runOpts, withSenders func(runOpts) runO
 			return maxStep{}, err
 		}
 		r := rep.Result
-		s := maxStep{Rate: rate, P50: ms(r.Latency.P50), P99: ms(r.Latency.P99), P999: ms(r.Latency.P999),
-			MaxMs: ms(r.Latency.Max), Missing: r.Missing, CPUPerMessageUs: cpuPerMessage(rep) * 1e6, Report: rep}
+		s := maxStep{
+			Rate: rate, P50: ms(r.Latency.P50), P99: ms(r.Latency.P99), P999: ms(r.Latency.P999),
+			MaxMs: ms(r.Latency.Max), Missing: r.Missing, CPUPerMessageUs: cpuPerMessage(rep) * 1e6, Report: rep,
+		}
 		s.Sustained = r.Missing == 0 && r.Duplicates == 0 && r.AchievedRate >= 0.98*rate && s.P99 < 100 && !backlog(r)
 		s.Under1ms = s.Sustained && s.P99 < 1
 		fmt.Fprintf(w, "  %7.0f/s: achieved %7.0f/s  p50 %7.3f  p99 %8.3f  p99.9 %8.3f  max %8.3f ms  missing %d  cpu %.1f µs/msg  %.1f switches/msg  load %s  %s\n",

@@ -314,8 +314,10 @@ func TestEndToEnd(t *testing.T) {
 		{"durable", false, 40, 200, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := runOpts{Rate: tc.rate, N: tc.n, Senders: 4, DMPolicy: "allowlist", Chats: 8, Bin: bin, SendRate: 1_000_000,
-				Compat: tc.compat, Dir: filepath.Join(dir, tc.name), Drain: 20 * time.Second}
+			o := runOpts{
+				Rate: tc.rate, N: tc.n, Senders: 4, DMPolicy: "allowlist", Chats: 8, Bin: bin, SendRate: 1_000_000,
+				Compat: tc.compat, Dir: filepath.Join(dir, tc.name), Drain: 20 * time.Second,
+			}
 			rep, err := runOnce(ctx, o, nil)
 			if err != nil {
 				t.Fatal(err)

@@ -108,8 +108,10 @@ func (c *decideCmd) Run(e *env) error {
 				if c.Format == "text" {
 					fmt.Fprintf(out, "line %d: %s\n", n, sentence(dec))
 				} else {
-					l := decisionLine{Kind: string(dec.Kind), Reason: dec.Reason, SenderID: dec.SenderID, IsGroup: dec.IsGroup,
-						WasMentioned: dec.WasMentioned, CommandAuthorized: dec.CommandAuthorized, Why: dec.Why, Key: dec.Key}
+					l := decisionLine{
+						Kind: string(dec.Kind), Reason: dec.Reason, SenderID: dec.SenderID, IsGroup: dec.IsGroup,
+						WasMentioned: dec.WasMentioned, CommandAuthorized: dec.CommandAuthorized, Why: dec.Why, Key: dec.Key,
+					}
 					if dec.Route != nil {
 						l.AgentID, l.SessionKey = dec.Route.AgentID, dec.Route.SessionKey
 					}

@@ -246,8 +246,10 @@ func (m *metricsServer) serve(ms []*monitor.Monitor, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	m.srv = &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, ErrorLog: errLog}
+	m.srv = &http.Server{
+		Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, ErrorLog: errLog,
+	}
 	log.Info("openclawcfg run: metrics listening", "addr", m.ln.Addr().String(), "url", m.URL())
 	go func() {
 		if err := m.srv.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -274,15 +276,19 @@ func (m *metricsServer) Close() {
 // any imported package registers) and /healthz.
 func metricsHandler(c *runCollector, errLog *stdlog.Logger) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
-	for _, x := range []prometheus.Collector{collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), c} {
+	for _, x := range []prometheus.Collector{
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), c,
+	} {
 		if err := reg.Register(x); err != nil {
 			return nil, fmt.Errorf("metrics: %v", err)
 		}
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: errLog,
-		ErrorHandling: promhttp.ContinueOnError, MaxRequestsInFlight: 4, Timeout: 10 * time.Second}))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:      errLog,
+		ErrorHandling: promhttp.ContinueOnError, MaxRequestsInFlight: 4, Timeout: 10 * time.Second,
+	}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		healthy := true

@@ -58,8 +58,10 @@ func testAccounts() *runCollector {
 	b.SetFailure(&monitor.Failure{Class: "crashed", Message: "imsg exited"})
 	b.SetState("restarting", "crashed: imsg exited")
 
-	return &runCollector{now: func() time.Time { return metricsNow },
-		accounts: []metricsAccount{{"a", a}, {"b", b}, {"c", monitor.NewStats()}}}
+	return &runCollector{
+		now:      func() time.Time { return metricsNow },
+		accounts: []metricsAccount{{"a", a}, {"b", b}, {"c", monitor.NewStats()}},
+	}
 }
 
 func TestMetricsCollector(t *testing.T) {
@@ -180,10 +182,12 @@ openclawcfg_handler_duration_seconds_bucket{account="c",le="+Inf"} 0
 openclawcfg_handler_duration_seconds_sum{account="c"} 0
 openclawcfg_handler_duration_seconds_count{account="c"} 0
 `
-	names := []string{"openclawcfg_received_total", "openclawcfg_dispatched_total", "openclawcfg_pairing_codes_total",
+	names := []string{
+		"openclawcfg_received_total", "openclawcfg_dispatched_total", "openclawcfg_pairing_codes_total",
 		"openclawcfg_restarts_total", "openclawcfg_up", "openclawcfg_state", "openclawcfg_failure",
 		"openclawcfg_last_inbound_timestamp_seconds", "openclawcfg_cursor_rowid", "openclawcfg_cursor_lag_rows",
-		"openclawcfg_outbox_oldest_age_seconds", "openclawcfg_dead_letters_total", "openclawcfg_handler_duration_seconds"}
+		"openclawcfg_outbox_oldest_age_seconds", "openclawcfg_dead_letters_total", "openclawcfg_handler_duration_seconds",
+	}
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), names...); err != nil {
 		t.Error(err)
 	}

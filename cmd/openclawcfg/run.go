@@ -164,16 +164,18 @@ func (c *runCmd) Run(e *env) error {
 	sessions := inbound.NewSessions()
 	var ms []*monitor.Monitor
 	for _, a := range accounts {
-		var acctHandler = h
+		acctHandler := h
 		if x, ok := h.(*handler.Exec); ok {
 			copy := *x
 			copy.Env = handler.Environ(a.ID)
 			acctHandler = &copy
 		}
-		m, err := monitor.New(monitor.Options{Plan: p, Account: a.ID, Store: store, Handler: acctHandler, Logger: log,
+		m, err := monitor.New(monitor.Options{
+			Plan: p, Account: a.ID, Store: store, Handler: acctHandler, Logger: log,
 			Chats: c.Chats, StateDir: dir, MediaRoots: c.MediaRoot, Sessions: sessions,
 			State: durable, SendRate: c.SendRate, HandlerRetries: c.HandlerRetries, Reconcile: c.Reconcile,
-			ProbeTimeout: c.RequestTimeout, ReadyTimeout: c.ReadyTimeout})
+			ProbeTimeout: c.RequestTimeout, ReadyTimeout: c.ReadyTimeout,
+		})
 		if err != nil {
 			return err
 		}

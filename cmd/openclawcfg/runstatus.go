@@ -76,10 +76,12 @@ func durableOf(dir, account string, s *monitor.Stats, on bool) *durableStatus {
 		return nil
 	}
 	d := &s.Durable
-	out := &durableStatus{Cursor: d.Cursor.Load(), OutboxPending: d.OutboxPending.Load(), Paused: monitor.Paused(dir, account),
+	out := &durableStatus{
+		Cursor: d.Cursor.Load(), OutboxPending: d.OutboxPending.Load(), Paused: monitor.Paused(dir, account),
 		GapsFilled: d.GapsFilled.Load(), Duplicates: d.Duplicates.Load(), Late: d.Late.Load(), Delayed: d.Delayed.Load(),
 		Redelivered: d.Redelivered.Load(), DeadLetters: d.DeadLetters.Load(), LastHealthyAt: msTime(d.Healthy.Load()),
-		Resubscribes: d.Resubscribes.Load(), Parked: d.Parked.Load()}
+		Resubscribes: d.Resubscribes.Load(), Parked: d.Parked.Load(),
+	}
 	out.Lag = max(0, d.Newest.Load()-out.Cursor)
 	if o := d.OutboxOldest.Load(); o > 0 {
 		out.OutboxOldestAge = time.Since(time.UnixMilli(o)).Round(time.Second).String()
@@ -88,8 +90,10 @@ func durableOf(dir, account string, s *monitor.Stats, on bool) *durableStatus {
 }
 
 func writeStatus(dir, plan string, started time.Time, running bool, ms []*monitor.Monitor, metricsURL string, durable bool) error {
-	st := runStatus{PID: os.Getpid(), Plan: plan, StartedAt: started.UTC().Format(time.RFC3339Nano),
-		UpdatedAt: time.Now().UTC().Format(time.RFC3339Nano), Running: running, Metrics: metricsURL}
+	st := runStatus{
+		PID: os.Getpid(), Plan: plan, StartedAt: started.UTC().Format(time.RFC3339Nano),
+		UpdatedAt: time.Now().UTC().Format(time.RFC3339Nano), Running: running, Metrics: metricsURL,
+	}
 	for _, m := range ms {
 		s := m.Stats()
 		state, lastErr := s.State()
@@ -100,12 +104,14 @@ func writeStatus(dir, plan string, started time.Time, running bool, ms []*monito
 		if f := s.Failure(); f != nil {
 			class, fix = f.Class, f.Fix
 		}
-		st.Accounts = append(st.Accounts, accountStatus{ID: m.Account().ID, State: state, LastError: lastErr,
+		st.Accounts = append(st.Accounts, accountStatus{
+			ID: m.Account().ID, State: state, LastError: lastErr,
 			FailureClass: class, Fix: fix,
 			Received: s.Received.Load(), Dispatched: s.Dispatched.Load(), Pairing: s.PairingCodes.Load(),
 			Sent: s.Sent.Load(), SendFailed: s.SendFailed.Load(), HandlerFailed: s.HandlerFailed.Load(),
 			Restarts: s.Restarts.Load(), LastInboundAt: msTime(s.LastInbound.Load()),
-			LastOutboundAt: msTime(s.LastOutbound.Load()), Drops: s.Drops(), Durable: durableOf(dir, m.Account().ID, s, durable)})
+			LastOutboundAt: msTime(s.LastOutbound.Load()), Drops: s.Drops(), Durable: durableOf(dir, m.Account().ID, s, durable),
+		})
 	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

@@ -63,8 +63,10 @@ func checkSafe(t *testing.T, out string) {
 func TestWriteTextSanitized(t *testing.T) {
 	// Line 2 is: TAB "ESC[2J RLO key": "::add-mask::v BEL",
 	src := NewSource("conf\n::error::x.json5", []byte("{\n\t\"\x1b[2J\u202ekey\": \"::add-mask::v\x07\",\n}\n"))
-	ds := []Diagnostic{{File: src.Name, Offset: 17, End: 33, Path: "a.\x1b]0;title\x07", Severity: Warning, Code: "env",
-		Message: "value \"\u009b1m\" is \u2028 odd", Fix: "remove \x1b"}}
+	ds := []Diagnostic{{
+		File: src.Name, Offset: 17, End: 33, Path: "a.\x1b]0;title\x07", Severity: Warning, Code: "env",
+		Message: "value \"\u009b1m\" is \u2028 odd", Fix: "remove \x1b",
+	}}
 	Locate(src, ds)
 	var b strings.Builder
 	WriteText(&b, ds, map[string]*Source{src.Name: src})
@@ -82,8 +84,10 @@ func TestWriteTextSanitized(t *testing.T) {
 }
 
 func TestWriteGitHubSanitized(t *testing.T) {
-	d := Diagnostic{File: "a,b:c.json5", Line: 1, Column: 1, Severity: Error, Code: "type",
-		Path: "k\r\n::error::p", Message: "m\n##[error]x\x1b[0m", Fix: "f\u202e"}
+	d := Diagnostic{
+		File: "a,b:c.json5", Line: 1, Column: 1, Severity: Error, Code: "type",
+		Path: "k\r\n::error::p", Message: "m\n##[error]x\x1b[0m", Fix: "f\u202e",
+	}
 	var b strings.Builder
 	WriteGitHub(&b, []Diagnostic{d})
 	out := b.String()

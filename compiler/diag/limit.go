@@ -48,8 +48,10 @@ func Cap(ds []Diagnostic, perKind int) []Diagnostic {
 			}
 			continue
 		}
-		s := Diagnostic{File: d.File, Offset: d.Offset, End: d.End, Line: d.Line, Column: d.Column,
-			EndLine: d.EndLine, EndColumn: d.EndColumn, Severity: d.Severity, Code: d.Code, More: n}
+		s := Diagnostic{
+			File: d.File, Offset: d.Offset, End: d.End, Line: d.Line, Column: d.Column,
+			EndLine: d.EndLine, EndColumn: d.EndColumn, Severity: d.Severity, Code: d.Code, More: n,
+		}
 		rest[k] = &s
 		order = append(order, k)
 	}
@@ -80,8 +82,10 @@ func CapRun(ds []Diagnostic, limit int) []Diagnostic {
 			s.More += n
 			continue
 		}
-		rest[d.Severity] = &Diagnostic{File: d.File, Offset: d.Offset, End: d.End, Line: d.Line, Column: d.Column,
-			EndLine: d.EndLine, EndColumn: d.EndColumn, Severity: d.Severity, Code: CodeLimit, More: n}
+		rest[d.Severity] = &Diagnostic{
+			File: d.File, Offset: d.Offset, End: d.End, Line: d.Line, Column: d.Column,
+			EndLine: d.EndLine, EndColumn: d.EndColumn, Severity: d.Severity, Code: CodeLimit, More: n,
+		}
 	}
 	for _, s := range rest {
 		if s != nil {

@@ -191,9 +191,11 @@ func WriteSARIFLog(w io.Writer, run SARIFRun) error {
 		for i, rel := range d.Related {
 			id := i + 1
 			rreg := regionOf(rel.File, rel.Offset, rel.End, rel.Line, rel.Column)
-			res.Related = append(res.Related, location{ID: &id,
+			res.Related = append(res.Related, location{
+				ID:               &id,
 				PhysicalLocation: physical{ArtifactLocation: run.artifact(rel.File), Region: &rreg},
-				Message:          &text{rel.Message}})
+				Message:          &text{rel.Message},
+			})
 		}
 		if i, ok := index[d.Code]; ok {
 			res.RuleIndex = i

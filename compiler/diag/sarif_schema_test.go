@@ -61,19 +61,25 @@ func sarifRun(t *testing.T) diag.SARIFRun {
 	key := bytes.Index(mainSrc, []byte("cliPth"))
 	val := bytes.Index(mainSrc, []byte(`"opne"`))
 	ds := []diag.Diagnostic{
-		{File: main, Offset: key, End: key + 6, Path: "channels.imessage.cliPth", Severity: diag.Error, Code: diag.CodeUnknownKey,
-			Message: `unknown key "cliPth"`, DidYouMean: "cliPath", Fix: `rename it to "cliPath"`, Edit: &diag.Edit{Offset: key, End: key + 6, Text: "cliPath"}},
-		{File: main, Offset: val, End: val + 6, Path: "channels.imessage.dmPolicy", Severity: diag.Error, Code: diag.CodeEnum,
-			Message: `must be one of ...`, Allowed: []string{"pairing", "open"}, Fix: `write "open"`, Edit: &diag.Edit{Offset: val, End: val + 6, Text: `"open"`}},
+		{
+			File: main, Offset: key, End: key + 6, Path: "channels.imessage.cliPth", Severity: diag.Error, Code: diag.CodeUnknownKey,
+			Message: `unknown key "cliPth"`, DidYouMean: "cliPath", Fix: `rename it to "cliPath"`, Edit: &diag.Edit{Offset: key, End: key + 6, Text: "cliPath"},
+		},
+		{
+			File: main, Offset: val, End: val + 6, Path: "channels.imessage.dmPolicy", Severity: diag.Error, Code: diag.CodeEnum,
+			Message: `must be one of ...`, Allowed: []string{"pairing", "open"}, Fix: `write "open"`, Edit: &diag.Edit{Offset: val, End: val + 6, Text: `"open"`},
+		},
 		{File: abs, Offset: 41, End: 42, Path: "channels.imessage.textChunkLimit", Severity: diag.Error, Code: diag.CodeRange, Message: "must be an integer > 0, got 0"},
 		{File: outside, Offset: 41, End: 42, Severity: diag.Warning, Code: diag.CodeOpenDM, Message: "admits anyone <script>"},
 		{File: "<stdin>", Offset: 0, End: 2, Severity: diag.Error, Code: diag.CodeRootType, Message: "the config must be an object, got a list"},
 		{File: main, Offset: 0, End: 0, Severity: diag.Error, Code: "no-such-code", Message: "a code without a rule"},
-		{File: abs, Offset: 26, End: 40, Path: "channels.imessage.textChunkLimit", Severity: diag.Warning, Code: diag.CodeDuplicateKey,
+		{
+			File: abs, Offset: 26, End: 40, Path: "channels.imessage.textChunkLimit", Severity: diag.Warning, Code: diag.CodeDuplicateKey,
 			Message: "duplicate key", Related: []diag.Related{
 				diag.RelatedAt(source.Span{File: sources[abs], Start: 26, End: 40}, `the "textChunkLimit" OpenClaw keeps`),
 				diag.RelatedAt(source.Span{File: sources[main], Start: 4, End: 12}, "included here"),
-			}},
+			},
+		},
 	}
 	for i := range ds {
 		diag.Locate(sources[ds[i].File], ds[i:i+1])

@@ -14,8 +14,10 @@ func bigDB(b *testing.B, n int) string {
 		recs = append(recs, Record{Chat: dmChat(c, fmt.Sprintf("+1555000%04d", c))})
 	}
 	for i := 1; i <= n; i++ {
-		recs = append(recs, Record{Row: &Row{ID: int64(i), ChatID: int64(i%10 + 1), GUID: newGUID("rowid", int64(i)),
-			Sender: "+15550000001", Text: "hello there, how are you / fine", CreatedAt: "2026-05-16T15:24:36.123Z"}})
+		recs = append(recs, Record{Row: &Row{
+			ID: int64(i), ChatID: int64(i%10 + 1), GUID: newGUID("rowid", int64(i)),
+			Sender: "+15550000001", Text: "hello there, how are you / fine", CreatedAt: "2026-05-16T15:24:36.123Z",
+		}})
 	}
 	writeDB(b, path, recs...)
 	return path

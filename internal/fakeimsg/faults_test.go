@@ -156,8 +156,10 @@ func TestAttachmentSwitches(t *testing.T) {
 	} {
 		path := stdDB(t, t.TempDir())
 		yes := true
-		appendRecs(t, path, Record{Row: &Row{ChatID: 7, GUID: "A", Sender: "+15551234567", Text: "\ufffc", CreatedAt: "2026-05-16T16:00:00Z",
-			Attachments: []Attachment{{Filename: here}, {Filename: filepath.Join(dir, "gone.jpg")}, {Filename: here, Missing: &yes}, {Filename: ""}}}})
+		appendRecs(t, path, Record{Row: &Row{
+			ChatID: 7, GUID: "A", Sender: "+15551234567", Text: "\ufffc", CreatedAt: "2026-05-16T16:00:00Z",
+			Attachments: []Attachment{{Filename: here}, {Filename: filepath.Join(dir, "gone.jpg")}, {Filename: here, Missing: &yes}, {Filename: ""}},
+		}})
 		h := start(t, path, withFaults(tc.fault))
 		h.send(`{"jsonrpc":"2.0","id":1,"method":"watch.subscribe","params":{"since_rowid":4200,"attachments":true}}`)
 		h.next()

@@ -335,8 +335,10 @@ func (s *Server) bridgeReady() bool {
 func (s *Server) bridgeReservation() bool { return s.cfg.Bridge == "ready" }
 
 func (s *Server) supportedMethods() []string {
-	m := []string{"initialize", "status", "chats.list", "messages.history", "messages.after",
-		"watch.subscribe", "watch.unsubscribe", "send", "message.send_status"}
+	m := []string{
+		"initialize", "status", "chats.list", "messages.history", "messages.after",
+		"watch.subscribe", "watch.unsubscribe", "send", "message.send_status",
+	}
 	if s.tracked {
 		m = append(m, "send.tracked")
 	}
@@ -352,8 +354,12 @@ func (s *Server) statusSnapshot() obj {
 	dbo := obj{{"path", s.cfg.DBPath}, {"ready", e == nil}}
 	if e == nil {
 		dbo = append(dbo, field{"features", obj{
-			{"unread_state", false}, {"scheduled_messages", false}, {"reactions", true},
-			{"reply_context", true}, {"routing_metadata", true}, {"balloon_payloads", false},
+			{"unread_state", false},
+			{"scheduled_messages", false},
+			{"reactions", true},
+			{"reply_context", true},
+			{"routing_metadata", true},
+			{"balloon_payloads", false},
 		}})
 	} else {
 		detail, _ := e.data.(obj).get("detail")
@@ -361,13 +367,18 @@ func (s *Server) statusSnapshot() obj {
 	}
 	bridge := obj{{"ready", false}, {"error", "The bridge is not started. Run imsg launch explicitly before using bridge methods."}}
 	if s.bridgeReady() {
-		bridge = obj{{"ready", true}, {"bridge_version", 2}, {"v2_ready", true}, {"registry_available", true},
+		bridge = obj{
+			{"ready", true},
+			{"bridge_version", 2},
+			{"v2_ready", true},
+			{"registry_available", true},
 			{"selectors", obj{
 				{"clientMessageGuid", s.bridgeReservation()},
 				{"clientMessageGuidReservation", s.bridgeReservation()},
 				{"sendAttachment", true},
 				{"sendMessage", true},
-			}}}
+			}},
+		}
 	}
 	methods := []string{"initialize", "status", "watch.unsubscribe", "send"}
 	if e == nil {
@@ -490,8 +501,14 @@ func (s *Server) sendStatus(req *request) {
 	checked := isoMillis(s.cfg.Now())
 	if r == nil {
 		s.mu.Unlock()
-		s.respond(req, obj{{"ok", true}, {"guid", guid}, {"send_state", "pending"}, {"service", nil},
-			{"checked_at", checked}, {"status_fields", nil}})
+		s.respond(req, obj{
+			{"ok", true},
+			{"guid", guid},
+			{"send_state", "pending"},
+			{"service", nil},
+			{"checked_at", checked},
+			{"status_fields", nil},
+		})
 		return
 	}
 	service := r.Service
@@ -523,12 +540,25 @@ func (s *Server) sendStatus(req *request) {
 	if service != "" {
 		svc = service
 	}
-	res := obj{{"ok", true}, {"guid", r.GUID}, {"send_state", state}, {"service", svc}, {"checked_at", checked},
+	res := obj{
+		{"ok", true},
+		{"guid", r.GUID},
+		{"send_state", state},
+		{"service", svc},
+		{"checked_at", checked},
 		{"status_fields", obj{
-			{"is_sent", r.IsSent}, {"is_delivered", delivered}, {"is_finished", r.IsSent || delivered || r.Error != 0},
-			{"error", r.Error}, {"date_delivered", deliveredAt}, {"date_read", readAt},
-			{"is_delayed", false}, {"is_prepared", r.IsFromMe}, {"is_pending_satellite_send", false}, {"was_downgraded", false},
-		}}}
+			{"is_sent", r.IsSent},
+			{"is_delivered", delivered},
+			{"is_finished", r.IsSent || delivered || r.Error != 0},
+			{"error", r.Error},
+			{"date_delivered", deliveredAt},
+			{"date_read", readAt},
+			{"is_delayed", false},
+			{"is_prepared", r.IsFromMe},
+			{"is_pending_satellite_send", false},
+			{"was_downgraded", false},
+		}},
+	}
 	if deliveredAt != nil {
 		res = append(res, field{"delivered_at", deliveredAt})
 	}

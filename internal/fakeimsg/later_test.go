@@ -107,8 +107,10 @@ func TestMessagesAfter(t *testing.T) {
 	yes := true
 	appendRecs(t, path,
 		Record{Row: row(4201, 7, "+15551234567", "a", "2026-05-16T15:30:00Z")},
-		Record{Row: &Row{ChatID: 7, GUID: "R", Sender: "+15551234567", Text: "Loved", CreatedAt: "2026-05-16T15:31:00Z",
-			IsReaction: true, ReactionType: "love", IsReactionAdd: &yes, ReactedToGUID: newGUID("rowid", 4201)}}, // 4202
+		Record{Row: &Row{
+			ChatID: 7, GUID: "R", Sender: "+15551234567", Text: "Loved", CreatedAt: "2026-05-16T15:31:00Z",
+			IsReaction: true, ReactionType: "love", IsReactionAdd: &yes, ReactedToGUID: newGUID("rowid", 4201),
+		}}, // 4202
 		Record{Row: row(4203, 42, "+15557654321", "b", "2026-05-16T15:32:00Z")},
 		Record{Row: row(4204, 0, "+15559999999", "no chat", "2026-05-16T15:33:00Z")},
 		Record{Row: row(4205, 7, "+15551234567", "c", "2026-05-16T15:34:00Z")},

@@ -40,8 +40,10 @@ func TestSampleSession(t *testing.T) {
 	appendRecs(t, path, Record{Row: &Row{
 		ChatID: 7, GUID: "6F1C2B7E-0A4D-4C1B-9E55-1B2C3D4E5F60", Sender: "+15551234567", Text: "see pic",
 		CreatedAt: "2026-05-16T15:24:36.123Z", DestinationCallerID: "me@icloud.com",
-		Attachments: []Attachment{{Filename: "~/Library/Messages/Attachments/1a/10/AB12CD34-0000-4000-8000-000000000001/IMG_0001.heic",
-			TransferName: "IMG_0001.heic", UTI: "public.heic", MimeType: "image/heic", TotalBytes: 482113}},
+		Attachments: []Attachment{{
+			Filename:     "~/Library/Messages/Attachments/1a/10/AB12CD34-0000-4000-8000-000000000001/IMG_0001.heic",
+			TransferName: "IMG_0001.heic", UTI: "public.heic", MimeType: "image/heic", TotalBytes: 482113,
+		}},
 	}})
 	want(t, h.next(), `{"jsonrpc":"2.0","method":"message","params":{"subscription":1,"message":{"id":4201,"chat_id":7,"guid":"6F1C2B7E-0A4D-4C1B-9E55-1B2C3D4E5F60","sender":"+15551234567","is_from_me":false,"text":"see pic","created_at":"2026-05-16T15:24:36.123Z","attachments":[{"filename":"~\/Library\/Messages\/Attachments\/1a\/10\/AB12CD34-0000-4000-8000-000000000001\/IMG_0001.heic","transfer_name":"IMG_0001.heic","uti":"public.heic","mime_type":"image\/heic","total_bytes":482113,"is_sticker":false,"original_path":"`+esc(att)+`","missing":false}],"reactions":[],"destination_caller_id":"me@icloud.com","chat_identifier":"+15551234567","chat_guid":"iMessage;-;+15551234567","chat_name":"+15551234567","participants":["+15551234567"],"is_group":false}}}`)
 
@@ -160,10 +162,14 @@ func TestMessagesHistory(t *testing.T) {
 	path := stdDB(t, dir)
 	yes := true
 	appendRecs(t, path,
-		Record{Row: &Row{ChatID: 7, GUID: "G-PIC", Sender: "+15551234567", Text: "\ufffc", CreatedAt: "2026-05-16T15:21:00Z",
-			Attachments: []Attachment{{Filename: filepath.Join(dir, "nope.jpg"), MimeType: "image/jpeg"}}}},
-		Record{Row: &Row{ChatID: 7, GUID: "G-REACT", Sender: "+15551234567", Text: "Loved “first”", CreatedAt: "2026-05-16T15:22:00Z",
-			IsReaction: true, ReactionType: "love", IsReactionAdd: &yes, ReactedToGUID: newGUID("rowid", 4199)}},
+		Record{Row: &Row{
+			ChatID: 7, GUID: "G-PIC", Sender: "+15551234567", Text: "\ufffc", CreatedAt: "2026-05-16T15:21:00Z",
+			Attachments: []Attachment{{Filename: filepath.Join(dir, "nope.jpg"), MimeType: "image/jpeg"}},
+		}},
+		Record{Row: &Row{
+			ChatID: 7, GUID: "G-REACT", Sender: "+15551234567", Text: "Loved “first”", CreatedAt: "2026-05-16T15:22:00Z",
+			IsReaction: true, ReactionType: "love", IsReactionAdd: &yes, ReactedToGUID: newGUID("rowid", 4199),
+		}},
 		Record{Row: &Row{ChatID: 7, GUID: "G-ME", IsFromMe: true, Sender: "+15551234567", Text: "mine", CreatedAt: "2026-05-16T15:23:00Z", DestinationCallerID: "me@x"}},
 	)
 	h := start(t, path)

@@ -110,13 +110,17 @@ func TestWatchAttachmentsAndReactions(t *testing.T) {
 	h.next()
 	yes := true
 	appendRecs(t, path,
-		Record{Row: &Row{ChatID: 7, GUID: "G1", Sender: "+15551234567", Text: "\ufffc\ufffc", CreatedAt: "2026-05-16T16:00:00Z",
+		Record{Row: &Row{
+			ChatID: 7, GUID: "G1", Sender: "+15551234567", Text: "\ufffc\ufffc", CreatedAt: "2026-05-16T16:00:00Z",
 			Attachments: []Attachment{
 				makeAttachment(present, "", ""),
 				makeAttachment(filepath.Join(dir, "gone.heic"), "", ""),
-			}}},
-		Record{Row: &Row{ChatID: 7, GUID: "G2", Sender: "+15551234567", Text: "Liked “see pic”", CreatedAt: "2026-05-16T16:00:01Z",
-			IsReaction: true, ReactionType: "like", IsReactionAdd: &yes, ReactedToGUID: "G1"}},
+			},
+		}},
+		Record{Row: &Row{
+			ChatID: 7, GUID: "G2", Sender: "+15551234567", Text: "Liked “see pic”", CreatedAt: "2026-05-16T16:00:01Z",
+			IsReaction: true, ReactionType: "like", IsReactionAdd: &yes, ReactedToGUID: "G1",
+		}},
 	)
 	bySub := map[int64][]map[string]any{}
 	for i := 0; i < 3; i++ {

@@ -50,7 +50,8 @@ var canonOverride = func() map[uint16]uint16 {
 var caseClasses = sync.OnceValue(func() (r struct {
 	of    map[uint16][]uint16
 	cased []uint16
-}) {
+},
+) {
 	byCanon := map[uint16][]uint16{}
 	for c := 0; c <= 0xFFFF; c++ {
 		if k := canonicalize(uint16(c)); k != uint16(c) {

@@ -53,8 +53,18 @@ var (
 	wordSet           = charSet{{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}
 	// \s: WhiteSpace (TAB, VT, FF, SP, NBSP, ZWNBSP, Zs) and LineTerminator,
 	// the same set as String.prototype.trim (internal/openclaw IsJSSpace).
-	spaceSet = charSet{{'\t', '\r'}, {' ', ' '}, {0xA0, 0xA0}, {0x1680, 0x1680}, {0x2000, 0x200A},
-		{0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}}
+	spaceSet = charSet{
+		{'\t', '\r'},
+		{' ', ' '},
+		{0xA0, 0xA0},
+		{0x1680, 0x1680},
+		{0x2000, 0x200A},
+		{0x2028, 0x2029},
+		{0x202F, 0x202F},
+		{0x205F, 0x205F},
+		{0x3000, 0x3000},
+		{0xFEFF, 0xFEFF},
+	}
 )
 
 func classEscape(c int) charSet {

@@ -130,8 +130,10 @@ func FuzzMediaKindFromMime(f *testing.F) {
 
 func BenchmarkFormatInboundEnvelope(b *testing.B) {
 	ts := float64(time.Date(2026, 5, 16, 15, 24, 0, 0, time.UTC).UnixMilli())
-	e := InboundEnvelope{Channel: "iMessage", From: "Family id:42", Timestamp: ts, PreviousTimestamp: ts - 125000,
-		Body: "are we still on for dinner tonight?", ChatType: "group", SenderName: "+15551234567", SenderID: "+15551234567"}
+	e := InboundEnvelope{
+		Channel: "iMessage", From: "Family id:42", Timestamp: ts, PreviousTimestamp: ts - 125000,
+		Body: "are we still on for dinner tonight?", ChatType: "group", SenderName: "+15551234567", SenderID: "+15551234567",
+	}
 	for _, tz := range []string{"", "utc", "America/New_York"} {
 		o := EnvelopeOptions{EnvelopeTimezone: tz}
 		host := hostZoneFrom("Europe/Berlin", true, "")

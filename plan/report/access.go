@@ -26,8 +26,10 @@ func Access(p *plan.Plan) []AccessRow {
 		add := func(r AccessRow) { r.Account = a.ID; rows = append(rows, r) }
 		switch {
 		case !p.ChannelConfigured:
-			add(AccessRow{Topic: "status", Verdict: "not started: channels.imessage is missing, so the account is not configured", Rule: "resolveIMessageAccount: configured=false",
-				Fix: "add channels.imessage with at least cliPath to run the iMessage channel"})
+			add(AccessRow{
+				Topic: "status", Verdict: "not started: channels.imessage is missing, so the account is not configured", Rule: "resolveIMessageAccount: configured=false",
+				Fix: "add channels.imessage with at least cliPath to run the iMessage channel",
+			})
 			continue
 		case !a.Enabled.Value:
 			add(AccessRow{Topic: "status", Verdict: "disabled: this account does not start", Rule: DescribeOrigin(a.Enabled.Origin)})
@@ -91,8 +93,10 @@ func groupRows(a plan.Account) (AccessRow, AccessRow) {
 	case g.Wildcard != nil:
 		chats = AccessRow{Topic: "group-chats", Verdict: `every group chat ("*" in groups)`, Rule: rule}
 	case len(g.Chats) == 0:
-		chats = AccessRow{Topic: "group-chats", Verdict: "none: no chat is listed in groups", Rule: rule, AdmitsNobody: true,
-			Fix: `add the chats to channels.imessage.groups, e.g. groups: { "42": { requireMention: true } } (find ids with: imsg chats --limit 20), or "*" for all`}
+		chats = AccessRow{
+			Topic: "group-chats", Verdict: "none: no chat is listed in groups", Rule: rule, AdmitsNobody: true,
+			Fix: `add the chats to channels.imessage.groups, e.g. groups: { "42": { requireMention: true } } (find ids with: imsg chats --limit 20), or "*" for all`,
+		}
 	default:
 		var ids []string
 		for _, c := range g.Chats {
@@ -108,8 +112,10 @@ func groupRows(a plan.Account) (AccessRow, AccessRow) {
 	case g.AllowAllSenders:
 		senders = AccessRow{Topic: "group-senders", Verdict: `any member ("*")`, Rule: srule}
 	case len(g.Senders.Value) == 0:
-		senders = AccessRow{Topic: "group-senders", Verdict: "nobody: the group sender list is empty", Rule: srule, AdmitsNobody: true,
-			Fix: `set groupAllowFrom to the members who may trigger the agent (or ["*"]); pairing approvals never count for groups`}
+		senders = AccessRow{
+			Topic: "group-senders", Verdict: "nobody: the group sender list is empty", Rule: srule, AdmitsNobody: true,
+			Fix: `set groupAllowFrom to the members who may trigger the agent (or ["*"]); pairing approvals never count for groups`,
+		}
 	default:
 		senders = AccessRow{Topic: "group-senders", Verdict: "only " + js(g.Senders.Value), Rule: srule}
 	}

@@ -149,8 +149,10 @@ func (w *Webhook) Handle(ctx context.Context, c *inbound.Context) (Reply, error)
 		}
 		// Waiting only to time out would hold the chat's queue for nothing.
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			return Reply{}, &Error{Argv: name, TimedOut: true,
-				Cause: fmt.Sprintf("%s (attempt %d; a retry in %s would pass the %s timeout)", f.cause, n, delay, limit)}
+			return Reply{}, &Error{
+				Argv: name, TimedOut: true,
+				Cause: fmt.Sprintf("%s (attempt %d; a retry in %s would pass the %s timeout)", f.cause, n, delay, limit),
+			}
 		}
 		t := time.NewTimer(delay)
 		select {

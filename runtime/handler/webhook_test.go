@@ -118,8 +118,10 @@ func TestWebhookBodyIsExecStdin(t *testing.T) {
 	}
 	h := newHook(t, func(n int, w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	g := "Team"
-	c := &inbound.Context{RawBody: "héllo \"there\" <b>&", Body: "x\ny", AccountId: "default", MessageSid: "7",
-		ChatType: "group", GroupSubject: &g, Timestamp: &inbound.JSTime{Ms: 1700000000000}}
+	c := &inbound.Context{
+		RawBody: "héllo \"there\" <b>&", Body: "x\ny", AccountId: "default", MessageSid: "7",
+		ChatType: "group", GroupSubject: &g, Timestamp: &inbound.JSTime{Ms: 1700000000000},
+	}
 	if _, err := (&Webhook{URL: h.URL}).Handle(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,6 @@
 package imsg
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +14,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
@@ -197,8 +197,10 @@ func spawn(cli string, args, env []string, dir string, stdin io.Reader, stdout, 
 		path = p
 	}
 	mk := func(path string, argv []string) *exec.Cmd {
-		return &exec.Cmd{Path: path, Args: argv, Env: env, Dir: dir,
-			Stdin: stdin, Stdout: stdout, Stderr: stderr, SysProcAttr: sysProcAttr()}
+		return &exec.Cmd{
+			Path: path, Args: argv, Env: env, Dir: dir,
+			Stdin: stdin, Stdout: stdout, Stderr: stderr, SysProcAttr: sysProcAttr(),
+		}
 	}
 	cmd := mk(path, append([]string{cli}, args...))
 	err := cmd.Start()

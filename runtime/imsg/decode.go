@@ -1,11 +1,11 @@
 package imsg
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
-
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )

@@ -1,14 +1,14 @@
 package imsg
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
-
 	"bytes"
 	"encoding/json"
 	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
 )
 
 func TestJSKey(t *testing.T) {
@@ -184,8 +184,10 @@ func FuzzJSValue(f *testing.F) {
 
 // FuzzValidJSON: validJSON agrees with encoding/json's Valid on any bytes.
 func FuzzValidJSON(f *testing.F) {
-	for _, s := range []string{benchNotification, `{"a":[1,{"b":"\u00e9\/"}],"c":-0.5e+3}`, `[`, `{"a" 1}`, `"\x"`, `01`, `1.`, `-`,
-		`{"a":1,}`, `[1,]`, " \t\n[]\r ", "\"\xff\"", `nul`, `{}x`, `[[]]`, `"\u12g4"`, `{"":{"":[]}}`} {
+	for _, s := range []string{
+		benchNotification, `{"a":[1,{"b":"\u00e9\/"}],"c":-0.5e+3}`, `[`, `{"a" 1}`, `"\x"`, `01`, `1.`, `-`,
+		`{"a":1,}`, `[1,]`, " \t\n[]\r ", "\"\xff\"", `nul`, `{}x`, `[[]]`, `"\u12g4"`, `{"":{"":[]}}`,
+	} {
 		f.Add([]byte(s))
 	}
 	f.Add([]byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000)))

@@ -1,13 +1,13 @@
 package imsg
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
-
 	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )

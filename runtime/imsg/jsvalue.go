@@ -1,8 +1,6 @@
 package imsg
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
-
 	"bytes"
 	"cmp"
 	"slices"
@@ -10,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/jsonscan"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )

@@ -100,12 +100,24 @@ func TestProbeSupportCache(t *testing.T) {
 		cached  bool
 		helpRun int
 	}{
-		{"unknown-command", []string{"FAKE_HELP_STDOUT=", "FAKE_HELP_STDERR=Error: Unknown command 'rpc'\n", "FAKE_HELP_EXIT=64"},
-			ProbeResult{Fatal: true, Error: `imsg CLI does not support the "rpc" subcommand (update imsg)`}, true, 1},
-		{"fails", []string{"FAKE_HELP_STDOUT=", "FAKE_HELP_EXIT=3"},
-			ProbeResult{Error: "imsg rpc --help failed (code 3)"}, false, 2},
-		{"fails-with-output", []string{"FAKE_HELP_STDOUT=oops", "FAKE_HELP_EXIT=1"},
-			ProbeResult{Error: "oops"}, false, 2},
+		{
+			"unknown-command",
+			[]string{"FAKE_HELP_STDOUT=", "FAKE_HELP_STDERR=Error: Unknown command 'rpc'\n", "FAKE_HELP_EXIT=64"},
+			ProbeResult{Fatal: true, Error: `imsg CLI does not support the "rpc" subcommand (update imsg)`},
+			true, 1,
+		},
+		{
+			"fails",
+			[]string{"FAKE_HELP_STDOUT=", "FAKE_HELP_EXIT=3"},
+			ProbeResult{Error: "imsg rpc --help failed (code 3)"},
+			false, 2,
+		},
+		{
+			"fails-with-output",
+			[]string{"FAKE_HELP_STDOUT=oops", "FAKE_HELP_EXIT=1"},
+			ProbeResult{Error: "oops"},
+			false, 2,
+		},
 		{"supported", nil, ProbeResult{OK: true}, true, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,14 +157,25 @@ func TestProbeRPCFailures(t *testing.T) {
 		want       string
 		check      func(error) bool
 	}{
-		{"rpc-error", "reply", []string{`FAKE_RPC_REPLY={"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error","data":"unable to open database file"}}`},
-			"Error: Internal error: code=-32603 unable to open database file", func(err error) bool { var e *RPCError; return errors.As(err, &e) && e.Code == -32603 }},
-		{"timeout", "reply", []string{"FAKE_RPC_HANG=1"},
-			"Error: imsg rpc timeout (chats.list)", func(err error) bool { return errors.Is(err, ErrTimeout) }},
-		{"exit", "reply", []string{"FAKE_RPC_EXIT=1"},
-			"Error: imsg rpc exited (code 1)", func(err error) bool { return errors.Is(err, ErrClosed) }},
-		{"legacy-banner", "banner", nil,
-			"Error: imsg rpc exited (code 1)", func(err error) bool { var e *ExitError; return errors.As(err, &e) && e.Code == 1 }},
+		{
+			"rpc-error", "reply",
+			[]string{`FAKE_RPC_REPLY={"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error","data":"unable to open database file"}}`},
+			"Error: Internal error: code=-32603 unable to open database file", func(err error) bool { var e *RPCError; return errors.As(err, &e) && e.Code == -32603 },
+		},
+		{
+			"timeout", "reply",
+			[]string{"FAKE_RPC_HANG=1"},
+			"Error: imsg rpc timeout (chats.list)", func(err error) bool { return errors.Is(err, ErrTimeout) },
+		},
+		{
+			"exit", "reply",
+			[]string{"FAKE_RPC_EXIT=1"},
+			"Error: imsg rpc exited (code 1)", func(err error) bool { return errors.Is(err, ErrClosed) },
+		},
+		{
+			"legacy-banner", "banner", nil,
+			"Error: imsg rpc exited (code 1)", func(err error) bool { var e *ExitError; return errors.As(err, &e) && e.Code == 1 },
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			logs := &logCapture{}

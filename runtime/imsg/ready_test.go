@@ -32,8 +32,10 @@ func TestWaitReadyTimesOutAndLogs(t *testing.T) {
 	err := WaitReady(context.Background(), func(context.Context) ProbeResult {
 		n++
 		return ProbeResult{Error: "Error: imsg rpc timeout (chats.list)", Err: cause}
-	}, WaitOptions{Timeout: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond,
-		LogAfter: 100 * time.Millisecond, LogInterval: 100 * time.Millisecond, Logger: slogNew(logs)})
+	}, WaitOptions{
+		Timeout: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond,
+		LogAfter: 100 * time.Millisecond, LogInterval: 100 * time.Millisecond, Logger: slogNew(logs),
+	})
 	elapsed := time.Since(start)
 	var nr *NotReadyError
 	if !errors.As(err, &nr) || nr.Fatal || !errors.Is(err, cause) {

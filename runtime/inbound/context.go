@@ -206,10 +206,12 @@ var bracketedSystemTag = sync.OnceValue(func() *regexp.Regexp {
 func (d *Decider) buildContext(m *Message, dec *Decision, media []Attachment, st *State, sessions *Sessions, now int64) *Context {
 	a := d.a
 	route := dec.Route
-	c := &Context{AccountId: route.AccountID, SessionKey: route.SessionKey, Provider: "imessage", Surface: "imessage",
+	c := &Context{
+		AccountId: route.AccountID, SessionKey: route.SessionKey, Provider: "imessage", Surface: "imessage",
 		OriginatingChannel: "imessage", SenderName: dec.SenderID, SenderId: dec.Sender,
 		WasMentioned: dec.WasMentioned, CommandAuthorized: dec.CommandAuthorized, AgentId: route.AgentID,
-		MediaRemoteHost: d.remote}
+		MediaRemoteHost: d.remote,
+	}
 	var replySuffix string
 	var reply struct{ body, id, sender string }
 	if body := replyField(m.ReplyToText); body != "" {

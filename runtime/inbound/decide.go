@@ -94,8 +94,10 @@ func New(p *plan.Plan, accountID string) (*Decider, error) {
 		}
 		return nil, fmt.Errorf("no account %q in the plan (accounts: %s)", openclaw.NormalizeAccountID(accountID), strings.Join(ids, ", "))
 	}
-	d := &Decider{p: p, a: a, mentions: map[string]*mentionSet{},
-		commands: commandsOf(p), envelope: envelopeOf(p)}
+	d := &Decider{
+		p: p, a: a, mentions: map[string]*mentionSet{},
+		commands: commandsOf(p), envelope: envelopeOf(p),
+	}
 	for _, e := range a.DM.AllowFrom.Value {
 		d.allow = append(d.allow, e.Raw)
 	}

@@ -15,16 +15,20 @@ type commandDetector = openclaw.CommandConfig
 
 func commandsOf(p *plan.Plan) commandDetector {
 	g := p.Global
-	return openclaw.CommandConfig{Config: g.CommandsConfig.Value, MCP: g.Commands.MCP, Plugins: g.Commands.Plugins,
-		Debug: g.Commands.Debug, Bash: g.Commands.Bash, DockChannels: g.Commands.DockChannels}
+	return openclaw.CommandConfig{
+		Config: g.CommandsConfig.Value, MCP: g.Commands.MCP, Plugins: g.Commands.Plugins,
+		Debug: g.Commands.Debug, Bash: g.Commands.Bash, DockChannels: g.Commands.DockChannels,
+	}
 }
 
 type envelopeOptions = openclaw.EnvelopeOptions
 
 func envelopeOf(p *plan.Plan) envelopeOptions {
 	e := p.Global.Envelope
-	return openclaw.EnvelopeOptions{EnvelopeTimezone: e.Timezone, EnvelopeTimestamp: e.Timestamp,
-		EnvelopeElapsed: e.Elapsed, UserTimezone: e.UserTimezone}
+	return openclaw.EnvelopeOptions{
+		EnvelopeTimezone: e.Timezone, EnvelopeTimestamp: e.Timestamp,
+		EnvelopeElapsed: e.Elapsed, UserTimezone: e.UserTimezone,
+	}
 }
 
 // WithHostTZ makes the decider format envelope times as on a host whose TZ
@@ -63,14 +67,18 @@ func ms(p *int64) float64 {
 }
 
 func formatEnvelope(p envelopeParams) string {
-	return p.Options.FormatInboundEnvelope(openclaw.InboundEnvelope{Channel: p.Channel, From: p.From,
+	return p.Options.FormatInboundEnvelope(openclaw.InboundEnvelope{
+		Channel: p.Channel, From: p.From,
 		Timestamp: ms(p.Timestamp), PreviousTimestamp: ms(p.PreviousTimestamp), Body: p.Body, ChatType: p.ChatType,
-		SenderLabel: p.SenderLabel, SenderName: p.SenderName, SenderID: p.SenderID})
+		SenderLabel: p.SenderLabel, SenderName: p.SenderName, SenderID: p.SenderID,
+	})
 }
 
 func formatFromLabel(isGroup bool, groupLabel, groupID, fallback, directLabel, directID string) string {
-	return openclaw.FormatFromLabel(openclaw.FromLabel{IsGroup: isGroup, GroupLabel: groupLabel, GroupID: groupID,
-		GroupFallback: fallback, DirectLabel: directLabel, DirectID: directID})
+	return openclaw.FormatFromLabel(openclaw.FromLabel{
+		IsGroup: isGroup, GroupLabel: groupLabel, GroupID: groupID,
+		GroupFallback: fallback, DirectLabel: directLabel, DirectID: directID,
+	})
 }
 
 func mediaKind(mime string) string { return openclaw.MediaKindFromMime(mime) }

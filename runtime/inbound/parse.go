@@ -11,9 +11,11 @@ import (
 
 // messageKeys are the fields parseIMessageNotification type-checks, in its
 // order, then guid (kept when it is a string).
-var messageKeys = []string{"id", "chat_id", "sender", "is_from_me", "text", "reply_to_id", "reply_to_text",
+var messageKeys = []string{
+	"id", "chat_id", "sender", "is_from_me", "text", "reply_to_id", "reply_to_text",
 	"reply_to_sender", "created_at", "attachments", "chat_identifier", "chat_guid", "chat_name", "participants",
-	"is_group", "guid"}
+	"is_group", "guid",
+}
 
 var attachmentKeys = []string{"original_path", "mime_type", "missing"}
 

@@ -33,8 +33,10 @@ type pending struct {
 const maxTrackedKeys = 2048
 
 func newDebouncer(ms int, account string, isCmd func(string) bool) *debouncer {
-	return &debouncer{ms: time.Duration(max(ms, 0)) * time.Millisecond, account: account, isCmd: isCmd,
-		buffers: map[string]*pending{}, maxKeys: maxTrackedKeys, disabled: ms <= 0}
+	return &debouncer{
+		ms: time.Duration(max(ms, 0)) * time.Millisecond, account: account, isCmd: isCmd,
+		buffers: map[string]*pending{}, maxKeys: maxTrackedKeys, disabled: ms <= 0,
+	}
 }
 
 // key is buildKey: imessage:<account>:<chat>:<sender>, none without a

@@ -323,8 +323,10 @@ func ignoredCommand(m *Monitor, d inbound.Decision) (openclaw.IgnoredCommand, bo
 		return openclaw.IgnoredCommand{}, false
 	}
 	g := &m.opt.Plan.Global
-	cfg := openclaw.CommandConfig{Config: g.CommandsConfig.Value, MCP: g.Commands.MCP, Plugins: g.Commands.Plugins,
-		Debug: g.Commands.Debug, Bash: g.Commands.Bash, DockChannels: g.Commands.DockChannels}
+	cfg := openclaw.CommandConfig{
+		Config: g.CommandsConfig.Value, MCP: g.Commands.MCP, Plugins: g.Commands.Plugins,
+		Debug: g.Commands.Debug, Bash: g.Commands.Bash, DockChannels: g.Commands.DockChannels,
+	}
 	group := c.ChatType == "group"
 	var ms *openclaw.MentionStripper
 	if group {

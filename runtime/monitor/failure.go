@@ -109,8 +109,10 @@ func classify(err error, cliPath string, stderr string) *Failure {
 			return f
 		}
 		if nr.Fatal {
-			return &Failure{Class: ClassRPCUnsupported, Message: nr.Last.Error,
-				Fix: "update imsg to 0.9 or newer (brew upgrade imsg), or point cliPath at a newer build: " + resolved(cliPath) + " has no `rpc` subcommand", Permanent: true}
+			return &Failure{
+				Class: ClassRPCUnsupported, Message: nr.Last.Error,
+				Fix: "update imsg to 0.9 or newer (brew upgrade imsg), or point cliPath at a newer build: " + resolved(cliPath) + " has no `rpc` subcommand", Permanent: true,
+			}
 		}
 		return &Failure{Class: ClassNotReady, Message: msg}
 	}
@@ -149,8 +151,10 @@ func classifyProbe(r imsg.ProbeResult, cliPath string) *Failure {
 }
 
 func notFound(cliPath, msg string) *Failure {
-	return &Failure{Class: ClassNotFound, Message: msg,
-		Fix: "install imsg on this machine or set channels.imessage.cliPath to its full path (now " + strings.TrimSpace(cliPath) + ")", Permanent: true}
+	return &Failure{
+		Class: ClassNotFound, Message: msg,
+		Fix: "install imsg on this machine or set channels.imessage.cliPath to its full path (now " + strings.TrimSpace(cliPath) + ")", Permanent: true,
+	}
 }
 
 // classifyRPC recognises imsg's start-up error without Full Disk Access
@@ -167,8 +171,10 @@ func classifyRPC(err error, cliPath string) *Failure {
 		if d := strings.TrimSpace(strings.SplitN(strings.Trim(data, `"`), `\n`, 2)[0]); d != "" {
 			first += ": " + d
 		}
-		return &Failure{Class: ClassPermission, Message: first,
-			Fix: "give Full Disk Access to " + resolved(cliPath) + " (System Settings → Privacy & Security → Full Disk Access; for a wrapper, to the imsg it runs on the Mac), then restart", Permanent: true}
+		return &Failure{
+			Class: ClassPermission, Message: first,
+			Fix: "give Full Disk Access to " + resolved(cliPath) + " (System Settings → Privacy & Security → Full Disk Access; for a wrapper, to the imsg it runs on the Mac), then restart", Permanent: true,
+		}
 	}
 	return nil
 }

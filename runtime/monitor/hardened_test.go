@@ -48,8 +48,10 @@ func TestEchoGuard(t *testing.T) {
 // slack) and lets through, marked Delayed, one dated outside every span.
 func TestLateness(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
-	du := &durable{spans: []store.Span{{From: t0, To: t0.Add(time.Hour)}, {From: t0.Add(3 * time.Hour), To: t0.Add(4 * time.Hour)}},
-		born: t0.Add(-time.Hour)}
+	du := &durable{
+		spans: []store.Span{{From: t0, To: t0.Add(time.Hour)}, {From: t0.Add(3 * time.Hour), To: t0.Add(4 * time.Hour)}},
+		born:  t0.Add(-time.Hour),
+	}
 	now := t0.Add(4 * time.Hour)
 	for _, c := range []struct {
 		dated         time.Duration

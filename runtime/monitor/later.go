@@ -90,8 +90,10 @@ func (lt *lifetime) discover(ctx context.Context) {
 		methods = res.RPCMethods
 	}
 	has := func(m string) bool { return slices.Contains(methods, m) }
-	c := caps{version: res.Version, protocol: res.Protocol, messagesAfter: has("messages.after"),
-		sendTracked: has("send.tracked"), sendStatus: has("message.send_status"), overflow: res.Protocol >= 1}
+	c := caps{
+		version: res.Version, protocol: res.Protocol, messagesAfter: has("messages.after"),
+		sendTracked: has("send.tracked"), sendStatus: has("message.send_status"), overflow: res.Protocol >= 1,
+	}
 	lt.later.caps = c
 	lt.m.log.Info("imessage: imsg "+res.Version+" (protocol "+strconv.Itoa(res.Protocol)+")",
 		"messagesAfter", c.messagesAfter, "sendTracked", c.sendTracked && c.sendStatus, "sendStatus", c.sendStatus)

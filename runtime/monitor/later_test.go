@@ -140,9 +140,11 @@ func (r *rig) script(lines ...string) {
 // returned stop is called.
 func (r *rig) start() (stop func()) {
 	r.t.Helper()
-	m, err := New(Options{Plan: r.plan, Store: pairing.New(filepath.Join(r.dir, "state")), Handler: handler.Echo{},
+	m, err := New(Options{
+		Plan: r.plan, Store: pairing.New(filepath.Join(r.dir, "state")), Handler: handler.Echo{},
 		Logger: slog.New(slog.NewJSONHandler(r.logs, nil)), Env: r.env, StateDir: filepath.Join(r.dir, "state"),
-		State: r.state, Reconcile: 200 * time.Millisecond, ProbeTimeout: 3 * time.Second})
+		State: r.state, Reconcile: 200 * time.Millisecond, ProbeTimeout: 3 * time.Second,
+	})
 	if err != nil {
 		r.t.Fatal(err)
 	}

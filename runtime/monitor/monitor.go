@@ -157,8 +157,10 @@ func (m *Monitor) Run(ctx context.Context) error {
 		return fail(err)
 	}
 
-	lt := &lifetime{m: m, st: inbound.NewState(), inbox: newQueue(), chats: map[string]*chat{},
-		sem: make(chan struct{}, m.opt.Chats), intakes: map[*inbound.Message]*intake{}}
+	lt := &lifetime{
+		m: m, st: inbound.NewState(), inbox: newQueue(), chats: map[string]*chat{},
+		sem: make(chan struct{}, m.opt.Chats), intakes: map[*inbound.Message]*intake{},
+	}
 	lt.ctx, lt.cancel = context.WithCancel(ctx)
 	defer lt.cancel()
 	cfg.RequestTimeout = probeTimeout
@@ -660,8 +662,10 @@ func (lt *lifetime) handle(msg *inbound.Message) {
 		m.log.Warn("imessage: pairing store unreadable; approvals in it do not count", "err", err.Error())
 	}
 	lt.stMu.Lock()
-	d := m.dec.Decide(msg, inbound.Input{Store: allow, Now: m.now(), KeepHistory: true, Verbose: m.verbose,
-		Sessions: m.opt.Sessions, NoLoopLimiter: lt.du != nil}, lt.st)
+	d := m.dec.Decide(msg, inbound.Input{
+		Store: allow, Now: m.now(), KeepHistory: true, Verbose: m.verbose,
+		Sessions: m.opt.Sessions, NoLoopLimiter: lt.du != nil,
+	}, lt.st)
 	lt.stMu.Unlock()
 	for _, l := range d.Logs {
 		m.log.Debug(l)

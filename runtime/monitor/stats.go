@@ -73,8 +73,10 @@ func (s *Stats) State() (state, lastError string) {
 
 // NewStats returns zeroed counters.
 func NewStats() *Stats {
-	return &Stats{drops: map[string]int64{}, changed: make(chan struct{}, 1),
-		HandlerLatency: NewHistogram(LatencyBuckets), DispatchLatency: NewHistogram(LatencyBuckets)}
+	return &Stats{
+		drops: map[string]int64{}, changed: make(chan struct{}, 1),
+		HandlerLatency: NewHistogram(LatencyBuckets), DispatchLatency: NewHistogram(LatencyBuckets),
+	}
 }
 
 // Changed is signalled (without blocking; one pending signal at most)

@@ -1,8 +1,6 @@
 package pairing
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
-
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -12,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 var jsonSeeds = []string{

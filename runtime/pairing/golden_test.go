@@ -1,8 +1,6 @@
 package pairing
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
-
 	"bufio"
 	"bytes"
 	"encoding/base64"
@@ -16,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+
 	_ "time/tzdata" // the golden's America/New_York cases, on any machine
 )
 

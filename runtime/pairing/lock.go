@@ -1,8 +1,6 @@
 package pairing
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
-
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // OpenClaw's store lock (dist/file-lock-Cm3HPowf.js, acquireFileLock with

@@ -1,8 +1,6 @@
 package pairing
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
-
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // fastLock keeps OpenClaw's protocol with short waits so contention tests run quickly.

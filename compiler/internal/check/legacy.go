@@ -72,36 +72,55 @@ func fixed(s string) func(*json5.Node, string) string {
 }
 
 var nestedLegacyRules = []legacyRule{
-	{path: []string{"session", "threadBindings"}, ttl: true, match: hasOwnTTL,
-		message: "session.threadBindings.ttlHours was renamed to session.threadBindings.idleHours (auto-migrated on load)."},
-	{path: []string{"channels", "discord", "threadBindings"}, ttl: true, match: hasOwnTTL,
-		message: "channels.discord.threadBindings.ttlHours was renamed to channels.discord.threadBindings.idleHours (auto-migrated on load)."},
-	{path: []string{"channels", "discord", "accounts"}, ttl: true, match: accountsTTL,
-		message: "channels.discord.accounts.<id>.threadBindings.ttlHours was renamed to channels.discord.accounts.<id>.threadBindings.idleHours (auto-migrated on load)."},
-	{path: []string{"routing", "allowFrom"},
+	{
+		path: []string{"session", "threadBindings"}, ttl: true, match: hasOwnTTL,
+		message: "session.threadBindings.ttlHours was renamed to session.threadBindings.idleHours (auto-migrated on load).",
+	},
+	{
+		path: []string{"channels", "discord", "threadBindings"}, ttl: true, match: hasOwnTTL,
+		message: "channels.discord.threadBindings.ttlHours was renamed to channels.discord.threadBindings.idleHours (auto-migrated on load).",
+	},
+	{
+		path: []string{"channels", "discord", "accounts"}, ttl: true, match: accountsTTL,
+		message: "channels.discord.accounts.<id>.threadBindings.ttlHours was renamed to channels.discord.accounts.<id>.threadBindings.idleHours (auto-migrated on load).",
+	},
+	{
+		path:    []string{"routing", "allowFrom"},
 		message: "routing.allowFrom was removed; use channels.whatsapp.allowFrom instead (auto-migrated on load).",
-		fix:     fixed("the iMessage allow list is channels.imessage.allowFrom; the gateway's migration moves this list to channels.whatsapp.allowFrom, or drops it when channels.whatsapp is not configured")},
-	{path: []string{"routing", "bindings"},
+		fix:     fixed("the iMessage allow list is channels.imessage.allowFrom; the gateway's migration moves this list to channels.whatsapp.allowFrom, or drops it when channels.whatsapp is not configured"),
+	},
+	{
+		path:    []string{"routing", "bindings"},
 		message: "routing.bindings was moved; use top-level bindings instead (auto-migrated on load).",
 		fix: func(root *json5.Node, _ string) string {
 			if has(root, "bindings") {
 				return "merge it into the top-level bindings: bindings is already set, so the gateway's migration drops routing.bindings"
 			}
 			return "move the list to the top-level bindings"
-		}},
-	{path: []string{"routing", "agents"},
+		},
+	},
+	{
+		path:    []string{"routing", "agents"},
 		message: "routing.agents was moved; use agents.list instead (auto-migrated on load).",
-		fix:     fixed("move each agent into agents.list as { id: ..., ... } (its mentionPatterns go to groupChat.mentionPatterns)")},
-	{path: []string{"routing", "defaultAgentId"},
+		fix:     fixed("move each agent into agents.list as { id: ..., ... } (its mentionPatterns go to groupChat.mentionPatterns)"),
+	},
+	{
+		path:    []string{"routing", "defaultAgentId"},
 		message: "routing.defaultAgentId was moved; use agents.list[].default instead (auto-migrated on load).",
-		fix:     fixed("mark that agent with default: true in agents.list")},
-	{path: []string{"routing", "agentToAgent"},
+		fix:     fixed("mark that agent with default: true in agents.list"),
+	},
+	{
+		path:    []string{"routing", "agentToAgent"},
 		message: "routing.agentToAgent was moved; use tools.agentToAgent instead (auto-migrated on load).",
-		fix:     fixed("move it to tools.agentToAgent")},
-	{path: []string{"routing", "groupChat", "requireMention"},
+		fix:     fixed("move it to tools.agentToAgent"),
+	},
+	{
+		path:    []string{"routing", "groupChat", "requireMention"},
 		message: "routing.groupChat.requireMention was removed; use channels.whatsapp/telegram/imessage groups defaults (e.g. channels.whatsapp.groups.\"*\".requireMention) instead (auto-migrated on load).",
-		fix:     fixed(`for iMessage, set it in channels.imessage.groups (e.g. groups: { "*": { requireMention: true } }); the gateway's migration writes it to channels.imessage.groups."*" and channels.telegram.groups."*", and creates channels.imessage and channels.telegram when they are absent, which turns those channels on`)},
-	{path: []string{"routing", "groupChat", "mentionPatterns"},
+		fix:     fixed(`for iMessage, set it in channels.imessage.groups (e.g. groups: { "*": { requireMention: true } }); the gateway's migration writes it to channels.imessage.groups."*" and channels.telegram.groups."*", and creates channels.imessage and channels.telegram when they are absent, which turns those channels on`),
+	},
+	{
+		path:    []string{"routing", "groupChat", "mentionPatterns"},
 		message: "routing.groupChat.mentionPatterns was moved; use agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns instead (auto-migrated on load).",
 		fix: func(root *json5.Node, _ string) string {
 			fix := "move the list to messages.groupChat.mentionPatterns (every agent; where the gateway's migration puts it) or to agents.list[].groupChat.mentionPatterns (one agent)"
@@ -109,42 +128,64 @@ var nestedLegacyRules = []legacyRule{
 				fix += "; messages.groupChat.mentionPatterns is already set, so the migration drops this list"
 			}
 			return fix
-		}},
-	{path: []string{"routing", "queue"},
+		},
+	},
+	{
+		path:    []string{"routing", "queue"},
 		message: "routing.queue was moved; use messages.queue instead (auto-migrated on load).",
-		fix:     fixed("move it to messages.queue")},
-	{path: []string{"routing", "transcribeAudio"},
+		fix:     fixed("move it to messages.queue"),
+	},
+	{
+		path:    []string{"routing", "transcribeAudio"},
 		message: "routing.transcribeAudio was moved; use tools.media.audio.models instead (auto-migrated on load).",
-		fix:     fixed("move it to tools.media.audio.models")},
-	{path: []string{"telegram", "requireMention"},
+		fix:     fixed("move it to tools.media.audio.models"),
+	},
+	{
+		path:    []string{"telegram", "requireMention"},
 		message: "telegram.requireMention was removed; use channels.telegram.groups.\"*\".requireMention instead (auto-migrated on load).",
-		fix:     fixed(`move it to channels.telegram.groups."*".requireMention`)},
-	{path: []string{"tools", "bash"},
+		fix:     fixed(`move it to channels.telegram.groups."*".requireMention`),
+	},
+	{
+		path:    []string{"tools", "bash"},
 		message: "tools.bash was removed; use tools.exec instead (auto-migrated on load).",
-		fix:     fixed("rename it to tools.exec")},
-	{path: []string{"agent", "model"}, match: isString,
+		fix:     fixed("rename it to tools.exec"),
+	},
+	{
+		path: []string{"agent", "model"}, match: isString,
 		message: "agent.model string was replaced by agents.defaults.model.primary/fallbacks and agents.defaults.models (auto-migrated on load).",
 		fix: func(_ *json5.Node, v string) string {
 			return fmt.Sprintf("set agents.defaults.model: { primary: %q }", v)
-		}},
-	{path: []string{"agent", "imageModel"}, match: isString,
+		},
+	},
+	{
+		path: []string{"agent", "imageModel"}, match: isString,
 		message: "agent.imageModel string was replaced by agents.defaults.imageModel.primary/fallbacks (auto-migrated on load).",
 		fix: func(_ *json5.Node, v string) string {
 			return fmt.Sprintf("set agents.defaults.imageModel: { primary: %q }", v)
-		}},
-	{path: []string{"agent", "allowedModels"},
+		},
+	},
+	{
+		path:    []string{"agent", "allowedModels"},
 		message: "agent.allowedModels was replaced by agents.defaults.models (auto-migrated on load).",
-		fix:     fixed("list the models as keys of agents.defaults.models")},
-	{path: []string{"agent", "modelAliases"},
+		fix:     fixed("list the models as keys of agents.defaults.models"),
+	},
+	{
+		path:    []string{"agent", "modelAliases"},
 		message: "agent.modelAliases was replaced by agents.defaults.models.*.alias (auto-migrated on load).",
-		fix:     fixed("set each alias as agents.defaults.models.<model>.alias")},
-	{path: []string{"agent", "modelFallbacks"},
+		fix:     fixed("set each alias as agents.defaults.models.<model>.alias"),
+	},
+	{
+		path:    []string{"agent", "modelFallbacks"},
 		message: "agent.modelFallbacks was replaced by agents.defaults.model.fallbacks (auto-migrated on load).",
-		fix:     fixed("move the list to agents.defaults.model.fallbacks")},
-	{path: []string{"agent", "imageModelFallbacks"},
+		fix:     fixed("move the list to agents.defaults.model.fallbacks"),
+	},
+	{
+		path:    []string{"agent", "imageModelFallbacks"},
 		message: "agent.imageModelFallbacks was replaced by agents.defaults.imageModel.fallbacks (auto-migrated on load).",
-		fix:     fixed("move the list to agents.defaults.imageModel.fallbacks")},
-	{path: []string{"messages", "tts", "enabled"},
+		fix:     fixed("move the list to agents.defaults.imageModel.fallbacks"),
+	},
+	{
+		path:    []string{"messages", "tts", "enabled"},
 		message: "messages.tts.enabled was replaced by messages.tts.auto (auto-migrated on load).",
 		fix: func(root *json5.Node, _ string) string {
 			to := "always"
@@ -152,11 +193,15 @@ var nestedLegacyRules = []legacyRule{
 				to = "off"
 			}
 			return fmt.Sprintf(`set messages.tts.auto: %q instead (what the gateway's migration writes); the values are "off", "always", "inbound" and "tagged"`, to)
-		}},
-	{path: []string{"gateway", "token"},
+		},
+	},
+	{
+		path:    []string{"gateway", "token"},
 		message: "gateway.token is ignored; use gateway.auth.token instead (auto-migrated on load).",
-		fix:     fixed("move it to gateway.auth.token")},
-	{path: []string{"gateway", "bind"}, match: bindHostAlias,
+		fix:     fixed("move it to gateway.auth.token"),
+	},
+	{
+		path: []string{"gateway", "bind"}, match: bindHostAlias,
 		message: "gateway.bind host aliases (for example 0.0.0.0/localhost) are legacy; use bind modes (lan/loopback/custom/tailnet/auto) instead (auto-migrated on load).",
 		fix: func(_ *json5.Node, v string) string {
 			mode := "lan"
@@ -165,7 +210,8 @@ var nestedLegacyRules = []legacyRule{
 				mode = "loopback"
 			}
 			return fmt.Sprintf("write bind: %q (what the gateway's migration writes for %q)", mode, openclaw.TrimJS(v))
-		}},
+		},
+	},
 }
 
 // bindHostAlias is isLegacyGatewayBindHostAlias.

@@ -7,9 +7,16 @@ func TestDistance(t *testing.T) {
 		a, b string
 		want int
 	}{
-		{"", "", 0}, {"open", "open", 0}, {"opne", "open", 1}, {"oepn", "open", 1},
-		{"pairnig", "pairing", 1}, {"open", "opens", 1}, {"cliPth", "cliPath", 1},
-		{"abc", "cab", 2}, {"ca", "abc", 3}, {"kitten", "sitting", 3},
+		{"", "", 0},
+		{"open", "open", 0},
+		{"opne", "open", 1},
+		{"oepn", "open", 1},
+		{"pairnig", "pairing", 1},
+		{"open", "opens", 1},
+		{"cliPth", "cliPath", 1},
+		{"abc", "cab", 2},
+		{"ca", "abc", 3},
+		{"kitten", "sitting", 3},
 	} {
 		if got := distance(c.a, c.b); got != c.want {
 			t.Errorf("distance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)

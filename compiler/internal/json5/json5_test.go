@@ -46,8 +46,10 @@ func mustParse(t testing.TB, in string) *Node {
 	return n
 }
 
-type obj = map[string]any
-type arr = []any
+type (
+	obj = map[string]any
+	arr = []any
+)
 
 func TestValues(t *testing.T) {
 	tests := []struct {

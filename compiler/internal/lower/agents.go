@@ -111,8 +111,10 @@ func lowerAgents(cfg obj) []plan.Agent {
 		case global.has("mentionPatterns"):
 			pats = plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: plan.OriginFallback, Path: "messages.groupChat.mentionPatterns"}}
 		case e.obj("identity") == nil:
-			pats = plan.Value[[]string]{Value: []string{}, Origin: plan.Origin{Kind: plan.OriginDefault,
-				Note: "no mentionPatterns anywhere and no identity name or emoji to derive them from"}}
+			pats = plan.Value[[]string]{Value: []string{}, Origin: plan.Origin{
+				Kind: plan.OriginDefault,
+				Note: "no mentionPatterns anywhere and no identity name or emoji to derive them from",
+			}}
 		default:
 			pats = plan.Value[[]string]{Value: identityPatterns(e.obj("identity")), Origin: plan.Origin{Kind: plan.OriginDerived, Path: strings.TrimPrefix(base+".identity", "."), Note: "from the agent's identity name and emoji"}}
 		}

@@ -1,8 +1,9 @@
 package lower
 
 import (
-	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"slices"
+
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"

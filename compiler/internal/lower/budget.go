@@ -41,6 +41,7 @@ type size struct{ values, bytes int }
 func (s size) add(t size) size  { return size{s.values + t.values, s.bytes + t.bytes} }
 func (s size) times(n int) size { return size{s.values * n, s.bytes * n} }
 func (s size) over() bool       { return s.values > MaxEffectiveValues || s.bytes > MaxEffectiveBytes }
+
 func (s size) String() string {
 	v := fmt.Sprintf("%d values", s.values)
 	if s.values == 1 {

@@ -24,8 +24,10 @@ func lowerHistory(cfg, m obj, src *provenance) plan.History {
 		}
 		h.DMLimit = &plan.Value[int]{Value: int(v), Origin: o}
 	} else if _, ok := m.num("dmHistoryLimit"); ok {
-		h.DMLimit = &plan.Value[int]{Origin: plan.Origin{Kind: plan.OriginDefault, Path: src.path("dmHistoryLimit"),
-			Note: "an account-level dmHistoryLimit is not read by OpenClaw 2026.3.24 (only the channel level is)"}}
+		h.DMLimit = &plan.Value[int]{Origin: plan.Origin{
+			Kind: plan.OriginDefault, Path: src.path("dmHistoryLimit"),
+			Note: "an account-level dmHistoryLimit is not read by OpenClaw 2026.3.24 (only the channel level is)",
+		}}
 	}
 	if scope != "per-channel-peer" {
 		return h

@@ -389,8 +389,10 @@ func checkDecision(t *testing.T, c *checker, p *plan.Plan, a plan.Account, g low
 	c.eq("account id (monitor)", a.ID, in.AccountID)
 
 	m := in.Message
-	raw, _ := json.Marshal(map[string]any{"sender": m.Sender, "chat_id": m.ChatID, "chat_guid": m.ChatGUID,
-		"chat_identifier": m.ChatIdentifier, "is_group": m.IsGroup, "is_from_me": m.IsFromMe, "text": m.Text})
+	raw, _ := json.Marshal(map[string]any{
+		"sender": m.Sender, "chat_id": m.ChatID, "chat_guid": m.ChatGUID,
+		"chat_identifier": m.ChatIdentifier, "is_group": m.IsGroup, "is_from_me": m.IsFromMe, "text": m.Text,
+	})
 	msg, err := inbound.ParseMessage(raw)
 	if err != nil {
 		t.Fatal(err)

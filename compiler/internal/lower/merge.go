@@ -14,8 +14,10 @@ func defaultAccountOrigin(ch obj, def string, set *string) plan.Origin {
 		return plan.Origin{Kind: plan.OriginSet, Path: channelPath + ".defaultAccount"}
 	}
 	if set != nil {
-		return plan.Origin{Kind: plan.OriginDerived, Path: channelPath + ".defaultAccount",
-			Note: "defaultAccount " + strconv.Quote(*set) + " names no listed account, so OpenClaw picks " + strconv.Quote(def)}
+		return plan.Origin{
+			Kind: plan.OriginDerived, Path: channelPath + ".defaultAccount",
+			Note: "defaultAccount " + strconv.Quote(*set) + " names no listed account, so OpenClaw picks " + strconv.Quote(def),
+		}
 	}
 	if ch.obj("accounts") == nil || len(ch.obj("accounts")) == 0 {
 		return plan.Origin{Kind: plan.OriginDefault, Note: "no accounts map: one implicit account named default"}

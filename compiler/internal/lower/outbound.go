@@ -1,8 +1,9 @@
 package lower
 
 import (
-	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"strconv"
+
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/plan"
@@ -42,8 +43,10 @@ func (l *lowering) lowerOutbound(m obj, src *provenance, accountID string) plan.
 	case limitOK && limit > 0:
 		o.TextChunkLimit = plan.Value[int]{Value: int(limit), Origin: limitOrigin}
 	case limitOK:
-		o.TextChunkLimit.Origin = plan.Origin{Kind: plan.OriginDefault, Path: limitOrigin.Path,
-			Note: strconv.Quote(openclaw.FormatJSNumber(limit)) + " is not > 0, so OpenClaw uses its 4000 default"}
+		o.TextChunkLimit.Origin = plan.Origin{
+			Kind: plan.OriginDefault, Path: limitOrigin.Path,
+			Note: strconv.Quote(openclaw.FormatJSNumber(limit)) + " is not > 0, so OpenClaw uses its 4000 default",
+		}
 	}
 
 	// A truthy account chunkMode wins; otherwise the channel's value is

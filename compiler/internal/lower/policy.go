@@ -58,8 +58,10 @@ func lowerGroups(cfg, ch, m obj, src *provenance) plan.GroupPolicy {
 	raw, _ := m.str("groupPolicy")
 	switch {
 	case ch == nil:
-		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: plan.Origin{Kind: plan.OriginDefault,
-			Note: `channels.imessage is missing: OpenClaw falls back to "allowlist" (ignoring channels.defaults.groupPolicy) and logs a warning`}}
+		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupAllowlist, Origin: plan.Origin{
+			Kind: plan.OriginDefault,
+			Note: `channels.imessage is missing: OpenClaw falls back to "allowlist" (ignoring channels.defaults.groupPolicy) and logs a warning`,
+		}}
 		raw = string(plan.GroupAllowlist)
 	case !nullish(m["groupPolicy"]):
 		g.Policy = plan.Value[plan.GroupMode]{Value: plan.GroupMode(m["groupPolicy"].JSString()), Origin: src.origin("groupPolicy")}
@@ -75,8 +77,10 @@ func lowerGroups(cfg, ch, m obj, src *provenance) plan.GroupPolicy {
 		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("groupAllowFrom")}
 	} else if l, _ := m.list("allowFrom"); len(allowEntries(l)) > 0 {
 		o := src.origin("allowFrom")
-		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: plan.Origin{Kind: plan.OriginFallback, Path: o.Path,
-			Note: "groupAllowFrom is unset, so group senders are checked against allowFrom (config only; pairing approvals never count for groups)"}}
+		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: plan.Origin{
+			Kind: plan.OriginFallback, Path: o.Path,
+			Note: "groupAllowFrom is unset, so group senders are checked against allowFrom (config only; pairing approvals never count for groups)",
+		}}
 	} else {
 		g.Senders = plan.Value[[]plan.AllowEntry]{Value: []plan.AllowEntry{}, Origin: plan.Origin{Kind: plan.OriginDefault, Note: "empty: no group sender can trigger under groupPolicy \"allowlist\""}}
 	}

@@ -129,8 +129,10 @@ func lowerRemoteHost(m obj, src *provenance, cliPath string, opt Options) (plan.
 		note(WrapperUnsafeDetected, "detected host "+strconv.Quote(host)+" is unsafe and ignored")
 		return r, notes
 	}
-	return plan.RemoteHost{Host: h, Source: plan.RemoteDetected, Origin: plan.Origin{Kind: plan.OriginDerived, Path: src.origin("cliPath").Path,
-		Note: "detected from the cliPath wrapper script"}}, notes
+	return plan.RemoteHost{Host: h, Source: plan.RemoteDetected, Origin: plan.Origin{
+		Kind: plan.OriginDerived, Path: src.origin("cliPath").Path,
+		Note: "detected from the cliPath wrapper script",
+	}}, notes
 }
 
 // wrapperShape lists ways a wrapper script departs from the plain

@@ -589,14 +589,18 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 				se = &json5.Error{Msg: perr.Error()}
 			}
 			if se.Limit {
-				r.fail(diag.Diagnostic{File: doc.File.Name, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: diag.CodeLimit,
+				r.fail(diag.Diagnostic{
+					File: doc.File.Name, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: diag.CodeLimit,
 					Message: fmt.Sprintf("$include file %q holds %s, past openclawcfg's limit", includePath, se.Msg),
-					Fix:     limitFix})
+					Fix:     limitFix,
+				})
 				return nil
 			}
-			d := diag.Diagnostic{File: doc.File.Name, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: diag.CodeInclude,
+			d := diag.Diagnostic{
+				File: doc.File.Name, Offset: se.Offset, End: se.Offset, Path: r.pathString(), Code: diag.CodeInclude,
 				Message: fmt.Sprintf("$include file %q is not valid JSON5: %s", includePath, se.Msg),
-				Fix:     "fix the syntax error; OpenClaw rejects the whole config (\"Failed to parse include file\")"}
+				Fix:     "fix the syntax error; OpenClaw rejects the whole config (\"Failed to parse include file\")",
+			}
 			if se.HasOpened && strings.HasPrefix(se.Msg, "unterminated") {
 				d.Related = append(d.Related, diag.RelatedAt(source.Span{File: doc.File, Start: se.Opened, End: se.Opened + 1}, "it starts here"))
 			}
@@ -617,9 +621,11 @@ func (r *resolver) loadFile(p *proc, at *json5.Node, base int) *json5.Node {
 		return nil
 	}
 	if r.nodes += l.nodes; r.nodes > MaxNodes {
-		r.fail(diag.Diagnostic{File: p.file.Name, Offset: at.Start, End: at.End, Path: r.pathString(), Code: diag.CodeLimit,
+		r.fail(diag.Diagnostic{
+			File: p.file.Name, Offset: at.Start, End: at.End, Path: r.pathString(), Code: diag.CodeLimit,
 			Message: fmt.Sprintf("$include of %q brings the merged config past openclawcfg's limit of %d values (each inclusion counts; this is inclusion %d)", includePath, MaxNodes, r.loads),
-			Fix:     limitFix})
+			Fix:     limitFix,
+		})
 		return nil
 	}
 	if r.total > MaxIncludeTotalBytes {

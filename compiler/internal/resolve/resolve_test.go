@@ -341,8 +341,10 @@ var includeCases = []resolveCase{
 		// Failed to read include file (550, oracle).
 		name:  "missing file",
 		files: main1(`{ channels: { imessage: { $include: "./includes/does-not-exist.json5" } } }`),
-		finds: []wantFinding{{at: `"./includes/does-not-exist.json5"`, path: "channels.imessage.$include", code: "include",
-			msg: `$include file "./includes/does-not-exist.json5" not found (resolved to /cfg/includes/does-not-exist.json5)`}},
+		finds: []wantFinding{{
+			at: `"./includes/does-not-exist.json5"`, path: "channels.imessage.$include", code: "include",
+			msg: `$include file "./includes/does-not-exist.json5" not found (resolved to /cfg/includes/does-not-exist.json5)`,
+		}},
 	},
 	{
 		// An error inside an included file is located in that file.
@@ -409,8 +411,10 @@ var includeCases = []resolveCase{
 		name: "cycle",
 		files: main1(`{ $include: "./cyc1.json5" }`,
 			"/cfg/cyc1.json5", `{ $include: "./cyc2.json5" }`, "/cfg/cyc2.json5", `{ $include: "./cyc1.json5" }`),
-		finds: []wantFinding{{file: "/cfg/cyc2.json5", at: `"./cyc1.json5"`, path: "$include", code: "include",
-			msg: "circular $include: /cfg/main.json5 -> /cfg/cyc1.json5 -> /cfg/cyc2.json5 -> /cfg/cyc1.json5"}},
+		finds: []wantFinding{{
+			file: "/cfg/cyc2.json5", at: `"./cyc1.json5"`, path: "$include", code: "include",
+			msg: "circular $include: /cfg/main.json5 -> /cfg/cyc1.json5 -> /cfg/cyc2.json5 -> /cfg/cyc1.json5",
+		}},
 	},
 	{
 		// A file including itself (oracle t-24).

@@ -53,8 +53,10 @@ func blockPayloads(text string, opt Options) ([]payload, []contentKey) {
 			return
 		}
 		active, pending = st, replyState{}
-		blocks = append(blocks, payload{text: c.text, hasText: true, media: c.media, audioAsVoice: c.audioAsVoice,
-			replyToID: st.explicitID, replyToCurrent: st.sawCurrent, replyToTag: st.tag})
+		blocks = append(blocks, payload{
+			text: c.text, hasText: true, media: c.media, audioAsVoice: c.audioAsVoice,
+			replyToID: st.explicitID, replyToCurrent: st.sawCurrent, replyToTag: st.tag,
+		})
 	}
 	head, tail := splitTrailingDirective(chunk)
 	consume(head) // text_end

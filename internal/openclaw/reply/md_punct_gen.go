@@ -1,3 +1,5 @@
+// Code generated from uc.micro 2.1.0 by testing every code point in Node 24 (see below); DO NOT EDIT.
+
 package reply
 
 // Generated from uc.micro 2.1.0 (markdown-it's isPunctChar: /\p{P}|\p{S}/ as

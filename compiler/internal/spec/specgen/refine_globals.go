@@ -118,8 +118,10 @@ func refineGlobals(doc map[string]any, defs map[string]any) error {
 	legacy := obj{"properties": obj{
 		"tools":    noKey("bash"),
 		"messages": obj{"properties": obj{"tts": noKey("enabled")}},
-		"gateway": obj{"allOf": []any{noKey("token"),
-			obj{"properties": obj{"bind": obj{"not": obj{"type": "string", "pattern": BindAliasPattern}}}}}},
+		"gateway": obj{"allOf": []any{
+			noKey("token"),
+			obj{"properties": obj{"bind": obj{"not": obj{"type": "string", "pattern": BindAliasPattern}}}},
+		}},
 		"channels": obj{"properties": obj{"discord": obj{"allOf": []any{
 			obj{"properties": obj{"threadBindings": noKey("ttlHours")}},
 			obj{"properties": obj{"accounts": obj{"additionalProperties": obj{"properties": obj{"threadBindings": noKey("ttlHours")}}}}},

@@ -22,9 +22,11 @@ var alphabet = []string{
 // samples yields n random strings over alphabet (deterministic), plus the
 // corner cases worth naming.
 func samples(n int) []string {
-	out := []string{"", " ", "imsg", "-imsg", "./imsg", "~/bin/imsg", "/usr/local/bin/imsg", "C:\\imsg", "-/x",
+	out := []string{
+		"", " ", "imsg", "-imsg", "./imsg", "~/bin/imsg", "/usr/local/bin/imsg", "C:\\imsg", "-/x",
 		"host", "user@host", "[::1]", "[fe80::1%en0]", "host:22", "a@b@c", "@host", "user@", " user@host\t",
-		"/", "//", "/.", "/..", "/...", "/a/..", "/a/b*/../c", "/a/*", "/a/* ", "/a/*b", "/a/**", "C:/", "C:\\", "C:/x", "c:/..", "/Users/*/Library/Messages/Attachments"}
+		"/", "//", "/.", "/..", "/...", "/a/..", "/a/b*/../c", "/a/*", "/a/* ", "/a/*b", "/a/**", "C:/", "C:\\", "C:/x", "c:/..", "/Users/*/Library/Messages/Attachments",
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range n {
 		var b strings.Builder

@@ -89,11 +89,15 @@ func Explain(p string) (*Explanation, error) {
 	e.SetAt = setAt(canon)
 	e.Notes = n.Notes
 	for _, f := range n.Fields {
-		typ := f.Node.Expected()
-		if f.Node.IsAny() {
+		fn := f.Node
+		if len(canon) == 1 && canon[0] == "agents" && f.Name == "defaults" {
+			fn = spec.AgentDefaults
+		}
+		typ := fn.Expected()
+		if fn.IsAny() {
 			typ = "not checked here"
 		}
-		e.Children = append(e.Children, Child{Name: f.Name, Type: typ, Summary: firstSentence(f.Node.Doc)})
+		e.Children = append(e.Children, Child{Name: f.Name, Type: typ, Summary: firstSentence(fn.Doc)})
 	}
 	if n.Values != nil && n.Values != spec.Any && len(n.Fields) == 0 {
 		e.Children = append(e.Children, Child{Name: "<id>", Type: n.Values.Expected(), Summary: firstSentence(n.Values.Doc)})
@@ -137,6 +141,11 @@ func walk(n *spec.Node, segs []string) (*spec.Node, []string, error) {
 		case n.Fields != nil && n.Field(s) != nil:
 			n = n.Field(s).Node
 			canon = append(canon, s)
+			if len(canon) == 2 && canon[0] == "agents" && canon[1] == "defaults" {
+				// Open in the table, checked by the agents check against
+				// its own: explain what vet checks.
+				n = spec.AgentDefaults
+			}
 		case n.Elem != nil && (s == "[]" || isIndex(s)):
 			n = n.Elem
 			canon = append(canon, "[]")

@@ -28,7 +28,7 @@ var Root = &Node{Types: TObject, Doc: "The root of openclaw.json as far as the i
 		{Name: "acp", Node: &Node{Types: TAny}},
 		{Name: "models", Node: &Node{Types: TAny}},
 		{Name: "nodeHost", Node: &Node{Types: TAny}},
-		{Name: "agents", Node: &Node{Types: TObject, Check: "agents", Doc: "Agents; the iMessage channel reads each agent's groupChat and identity.\nagents.defaults is checked against #AgentDefaults by the `agents`\ncheck (its table node stays open, so explain calls it unchecked).",
+		{Name: "agents", Node: &Node{Types: TObject, Check: "agents", Doc: "Agents; the iMessage channel reads each agent's groupChat and identity.",
 			Fields: []*Field{
 				{Name: "defaults", Node: &Node{Types: TAny}},
 				{Name: "list", Node: &Node{Types: TArray, Elem: &Node{Types: TObject,
@@ -569,7 +569,7 @@ var Root = &Node{Types: TObject, Doc: "The root of openclaw.json as far as the i
 	}}
 
 // AgentDefaults is agents.defaults, which the agents check walks.
-var AgentDefaults = &Node{Types: TObject, Doc: "agents.defaults (AgentDefaultsSchema), checked by the `agents` check:\nthe iMessage channel reads humanDelay and mediaMaxMb; every other key is\nknown by name and its plain values are checked.",
+var AgentDefaults = &Node{Types: TObject, Doc: "Settings every agent inherits (OpenClaw's AgentDefaultsSchema). The\niMessage channel reads humanDelay and mediaMaxMb; every other key is\nknown by name and its plain values are checked.",
 	Fields: []*Field{
 		{Name: "model", Node: &Node{Types: TObject | TString,
 			Fields: []*Field{

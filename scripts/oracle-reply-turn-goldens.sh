@@ -25,6 +25,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/lib/golden.sh"
 GOLDEN="$ROOT/internal/openclaw/reply/testdata/reply-turns-2026.3.24.jsonl"
 export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
 export OPENCLAW_VERSION=2026.3.24
@@ -48,60 +49,12 @@ else
   "${run[@]}" 2> "$tmp/stderr" || { cat "$tmp/stderr" >&2; echo "recording failed" >&2; exit 1; }
 fi
 
-python3 - "$tmp/raw.jsonl" > "$tmp/golden.jsonl" <<'PY'
-import json, sys, unicodedata
+python3 - "$ROOT/scripts/lib" "$tmp/raw.jsonl" > "$tmp/golden.jsonl" <<'PY'
+import sys
+sys.path.insert(0, sys.argv.pop(1))
+from goldenjson import write_recorded
 
-def esc(c):
-    o = ord(c)
-    if c == '"': return '\\"'
-    if c == "\\": return "\\\\"
-    if c == "\n": return "\\n"
-    if c == "\t": return "\\t"
-    if c == "\r": return "\\r"
-    if o < 0x20 or o == 0x7F or 0x80 <= o < 0xA0 or 0xD800 <= o <= 0xDFFF:
-        return "\\u%04x" % o
-    if o < 0x80:
-        return c
-    if unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cf", "Cc", "Co", "Cn", "Mn", "Me"):
-        if o > 0xFFFF:
-            o -= 0x10000
-            return "\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF))
-        return "\\u%04x" % o
-    return c
-
-def dumps(v):
-    if v is None: return "null"
-    if v is True: return "true"
-    if v is False: return "false"
-    if isinstance(v, int): return str(v)
-    if isinstance(v, str): return '"' + "".join(esc(c) for c in v) + '"'
-    if isinstance(v, list): return "[" + ",".join(dumps(x) for x in v) + "]"
-    if isinstance(v, dict): return "{" + ",".join(dumps(k) + ":" + dumps(x) for k, x in v.items()) + "}"
-    raise TypeError(type(v))
-
-n = 0
-for line in open(sys.argv[1], encoding="utf-8"):
-    if not line.strip():
-        continue
-    r = json.loads(line)
-    if "crash" in r["out"]:
-        sys.exit(f"{r['id']}: the recorder crashed: {r['out']['crash']}")
-    sys.stdout.write(dumps(r) + "\n")
-    n += 1
-if n < 60:
-    sys.exit(f"only {n} cases recorded")
+write_recorded(sys.argv[1], 60)
 PY
 
-if (( check )); then
-  if cmp -s "$tmp/golden.jsonl" "$GOLDEN"; then
-    echo "golden up to date: $GOLDEN ($(wc -l < "$GOLDEN") lines)"
-  else
-    diff -u "$GOLDEN" "$tmp/golden.jsonl" | head -60 >&2 || true
-    echo "golden is stale: run scripts/oracle-reply-turn-goldens.sh" >&2
-    exit 1
-  fi
-else
-  mkdir -p "$(dirname "$GOLDEN")"
-  cp "$tmp/golden.jsonl" "$GOLDEN"
-  echo "wrote $GOLDEN ($(wc -l < "$GOLDEN") lines)"
-fi
+golden_finish "$tmp/golden.jsonl" "$GOLDEN" "$check"

@@ -22,6 +22,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/lib/golden.sh"
 TD="$ROOT/internal/openclaw/testdata"
 REQUESTS="$TD/requests.jsonl"
 GOLDEN="$TD/runtime-oracle-2026.3.24.jsonl"
@@ -58,39 +59,10 @@ PY
 "$RUNTIME_ORACLE_SH" < "$tmp/req.jsonl" > "$tmp/raw.jsonl" 2> "$tmp/stderr" || {
   cat "$tmp/stderr" >&2; echo "runtime oracle failed" >&2; exit 1; }
 
-python3 - "$tmp/req.jsonl" "$tmp/raw.jsonl" > "$tmp/golden.jsonl" <<'PY'
-import json, math, sys, unicodedata
-
-def esc(c):
-    o = ord(c)
-    if c == '"': return '\\"'
-    if c == "\\": return "\\\\"
-    if c == "\n": return "\\n"
-    if c == "\t": return "\\t"
-    if c == "\r": return "\\r"
-    if o < 0x20 or o == 0x7F or 0x80 <= o < 0xA0 or 0xD800 <= o <= 0xDFFF:
-        return "\\u%04x" % o
-    if o < 0x80:
-        return c
-    if unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cf", "Cc", "Co", "Cn", "Mn", "Me"):
-        if o > 0xFFFF:
-            o -= 0x10000
-            return "\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF))
-        return "\\u%04x" % o
-    return c
-
-def dumps(v):
-    if v is None: return "null"
-    if v is True: return "true"
-    if v is False: return "false"
-    if isinstance(v, int): return str(v)
-    if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v): raise ValueError("non-finite number")
-        return json.dumps(v)
-    if isinstance(v, str): return '"' + "".join(esc(c) for c in v) + '"'
-    if isinstance(v, list): return "[" + ",".join(dumps(x) for x in v) + "]"
-    if isinstance(v, dict): return "{" + ",".join(dumps(k) + ":" + dumps(x) for k, x in v.items()) + "}"
-    raise TypeError(type(v))
+python3 - "$ROOT/scripts/lib" "$tmp/req.jsonl" "$tmp/raw.jsonl" > "$tmp/golden.jsonl" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv.pop(1))
+from goldenjson import dumps
 
 reqs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 resps = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
@@ -109,15 +81,4 @@ for q, a in zip(reqs, resps):
     sys.stdout.write(dumps(g) + "\n")
 PY
 
-if (( check )); then
-  if cmp -s "$tmp/golden.jsonl" "$GOLDEN"; then
-    echo "golden up to date: $GOLDEN ($(wc -l < "$GOLDEN") lines)"
-  else
-    diff -u "$GOLDEN" "$tmp/golden.jsonl" | head -60 >&2 || true
-    echo "golden is stale: run scripts/runtime-oracle-goldens.sh" >&2
-    exit 1
-  fi
-else
-  cp "$tmp/golden.jsonl" "$GOLDEN"
-  echo "wrote $GOLDEN ($(wc -l < "$GOLDEN") lines)"
-fi
+golden_finish "$tmp/golden.jsonl" "$GOLDEN" "$check"

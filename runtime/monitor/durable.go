@@ -423,8 +423,8 @@ func (du *durable) commit(rows []store.Row, entries []store.OutEntry) ([]int64, 
 }
 
 func (du *durable) noteCursor() {
-	if st, err := du.acct.Load(); err == nil {
-		du.m.opt.Stats.Durable.Cursor.Store(st.Cursor)
+	if c, err := du.acct.Cursor(); err == nil {
+		du.m.opt.Stats.Durable.Cursor.Store(c)
 	}
 }
 
@@ -529,9 +529,9 @@ func (du *durable) markHealthy(t time.Time, gap time.Duration) {
 		du.m.log.Warn("imessage: health mark not written", "err", err.Error())
 		return
 	}
-	if st, err := du.acct.Load(); err == nil {
+	if spans, err := du.acct.Spans(); err == nil {
 		du.mu.Lock()
-		du.spans = st.Spans
+		du.spans = spans
 		du.mu.Unlock()
 	}
 }
@@ -630,13 +630,13 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 	if newest > 0 {
 		m.opt.Stats.Durable.Newest.Store(max(newest, m.opt.Stats.Durable.Newest.Load()))
 	}
-	st, err := du.acct.Load()
+	cursor, err := du.acct.Cursor()
 	if err != nil {
 		return
 	}
 	var candidates []histRow
 	for _, h := range rows {
-		if h.id > st.Cursor && !du.known(h.id) {
+		if h.id > cursor && !du.known(h.id) {
 			candidates = append(candidates, h)
 		}
 	}
@@ -688,8 +688,8 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 	// The new watch replays everything after the cursor in rowid order,
 	// the missed rows included (also those in chats this pass did not
 	// read), so the cursor never passes a row that was not handled.
-	m.log.Warn("imessage: the watch did not deliver rows that are in chat.db: resubscribing from the cursor (imsg#126)", "count", len(gaps), "first", gaps[0].id, "cursor", st.Cursor)
-	lt.resubscribeFrom(st.Cursor)
+	m.log.Warn("imessage: the watch did not deliver rows that are in chat.db: resubscribing from the cursor (imsg#126)", "count", len(gaps), "first", gaps[0].id, "cursor", cursor)
+	lt.resubscribeFrom(cursor)
 }
 
 // noteGaps remembers rows the watch missed, so that their arrival through

@@ -231,15 +231,15 @@ func (lt *lifetime) sweepRows() (rows []histRow, newest int64, complete bool, er
 		rows, newest, err = lt.recentRows()
 		return rows, newest, true, err
 	}
-	st, err := lt.du.acct.Load()
+	cursor, err := lt.du.acct.Cursor()
 	if err != nil {
 		return nil, 0, false, err
 	}
-	if st.Cursor <= 0 {
+	if cursor <= 0 {
 		rows, newest, err = lt.recentRows()
 		return rows, newest, true, err
 	}
-	since := st.Cursor
+	since := cursor
 	for range sweepPages {
 		p, err := lt.messagesAfter(lt.ctx, since, sweepPage)
 		if err != nil {

@@ -327,8 +327,8 @@ func (lt *lifetime) resubscribeFrom(since int64) {
 	lt.unsubscribe(lt.timeout)
 	if since >= 0 {
 		lt.cursor = since
-	} else if st, err := lt.du.acct.Load(); err == nil {
-		lt.cursor = st.Cursor
+	} else if c, err := lt.du.acct.Cursor(); err == nil {
+		lt.cursor = c
 	}
 	if err := lt.subscribe(lt.ctx); err != nil && lt.ctx.Err() == nil {
 		lt.m.log.Error("imessage: resubscribing the watch failed", "err", err.Error())

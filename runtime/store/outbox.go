@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"time"
 
@@ -64,6 +65,10 @@ func (a *Account) Commit(rows []Row, entries []OutEntry) ([]int64, error) {
 			if err != nil {
 				return err
 			}
+			open, err := a.openIndex(tx)
+			if err != nil {
+				return err
+			}
 			now := time.Now()
 			for i := range entries {
 				n, err := b.NextSequence()
@@ -79,6 +84,9 @@ func (a *Account) Commit(rows []Row, entries []OutEntry) ([]int64, error) {
 				if err := b.Put(u64(e.Seq), v); err != nil {
 					return err
 				}
+				if err := open.Put(u64(e.Seq), nil); err != nil {
+					return err
+				}
 				seqs[i] = e.Seq
 			}
 		}
@@ -92,9 +100,11 @@ func (a *Account) Commit(rows []Row, entries []OutEntry) ([]int64, error) {
 	return seqs, err
 }
 
-// Update changes an entry through fn and writes it back.
+// Update changes an entry through fn and writes it back. Its callers are
+// the outbox's one sender, one entry after another: a Batch would only make
+// each wait MaxBatchDelay for company that never comes.
 func (a *Account) Update(seq int64, fn func(e *OutEntry)) error {
-	return a.s.db.Batch(func(tx *bolt.Tx) error {
+	return a.s.db.Update(func(tx *bolt.Tx) error {
 		b, err := a.bucket(tx, bOutbox)
 		if err != nil {
 			return err
@@ -113,8 +123,64 @@ func (a *Account) Update(seq int64, fn func(e *OutEntry)) error {
 		if err != nil {
 			return err
 		}
-		return b.Put(u64(seq), nv)
+		if err := b.Put(u64(seq), nv); err != nil {
+			return err
+		}
+		open, err := a.openIndex(tx)
+		if err != nil {
+			return err
+		}
+		if e.final() {
+			return open.Delete(u64(seq))
+		}
+		return open.Put(u64(seq), nil)
 	})
+}
+
+// openIndex is the account's index of entries not yet final, built from
+// the outbox the first time a store written before it existed is written.
+func (a *Account) openIndex(tx *bolt.Tx) (*bolt.Bucket, error) {
+	root, err := tx.CreateBucketIfNotExists(a.id)
+	if err != nil {
+		return nil, err
+	}
+	if open := root.Bucket(bOpen); open != nil {
+		return open, nil
+	}
+	seqs := openSeqs(root) // read before the (empty) index exists
+	open, err := root.CreateBucket(bOpen)
+	if err != nil {
+		return nil, err
+	}
+	for _, seq := range seqs {
+		if err := open.Put(u64(seq), nil); err != nil {
+			return nil, err
+		}
+	}
+	return open, nil
+}
+
+// openSeqs lists the entries not yet final, oldest first: from the index,
+// or, in a store written before the index, by reading every entry.
+func openSeqs(root *bolt.Bucket) []int64 {
+	var seqs []int64
+	if open := root.Bucket(bOpen); open != nil {
+		open.ForEach(func(k, _ []byte) error {
+			seqs = append(seqs, int64(binary.BigEndian.Uint64(k)))
+			return nil
+		})
+		return seqs
+	}
+	if b := root.Bucket(bOutbox); b != nil {
+		b.ForEach(func(k, v []byte) error {
+			var e OutEntry
+			if json.Unmarshal(v, &e) == nil && !e.final() {
+				seqs = append(seqs, int64(binary.BigEndian.Uint64(k)))
+			}
+			return nil
+		})
+	}
+	return seqs
 }
 
 // Get returns an entry.
@@ -133,17 +199,20 @@ func (a *Account) Get(seq int64) (OutEntry, bool) {
 // Pending lists the entries not yet final, oldest first.
 func (a *Account) Pending() ([]OutEntry, error) {
 	var out []OutEntry
-	err := a.view(bOutbox, func(b *bolt.Bucket) error {
-		return b.ForEach(func(_, v []byte) error {
+	err := a.s.db.View(func(tx *bolt.Tx) error {
+		root := tx.Bucket(a.id)
+		if root == nil {
+			return nil
+		}
+		b := root.Bucket(bOutbox)
+		for _, seq := range openSeqs(root) {
 			var e OutEntry
-			if err := json.Unmarshal(v, &e); err != nil {
+			if err := json.Unmarshal(b.Get(u64(seq)), &e); err != nil {
 				return err
 			}
-			if !e.final() {
-				out = append(out, e)
-			}
-			return nil
-		})
+			out = append(out, e)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -54,5 +56,65 @@ func TestOutboxOldEntryDecodes(t *testing.T) {
 	e, ok := a.Get(7)
 	if !ok || e.AttemptID != "" || e.Uncertain || e.State != OutUnknown {
 		t.Fatalf("old entry: %+v %v", e, ok)
+	}
+}
+
+// A store written before the index of open entries: Pending and Load read
+// every entry until the first write builds the index from them; from then
+// on the index alone says what is open.
+func TestOutboxOpenIndexFromOldStore(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	a := s.Account("default")
+	entry := func(seq int, state string) string {
+		return fmt.Sprintf(`{"seq":%d,"reply":"r","part":0,"target":"+15550001111","params":{"text":"x"},"state":%q,"attempts":1,"created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`, seq, state)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b, err := a.bucket(tx, bOutbox)
+		if err != nil {
+			return err
+		}
+		for seq, state := range map[int]string{1: OutSent, 2: OutUnknown, 3: OutFailed, 4: OutQueued} {
+			if err := b.Put(u64(int64(seq)), []byte(entry(seq, state))); err != nil {
+				return err
+			}
+		}
+		return b.SetSequence(4)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqsOf := func() []int64 {
+		p, err := a.Pending()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, e := range p {
+			out = append(out, e.Seq)
+		}
+		return out
+	}
+	if got := seqsOf(); !slices.Equal(got, []int64{2, 4}) {
+		t.Fatalf("pending before the index: %v, want [2 4]", got)
+	}
+	// The first write builds the index: 2 settles, 5 is new.
+	if err := a.Update(2, func(e *OutEntry) { e.State = OutSent }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Enqueue([]OutEntry{{Reply: "r2", Target: "+15550001111"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := seqsOf(); !slices.Equal(got, []int64{4, 5}) {
+		t.Fatalf("pending after the index: %v, want [4 5]", got)
+	}
+	if st, _ := a.Load(); st.Outbox != 2 {
+		t.Fatalf("Load counts %d open entries, want 2", st.Outbox)
+	}
+	// A settled entry leaves the index; one sent again (unknown) returns.
+	a.Update(4, func(e *OutEntry) { e.State = OutFailed })
+	a.Update(1, func(e *OutEntry) { e.State = OutUnknown })
+	if got := seqsOf(); !slices.Equal(got, []int64{1, 5}) {
+		t.Fatalf("pending: %v, want [1 5]", got)
 	}
 }

@@ -75,12 +75,15 @@ func (s *Store) Close() error { return s.db.Close() }
 //	guids       guid -> guidEntry (handled or in flight), pruned after a week
 //	dead        rowid -> deadLetter
 //	outbox      seq (8 bytes BE) -> OutEntry
+//	outbox-open seq -> nothing, for the entries not yet final: sent entries
+//	            stay a week, and listing what to send must not read them
 var (
 	bMeta   = []byte("meta")
 	bRows   = []byte("rows")
 	bGUIDs  = []byte("guids")
 	bDead   = []byte("dead")
 	bOutbox = []byte("outbox")
+	bOpen   = []byte("outbox-open")
 )
 
 // Account is one account's part of the store.
@@ -179,18 +182,31 @@ func (a *Account) Load() (State, error) {
 		if d := root.Bucket(bDead); d != nil {
 			st.DeadCount = d.Stats().KeyN
 		}
-		if o := root.Bucket(bOutbox); o != nil {
-			o.ForEach(func(_, v []byte) error {
-				var e OutEntry
-				if json.Unmarshal(v, &e) == nil && !e.final() {
-					st.Outbox++
-				}
-				return nil
-			})
-		}
+		st.Outbox = len(openSeqs(root))
 		return nil
 	})
 	return st, err
+}
+
+// Cursor is the account's cursor alone: Load also counts the rows in
+// flight and the outbox, which the per-message paths do not need.
+func (a *Account) Cursor() (int64, error) {
+	var c int64
+	err := a.view(bMeta, func(m *bolt.Bucket) error {
+		c = metaInt(m, "cursor")
+		return nil
+	})
+	return c, err
+}
+
+// Spans are the kept health spans alone.
+func (a *Account) Spans() ([]Span, error) {
+	var spans []Span
+	err := a.view(bMeta, func(m *bolt.Bucket) error {
+		spans = loadSpans(m)
+		return nil
+	})
+	return spans, err
 }
 
 // Bound is the chat.db identity the cursor belongs to, the cursor, and

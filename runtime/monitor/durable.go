@@ -39,6 +39,9 @@ type intake struct {
 	delayed     bool
 	dated       time.Time
 	gap         bool // found by the reconciliation, not the watch
+	// before: the row reached the runtime at an earlier arrival (it was
+	// claimed then), so the replay fence does not apply to it.
+	before bool
 }
 
 func (in *intake) join(o *intake) {
@@ -47,6 +50,7 @@ func (in *intake) join(o *intake) {
 	}
 	in.rows = append(in.rows, o.rows...)
 	in.redelivered = in.redelivered || o.redelivered
+	in.before = in.before && o.before
 	in.delayed = in.delayed || o.delayed
 	in.attempts = max(in.attempts, o.attempts)
 	if !o.dated.IsZero() && (in.dated.IsZero() || o.dated.Before(in.dated)) {
@@ -62,6 +66,7 @@ type durable struct {
 	mu     sync.Mutex
 	live   map[int64]bool      // rows claimed by this process and not finished
 	parked map[int64]time.Time // unjoined rows held (claimed, not live), since
+	given  map[int64]bool      // rows given back because their chat's queue was full
 	spans  []store.Span        // when the watch was known to deliver everything
 	born   time.Time           // when the runtime first ran for the account
 	// identity and dbPath are the chat.db bound at start: a file replaced
@@ -79,7 +84,7 @@ var LateSlack = 2 * time.Minute
 var DelayedAfter = 2 * time.Minute
 
 func newDurable(m *Monitor) *durable {
-	return &durable{acct: m.opt.State.Account(m.acct.ID), m: m, live: map[int64]bool{}, parked: map[int64]time.Time{}}
+	return &durable{acct: m.opt.State.Account(m.acct.ID), m: m, live: map[int64]bool{}, parked: map[int64]time.Time{}, given: map[int64]bool{}}
 }
 
 // DBIdentity names the chat.db a cursor counts rows of: the local file's
@@ -334,8 +339,10 @@ func (du *durable) claim(msgs []*inbound.Message) ([]*intake, error) {
 			du.live[rows[k].ID] = true
 			_, wasParked := du.parked[rows[k].ID]
 			delete(du.parked, rows[k].ID)
+			delete(du.given, rows[k].ID)
 			out[i].redelivered = c.Intake == store.Redelivery && !wasParked
 			out[i].attempts = c.Attempts
+			out[i].before = c.Before
 		}
 	}
 	return out, nil
@@ -495,7 +502,23 @@ func (du *durable) release(rows []store.Row) int {
 // with it queued): they stay claimed in the store, holding the cursor,
 // and the next lifetime gets them as new (or, when their handler ran
 // before, as redelivered).
-func (du *durable) unclaim(rows []store.Row) { du.forget(rows) }
+// unclaim gives rows back (a chat's queue is full): they stay claimed, so
+// the cursor waits for them, and the reconciliation hands them in again
+// when it next reads them.
+func (du *durable) unclaim(rows []store.Row) {
+	du.forget(rows)
+	du.mu.Lock()
+	for _, r := range rows {
+		du.given[r.ID] = true
+	}
+	du.mu.Unlock()
+}
+
+func (du *durable) isGiven(id int64) bool {
+	du.mu.Lock()
+	defer du.mu.Unlock()
+	return du.given[id]
+}
 
 // lateness says whether a row synced in late (dated inside a period when
 // the watch was known to deliver everything, so it was not there then:
@@ -640,9 +663,13 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 			candidates = append(candidates, h)
 		}
 	}
-	var gaps, joined []histRow
+	var gaps, joined, again []histRow
 	cur := map[int64]bool{}
 	for _, h := range candidates {
+		if du.isGiven(h.id) {
+			again = append(again, h)
+			continue
+		}
 		if du.isParked(h.id) {
 			if !unjoinedRaw(h.raw) {
 				joined = append(joined, h)
@@ -659,6 +686,13 @@ func (lt *lifetime) reconcile(r *reconciler, every time.Duration) {
 		m.log.Info("imessage: a held row has joined its chat; handing it in", "id", h.id)
 		b, _ := json.Marshal(map[string]any{"message": h.raw})
 		lt.inbox.push(b)
+	}
+	if len(again) > 0 {
+		m.log.Info("imessage: rows given back when their chat's queue was full are handed in again", "count", len(again), "first", again[0].id)
+		for _, h := range again {
+			b, _ := json.Marshal(map[string]any{"message": h.raw})
+			lt.inbox.push(b)
+		}
 	}
 	du.expireParked(now)
 	if len(gaps) == 0 && r.prevAt.After(time.Time{}) && r.prevComplete {
@@ -734,11 +768,12 @@ func (du *durable) known(id int64) bool {
 	du.mu.Lock()
 	live := du.live[id]
 	_, parked := du.parked[id]
+	given := du.given[id]
 	du.mu.Unlock()
 	if live {
 		return true
 	}
-	if parked {
+	if parked || given {
 		return false
 	}
 	c, err := du.acct.ClaimPeek(id)

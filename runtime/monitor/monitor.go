@@ -577,7 +577,7 @@ func (lt *lifetime) intake(db *debouncer, batch []json.RawMessage) {
 		if lt.du != nil && !msg.IsFromMe {
 			late, delayed, dated := lt.du.lateness(msg, now)
 			in.dated = dated
-			if late {
+			if late && !in.before {
 				m.opt.Stats.Durable.Late.Add(1)
 				m.opt.Stats.drop("late-synced")
 				m.log.Warn("imessage: row synced in late (dated while the watch was known to deliver everything): held back, not answered",

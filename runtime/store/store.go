@@ -431,6 +431,10 @@ func (r Row) rowKey() string {
 type Claimed struct {
 	Intake   Intake
 	Attempts int // earlier failed attempts (Redelivery)
+	// Before: the row was claimed at an earlier arrival, so it reached
+	// the runtime then; it comes again (a crash, a row given back), it
+	// did not sync in late.
+	Before bool
 }
 
 // ClaimMany claims rows in one transaction (one fsync for a burst), in
@@ -479,8 +483,9 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 	} else if r.ID > 0 && r.ID <= cursor {
 		return Claimed{Intake: Seen}, nil
 	}
-	res, attempts := New, 0
+	res, attempts, before := New, 0, false
 	if v := rows.Get(u64(r.ID)); v != nil && !reused(v, r.GUID) {
+		before = true
 		switch {
 		case v[0] == stateDone:
 			return Claimed{Intake: Seen}, nil
@@ -508,7 +513,7 @@ func claimTx(rows, guids *bolt.Bucket, cursor int64, r Row, live func(int64) boo
 			return Claimed{}, err
 		}
 	}
-	return Claimed{Intake: res, Attempts: attempts}, nil
+	return Claimed{Intake: res, Attempts: attempts, Before: before}, nil
 }
 
 // reused reports whether a row value kept for a rowid belongs to another

@@ -271,3 +271,35 @@ func TestRowidReused(t *testing.T) {
 		t.Fatalf("the new message again: %v, want Seen", got)
 	}
 }
+
+// Before tells a row that reached the runtime at an earlier arrival (a
+// crash, a row given back) from one never seen: only the latter can have
+// synced in late, so only it meets the replay fence.
+func TestClaimBefore(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	a := s.Account("default")
+	first, _ := a.ClaimMany([]Row{{ID: 5, GUID: "g5"}, {ID: 6, GUID: "g6"}}, nil)
+	if first[0].Before || first[1].Before {
+		t.Fatalf("first arrivals: %+v", first)
+	}
+	a.Started([]Row{{ID: 5, GUID: "g5"}})
+	s.Close()
+	s = open(t, dir)
+	defer s.Close()
+	a = s.Account("default")
+	again, _ := a.ClaimMany([]Row{{ID: 5, GUID: "g5"}, {ID: 6, GUID: "g6"}, {ID: 7, GUID: "g7"}}, nil)
+	if !again[0].Before || again[0].Intake != Redelivery {
+		t.Fatalf("a started row after a crash: %+v, want Before and Redelivery", again[0])
+	}
+	if !again[1].Before || again[1].Intake != New {
+		t.Fatalf("a claimed row after a crash: %+v, want Before and New", again[1])
+	}
+	if again[2].Before {
+		t.Fatalf("a row never seen: %+v", again[2])
+	}
+	// Another message under a reused rowid was never seen.
+	if c, _ := a.ClaimMany([]Row{{ID: 6, GUID: "other"}}, nil); c[0].Before {
+		t.Fatalf("a reused rowid: %+v", c[0])
+	}
+}

@@ -529,22 +529,8 @@ func (s *inlineState) ruleLink(silent bool) bool {
 		if s.env.references == nil {
 			return false
 		}
-		label := ""
-		if pos < max && s.src[pos] == '[' {
-			start := pos + 1
-			pos = s.parseLinkLabel(pos, false)
-			if pos >= 0 {
-				label = s.src[start:pos]
-				pos++
-			} else {
-				pos = labelEnd + 1
-			}
-		} else {
-			pos = labelEnd + 1
-		}
-		if label == "" {
-			label = s.src[labelStart:labelEnd]
-		}
+		var label string
+		label, pos = s.refLabel(pos, max, labelStart, labelEnd)
 		ref, ok := s.env.references[normalizeReference(label)]
 		if !ok {
 			s.pos = oldPos
@@ -609,22 +595,8 @@ func (s *inlineState) ruleImage(silent bool) bool {
 		if s.env.references == nil {
 			return false
 		}
-		label := ""
-		if pos < max && s.src[pos] == '[' {
-			start := pos + 1
-			pos = s.parseLinkLabel(pos, false)
-			if pos >= 0 {
-				label = s.src[start:pos]
-				pos++
-			} else {
-				pos = labelEnd + 1
-			}
-		} else {
-			pos = labelEnd + 1
-		}
-		if label == "" {
-			label = s.src[labelStart:labelEnd]
-		}
+		var label string
+		label, pos = s.refLabel(pos, max, labelStart, labelEnd)
 		if _, ok := s.env.references[normalizeReference(label)]; !ok {
 			s.pos = oldPos
 			return false
@@ -917,4 +889,27 @@ func joinText(tokens []*mdToken, kind tokKind) []*mdToken {
 		last++
 	}
 	return tokens[:last]
+}
+
+// refLabel reads a reference link's label after "]": "[label]", "[]" or
+// nothing (the link text is the label, as markdown-it's link and image
+// rules both do). It returns the label and the position after it.
+func (s *inlineState) refLabel(pos, max, labelStart, labelEnd int) (string, int) {
+	label := ""
+	if pos < max && s.src[pos] == '[' {
+		start := pos + 1
+		pos = s.parseLinkLabel(pos, false)
+		if pos >= 0 {
+			label = s.src[start:pos]
+			pos++
+		} else {
+			pos = labelEnd + 1
+		}
+	} else {
+		pos = labelEnd + 1
+	}
+	if label == "" {
+		label = s.src[labelStart:labelEnd]
+	}
+	return label, pos
 }

@@ -20,12 +20,13 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/resolve"
 	"github.com/openclawcfg/openclawcfg/compiler/source"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
-// TargetOpenClaw is the OpenClaw release whose behaviour this compiler
-// reproduces.
-const TargetOpenClaw = "2026.3.24"
+// TargetOpenClaw is the seed release: the one a config without a
+// meta.lastTouchedVersion stamp is judged by (see Options.OpenClaw).
+const TargetOpenClaw = release.Seed
 
 // Limits bound the work one input may cause.
 const (
@@ -49,6 +50,8 @@ type Result struct {
 	// only, and only without errors).
 	Plan   *plan.Plan
 	Sealed []byte
+	// Release is the OpenClaw release that judged the file, and why.
+	Release release.Choice
 	// secrets are the environment values the config read, kept out of
 	// messages.
 	secrets *secrets
@@ -105,6 +108,9 @@ type Options struct {
 	NoEnv bool
 	// AllowEnv, when not nil, names the only variables Env is asked for.
 	AllowEnv []string
+	// OpenClaw is the release to judge by (release.Supported); empty
+	// means the file's meta.lastTouchedVersion stamp decides.
+	OpenClaw string
 }
 
 // Vet parses and checks one config file, then lints the effective policy
@@ -146,7 +152,7 @@ func Compile(name string, src []byte, opt Options) (*Result, error) {
 	r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 	sum := sha256.Sum256(src)
 	p.Generator = opt.Generator
-	p.TargetOpenClaw = TargetOpenClaw
+	p.TargetOpenClaw = r.Release.Release
 	p.Source = name
 	p.SourceSHA256 = hex.EncodeToString(sum[:])
 	sealed, err := plan.Seal(p)
@@ -203,6 +209,9 @@ func (r *Result) add(ds []diag.Diagnostic) {
 func vet(name string, src []byte, opt Options) (*Result, *json5.Node) {
 	r := &Result{Source: diag.NewSource(name, src)}
 	r.Sources = []*diag.Source{r.Source}
+	if !r.choose(opt.OpenClaw, "") {
+		return r, nil
+	}
 	root, err := json5.ParseFile(r.Source, resolve.ParseOptions)
 	if err != nil {
 		var se *json5.Error
@@ -244,6 +253,7 @@ func vet(name string, src []byte, opt Options) (*Result, *json5.Node) {
 		r.add(res.Findings)
 		return r, nil
 	}
+	r.choose(opt.OpenClaw, stampOf(res.Root))
 	r.add(append(res.Findings, check.Check(r.Source, res.Root)...))
 	if ov := lower.CheckBudget(res.Root); ov != nil {
 		// No lowering, not even for lints: it would build what is refused.
@@ -251,4 +261,34 @@ func vet(name string, src []byte, opt Options) (*Result, *json5.Node) {
 		return r, nil
 	}
 	return r, res.Root
+}
+
+// choose sets r.Release from the requested release and the file's stamp;
+// an unknown request is an error finding (the CLI refuses it earlier).
+func (r *Result) choose(want, stamp string) bool {
+	c, err := release.Choose(want, stamp)
+	if err != nil {
+		r.add([]diag.Diagnostic{{Severity: diag.Error, Code: diag.CodeRelease, Message: err.Error(),
+			Fix: "pass --openclaw with one of " + release.List()}})
+		return false
+	}
+	r.Release = c
+	return true
+}
+
+// stampOf is meta.lastTouchedVersion when it is a string, as OpenClaw
+// reads it (resolveTouchedVersion).
+func stampOf(root *json5.Node) string {
+	if root == nil || root.Kind != json5.Object {
+		return ""
+	}
+	meta := root.Lookup("meta")
+	if meta == nil || meta.Kind != json5.Object {
+		return ""
+	}
+	v := meta.Lookup("lastTouchedVersion")
+	if v == nil || v.Kind != json5.String {
+		return ""
+	}
+	return v.Str
 }

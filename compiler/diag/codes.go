@@ -24,6 +24,7 @@ const (
 	CodeAvatar         = "avatar"          // identity.avatar not in the workspace, an URL or a data URI
 	CodeAgentDir       = "agent-dir"       // two agents sharing one agentDir
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
+	CodeRelease        = "release"         // an OpenClaw release openclawcfg has no profile for
 
 	// Warnings.
 	CodeDuplicateKey   = "duplicate-key"   // OpenClaw keeps the last value silently
@@ -92,6 +93,7 @@ var rules = []Rule{
 	{CodeFormat, "A duration or byte size OpenClaw cannot parse.", false},
 	{CodeAvatar, "An agent avatar outside the agent's workspace, and neither an http(s) URL nor a data: URI.", false},
 	{CodeAgentDir, "Two agents sharing one agentDir.", false},
+	{CodeRelease, "An OpenClaw release openclawcfg has no profile for.", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

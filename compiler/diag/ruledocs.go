@@ -53,6 +53,7 @@ var ruleDocs = map[string]RuleDoc{
 	CodeRemoteNoRoots:       {"Attachments are fetched over SCP but no remoteAttachmentRoots is set: only the default root on the Mac is allowed.", "Set `remoteAttachmentRoots`, e.g. `[\"/Users/*/Library/Messages/Attachments\"]` to confirm the default.", "finding-codes", false},
 	CodeWrapperShape:        {"A cliPath wrapper script that remoteHost detection or stdio will trip on: ProxyJump, a port, a pipe, no `exec`, no `\"$@\"`.", "Use the plain form `exec ssh -T user@host imsg \"$@\"`, or set remoteHost.", "finding-codes", false},
 	CodeAccountKey:          {"An accounts key OpenClaw normalises to an id whose lookup does not find this entry: its settings are never read.", "Rename the key to the id OpenClaw starts the account as (the message names it).", "finding-codes", false},
+	CodeRelease:             {"An OpenClaw release openclawcfg has no profile for was asked for.", "Pass `--openclaw` with a supported release (`openclawcfg vet --help` lists them), or leave it out to judge by `meta.lastTouchedVersion`.", "openclaw-releases", false},
 	CodeDeadBinding:         {"An imessage binding with guildId, teamId, roles or an invalid peer never matches an iMessage message.", "Remove the Discord/Slack-only keys, or bind by accountId or peer.", "finding-codes", false},
 }
 

@@ -282,7 +282,7 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	if parent != "" {
 		where = "in " + parent
 	}
-	if s == nodeChannels {
+	if s == c.chans {
 		t := openclaw.TrimJS(m.Key)
 		if t == "" || knownChannels[t] {
 			// OpenClaw skips channel keys that are blank after trimming,
@@ -297,14 +297,14 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	} else {
 		d.Message = fmt.Sprintf("unknown key %q %s", m.Key, where)
 	}
-	if s == spec.Root && m.Key == "routing" {
+	if s == c.t.Root && m.Key == "routing" {
 		msg, fix := routingHint(m.Value)
 		d.Message += msg
 		d.Fix = fix
 		c.add(d)
 		return
 	}
-	if s == spec.AgentDefaults && m.Key == "groupChat" {
+	if s == c.t.AgentDefaults && m.Key == "groupChat" {
 		d.Message += "; OpenClaw 2026.3.24 has no per-agent defaults for group chats"
 		d.Fix = "move it to messages.groupChat (every agent), or into each agent's agents.list[].groupChat"
 		c.add(d)
@@ -326,7 +326,7 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 			d.Fix = fmt.Sprintf("rename it to %q", d.DidYouMean)
 			d.Edit = c.renameKey(m, d.DidYouMean)
 		}
-	} else if elsewhere := validUnder(m.Key); len(elsewhere) > 0 {
+	} else if elsewhere := validUnder(c.rel, m.Key); len(elsewhere) > 0 {
 		d.Message += "; it is valid under " + strings.Join(elsewhere, " and ")
 		d.Fix = "move it to " + elsewhere[0]
 	}
@@ -340,7 +340,7 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 			at = "."
 		}
 		d.Fix = "run `openclawcfg explain " + at + "` for what each key means"
-		if s == spec.AgentDefaults {
+		if s == c.t.AgentDefaults {
 			// explain describes agents.defaults as a section the channel
 			// does not read.
 			d.Fix = "remove it, or use one of the keys listed (OpenClaw's configuration reference describes them)"

@@ -8,7 +8,18 @@ import (
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
+
+// defOf is rel's $defs entry for a definition: Name_2026_9_6 when the
+// release redefines it, else the shared Name.
+func defOf(defs map[string]any, name, rel string) map[string]any {
+	if d, ok := defs[name+suffix(rel)].(map[string]any); ok {
+		return d
+	}
+	d, _ := defs[name].(map[string]any)
+	return d
+}
 
 // SchemaID is the $id of the exported JSON Schema: an identifier (not a
 // download location) naming the OpenClaw release it describes.
@@ -83,6 +94,22 @@ var enumDescriptions = map[string]map[string]string{
 		"off":     "Leave markdown tables as they are.",
 		"bullets": "Render each table row as a bullet list.",
 		"code":    "Render tables as code blocks (the iMessage default).",
+		"block":   "Render tables as a block (OpenClaw 2026.9.6 and later).",
+	},
+	"contextVisibility": {
+		"all":             "Earlier messages of every sender are context for the agent.",
+		"allowlist":       "Only messages of allowed senders are context.",
+		"allowlist_quote": "Messages of allowed senders, and quotes of any sender, are context.",
+	},
+	"sendTransport": {
+		"auto":        "Use the imsg bridge when it is available, else AppleScript.",
+		"bridge":      "Send through the imsg bridge.",
+		"applescript": "Send through AppleScript.",
+	},
+	"reactionNotifications": {
+		"off": "Reactions never reach the agent.",
+		"own": "Reactions to the agent's own messages reach it.",
+		"all": "Every reaction reaches the agent.",
 	},
 	"dmScope": {
 		"main":                     "Every DM shares the agent's main session.",
@@ -223,14 +250,17 @@ var enumDescriptions = map[string]map[string]string{
 // remoteHost and attachment-root patterns, the tool-policy and ACP-binding
 // exclusions, $include everywhere, padded and blank channel keys, and the
 // dmPolicy/allowFrom rules as if/then.
-func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
+func refine(doc map[string]any, root, agentDefaults *spec.Node, rel string) error {
 	defs, _ := doc["$defs"].(map[string]any)
 	if defs == nil {
 		return fmt.Errorf("specgen: the exported schema has no $defs")
 	}
 	doc["$id"] = SchemaID
-	doc["title"] = "openclaw.json (OpenClaw 2026.3.24), as openclawcfg checks it"
-	doc["description"] = "The OpenClaw 2026.3.24 configuration file. channels.imessage and the keys it reads are " +
+	if rel != release.Seed {
+		doc["$id"] = strings.Replace(SchemaID, release.Seed, rel, 1)
+	}
+	doc["title"] = "openclaw.json (OpenClaw " + rel + "), as openclawcfg checks it"
+	doc["description"] = "The OpenClaw " + rel + " configuration file. channels.imessage and the keys it reads are " +
 		"checked in full; other sections are known by name only. `openclawcfg vet` checks what JSON Schema cannot " +
 		"($include and ${VAR} resolution, duplicate keys, and the rules its README lists)."
 	visitSchemas(doc, simplifyInt)
@@ -261,11 +291,11 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
 	if err := w.walk(defs["AgentDefaults"].(map[string]any), agentDefaults); err != nil {
 		return fmt.Errorf("AgentDefaults: %w", err)
 	}
-	if err := refineGlobals(doc, defs); err != nil {
+	if err := refineGlobals(doc, defs, rel); err != nil {
 		return err
 	}
 
-	channels, _ := defs["Channels"].(map[string]any)
+	channels := defOf(defs, "Channels", rel)
 	if channels == nil {
 		return fmt.Errorf("specgen: no Channels definition")
 	}
@@ -284,6 +314,10 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
 		`^(?:\s+(?:` + alt + `)\s*|(?:` + alt + `)\s+)$`: true,
 	}
 
+	if rel != release.Seed {
+		// Later releases only warn about the dmPolicy rules.
+		return nil
+	}
 	var rules any
 	if err := json.Unmarshal([]byte(strings.NewReplacer("STAR", starEntry, "SENDER", senderEntry).Replace(dmPolicyRules)), &rules); err != nil {
 		return fmt.Errorf("specgen: dmPolicy rules: %w", err)
@@ -445,14 +479,17 @@ func describeEnum(field string, s map[string]any, enum []string) error {
 	}
 	var name string
 	for field, m := range enumDescriptions {
-		if _, ok := m[enum[0]]; ok && len(m) == len(enum) {
+		// The smallest described set holding every value: a release may
+		// know fewer values of an enum than another (tables "block").
+		if _, ok := m[enum[0]]; ok && len(m) >= len(enum) {
 			match := true
 			for _, v := range enum {
 				if _, ok := m[v]; !ok {
 					match = false
 				}
 			}
-			if match && (name == "" || field < name) {
+			best := name == "" || len(m) < len(enumDescriptions[name]) || (len(m) == len(enumDescriptions[name]) && field < name)
+			if match && best {
 				name = field
 			}
 		}

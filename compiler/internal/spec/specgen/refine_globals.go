@@ -96,15 +96,15 @@ func maintenanceRules() obj {
 // refineGlobals adds what the CUE export cannot say about the global
 // sections: the env catch-all, the avatar rule, and the legacy keys
 // OpenClaw refuses inside sections openclawcfg otherwise leaves open.
-func refineGlobals(doc map[string]any, defs map[string]any) error {
-	env, _ := defs["Env"].(map[string]any)
+func refineGlobals(doc map[string]any, defs map[string]any, rel string) error {
+	env := defOf(defs, "Env", rel)
 	if env == nil {
 		return fmt.Errorf("specgen: no Env definition")
 	}
 	// Every key besides shellEnv and vars names a variable.
 	env["additionalProperties"] = obj{"type": "string"}
 
-	agent, _ := defs["Agent"].(map[string]any)
+	agent := defOf(defs, "Agent", rel)
 	props, _ := agent["properties"].(map[string]any)
 	ident, _ := props["identity"].(map[string]any)
 	iprops, _ := ident["properties"].(map[string]any)

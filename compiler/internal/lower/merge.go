@@ -50,6 +50,7 @@ type provenance struct {
 	sites     *Sites          // where each origin's path is written
 	// rootOnly: the schema writes its defaults at the channel level only
 	// (2026.9.6), so an account inherits them like any top-level value.
+	// It also selects 2026.9.6's allow-list parser.
 	rootOnly bool
 }
 
@@ -165,7 +166,7 @@ func (l *lowering) account(id string) plan.Account {
 	a.DM = lowerDM(m, src)
 	a.Groups = lowerGroups(cfg, ch, m, src)
 	a.RemoteHost = l.lowerRemoteHost(m, src, a.CLIPathExpanded, id)
-	a.Attachments = lowerAttachments(ch, entry, m, src, a.RemoteHost.Host != "")
+	a.Attachments = lowerAttachments(ch, entry, m, src, a.RemoteHost.Host != "", l.v96)
 	a.Outbound = l.lowerOutbound(m, src, norm)
 	a.History = lowerHistory(cfg, m, src)
 	a.ConfigWrites = boolValueFrom(m, src, "configWrites", true)

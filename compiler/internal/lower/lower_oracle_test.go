@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 	"github.com/openclawcfg/openclawcfg/internal/release"
@@ -90,8 +92,8 @@ func compileOptsFor(rel string) compiler.Options {
 type checker struct {
 	id        string
 	knownList *oraclegolden.Known
-	problems []string
-	known    []string
+	problems  []string
+	known     []string
 }
 
 func (c *checker) eq(field string, got, want any) {
@@ -184,7 +186,14 @@ func testLowering(t *testing.T, rel string) {
 		}
 		switch {
 		case p == nil && rel != release.Seed && !requirePlans96:
+			// Lower it directly, past the checker, so the 2026.9.6 rules
+			// are tested on the configs only 2026.9.6 accepts.
 			noPlan = append(noPlan, g.Config)
+			root, err := json5.Parse(src, json5.Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", g.Config, err)
+			}
+			p = lower.Lower(root, lower.Options{Home: oracleHome, ReadFile: compileOpts.ReadFile, Release: rel}).Plan
 		case p == nil:
 			t.Errorf("%s: OpenClaw %s accepts it, Compile made no plan:\n%v", g.Config, rel, r.Diagnostics)
 		}
@@ -220,9 +229,9 @@ func testLowering(t *testing.T, rel string) {
 	known.Stale(t, "knownLowering["+rel+"]")
 	tally.Log(t)
 	total, agree := tally.Total()
-	t.Logf("lowering vs OpenClaw %s: %d/%d agree (%d known disagreements, %d configs, %d without a plan yet)", rel, agree, total, knownN, len(plans), len(noPlan))
+	t.Logf("lowering vs OpenClaw %s: %d/%d agree (%d known disagreements, %d configs, %d of them lowered past the checker)", rel, agree, total, knownN, len(plans), len(noPlan))
 	if len(noPlan) > 0 {
-		t.Logf("OpenClaw %s accepts these, Compile made no plan for them (the checker does not judge as %s yet): %s", rel, rel, strings.Join(noPlan, " "))
+		t.Logf("OpenClaw %s accepts these, Compile made no plan for them (the checker does not judge as %s yet), so they were lowered directly: %s", rel, rel, strings.Join(noPlan, " "))
 	}
 }
 

@@ -45,3 +45,23 @@ if [ -x "$oracle" ] && "$oracle" "$example" >/dev/null 2>&1; then
 else
   echo "OpenClaw oracle not installed ($oracle): ratios skipped"
 fi
+
+# The 2026.9.6 profile against OpenClaw 2026.9.6 itself (needs
+# OPENCLAW_VERSIONS=2026.9.6 ../shared/oracle/setup.sh): the example stamped
+# for 2026.9.6, and the corpus with --openclaw 2026.9.6.
+sed '0,/{/s//{ meta: { lastTouchedVersion: "2026.9.6" },/' "$example" > "$work/stamped.json5"
+read -r v96 v96_min < <("$work/cold" -n "$runs" -- "$bin" vet "$work/stamped.json5")
+echo "openclawcfg vet as 2026.9.6, one, cold:  mean ${v96} ms, fastest ${v96_min} ms ($runs runs)"
+read -r v96_dir _ < <("$work/cold" -n 5 -- "$bin" vet --openclaw 2026.9.6 "$work/k")
+echo "vet --openclaw 2026.9.6, 1,000 configs:  ${v96_dir} ms"
+if [ -x "$oracle" ] && "$oracle" --openclaw=2026.9.6 "$example" >/dev/null 2>&1; then
+  read -r oc96 oc96_min < <("$work/cold" -n 5 -- "$oracle" --openclaw=2026.9.6 "$work/stamped.json5")
+  echo "openclaw 2026.9.6 (oracle), one:         mean ${oc96} ms, fastest ${oc96_min} ms (5 runs)"
+  echo "ratio, one file cold, 2026.9.6:          $(ratio "$oc96" "$v96")x (mean), $(ratio "$oc96_min" "$v96_min")x (fastest)"
+  ls "$work"/k/*.json5 > "$work/list"
+  read -r oc96_dir _ < <("$work/cold" -n 1 -- sh -c "\"$oracle\" --openclaw=2026.9.6 --stdin < \"$work/list\"")
+  echo "oracle 2026.9.6 --stdin, 1,000 configs:  ${oc96_dir} ms (one process)"
+  echo "ratio, 1,000 configs, 2026.9.6:          $(ratio "$oc96_dir" "$v96_dir")x"
+else
+  echo "OpenClaw 2026.9.6 oracle not installed: 2026.9.6 ratios skipped"
+fi

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
 func benchFiles(b *testing.B, glob string) [][]byte {
@@ -24,28 +25,37 @@ func benchFiles(b *testing.B, glob string) [][]byte {
 	return out
 }
 
-// BenchmarkVetExample vets one realistic multi-account config.
+// BenchmarkVetExample vets one realistic multi-account config as each
+// supported release.
 func BenchmarkVetExample(b *testing.B) {
 	src := benchFiles(b, "../examples/multi-account.json5")[0]
-	b.SetBytes(int64(len(src)))
-	b.ReportAllocs()
-	for b.Loop() {
-		compiler.Vet("x.json5", src)
+	for _, rel := range release.Supported {
+		b.Run(rel, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				compiler.Vet("x.json5", src, compiler.Options{OpenClaw: rel})
+			}
+		})
 	}
 }
 
 // BenchmarkVetCorpus vets the whole conformance corpus (valid and invalid
-// configs) per iteration; configs/s is the figure to compare with the
-// 5,000/s target.
+// configs) per iteration, as each supported release; configs/s is the
+// figure to compare with the 5,000/s target.
 func BenchmarkVetCorpus(b *testing.B) {
 	srcs := benchFiles(b, "testdata/conformance/cases/*.json5")
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, src := range srcs {
-			compiler.Vet("x.json5", src)
-		}
+	for _, rel := range release.Supported {
+		b.Run(rel, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, src := range srcs {
+					compiler.Vet("x.json5", src, compiler.Options{OpenClaw: rel})
+				}
+			}
+			b.ReportMetric(float64(len(srcs))*float64(b.N)/b.Elapsed().Seconds(), "configs/s")
+		})
 	}
-	b.ReportMetric(float64(len(srcs))*float64(b.N)/b.Elapsed().Seconds(), "configs/s")
 }
 
 // BenchmarkCompileExample vets, lowers and seals the multi-account example:

@@ -33,6 +33,7 @@ type cli struct {
 	Access  accessCmd        `cmd:"" help:"Print who can reach the agent under a config, per account, and the rule that decides."`
 	Compile compileCmd       `cmd:"" help:"Validate a config and write its frozen runtime plan."`
 	Keygen  keygenCmd        `cmd:"" help:"Generate an ed25519 key pair for compile --sign-key and run --verify-key."`
+	Migrate migrateCmd       `cmd:"" help:"Rewrite a config for a newer OpenClaw release with the same behaviour (a diff, or -w)."`
 	Schema  schemaCmd        `cmd:"" help:"Print the config schema as JSON Schema, for editors."`
 	Decide  decideCmd        `cmd:"" help:"Decide imsg messages (JSON lines on stdin) as OpenClaw would: drop and why, pairing, or dispatch."`
 	Run     runCmd           `cmd:"" help:"Run the plan's iMessage accounts against imsg rpc, with your program answering."`

@@ -40,6 +40,8 @@ type Refusal struct {
 	Path    string `json:"path"`
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
+	Offset  int    `json:"offset"` // byte offsets of the key or value refused
+	End     int    `json:"endOffset"`
 	Message string `json:"message"`
 	Fix     string `json:"fix,omitempty"`
 }
@@ -61,7 +63,8 @@ type Result struct {
 }
 
 // Invalid reports whether the input has errors under its own release.
-func (r *Result) Invalid() bool { return r.Vet != nil && !r.Vet.OK() }
+// A file already at the target is not judged here: vet judges it.
+func (r *Result) Invalid() bool { return !r.Already && r.Vet != nil && !r.Vet.OK() }
 
 // Targets are the releases migrate writes.
 var Targets = []string{release.Current}
@@ -94,6 +97,7 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 	m := &migration{src: src, file: vr.Source, rw: newRewriter(src), res: res, to: to}
 	m.run(root)
 	if len(res.Refusals) > 0 {
+		sort.SliceStable(res.Refusals, func(i, j int) bool { return res.Refusals[i].Offset < res.Refusals[j].Offset })
 		return res, nil
 	}
 	out := []byte(m.rw.render(root, style{step: "  ", pad: " "}))
@@ -135,5 +139,33 @@ func (m *migration) change(off int, c Change) {
 
 func (m *migration) refuse(off int, path, msg, fix string) {
 	l, c := m.pos(off)
-	m.res.Refusals = append(m.res.Refusals, Refusal{Path: path, Line: l, Column: c, Message: msg, Fix: fix})
+	m.res.Refusals = append(m.res.Refusals, Refusal{Path: path, Line: l, Column: c, Offset: off, End: tokenEnd(m.src, off), Message: msg, Fix: fix})
+}
+
+// tokenEnd is the end of the key or scalar starting at off.
+func tokenEnd(src []byte, off int) int {
+	if off >= len(src) {
+		return off
+	}
+	if q := src[off]; q == '"' || q == '\'' {
+		for i := off + 1; i < len(src); i++ {
+			switch src[i] {
+			case '\\':
+				i++
+			case q:
+				return i + 1
+			case '\n':
+				return i
+			}
+		}
+		return len(src)
+	}
+	i := off
+	for i < len(src) && src[i] != ':' && src[i] != ',' && src[i] != '}' && src[i] != ']' && src[i] != ' ' && src[i] != '\n' && src[i] != '\t' {
+		i++
+	}
+	if i == off {
+		i++
+	}
+	return i
 }

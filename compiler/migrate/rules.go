@@ -16,12 +16,33 @@ func (m *migration) run(root *json5.Node) {
 	if root.Kind != json5.Object {
 		return
 	}
+	m.includes(root, "")
 	m.channels(root)
 	m.env(root)
 	m.bindings(root)
 	m.agents(root)
 	m.retired(root, "", retiredKeys)
 	m.meta(root)
+}
+
+// includes refuses a config that uses $include: migrate rewrites one
+// file, and the keys an included file brings in would stay as they are.
+func (m *migration) includes(n *json5.Node, path string) {
+	switch n.Kind {
+	case json5.Object:
+		for i := range n.Members {
+			mem := &n.Members[i]
+			if mem.Key == "$include" {
+				m.refuse(mem.KeyStart, join(path, "$include"), "migrate rewrites one file, and the keys an included file brings in would not be rewritten", "inline the included files, or migrate them by hand, then vet with --openclaw 2026.9.6")
+				continue
+			}
+			m.includes(mem.Value, join(path, mem.Key))
+		}
+	case json5.Array:
+		for i, e := range n.Elems {
+			m.includes(e, fmt.Sprintf("%s.%d", path, i))
+		}
+	}
 }
 
 // members lists the indexes of obj's members named key, in order; the
@@ -91,8 +112,10 @@ func (m *migration) channels(root *json5.Node) {
 			// exists: the section is neither validated nor read, so it
 			// has no effect; 2026.9.6 reads it as the channel itself.
 			m.rw.ops(ch).del[i] = true
-			m.change(mem.KeyStart, Change{Path: "channels." + strconv.Quote(key), Kind: "remove",
-				Reason: "2026.3.24 neither validates nor reads a channel section whose id has spaces around it, so it has no effect; 2026.9.6 trims the id and validates the section as channels." + strings.TrimSpace(key) + ", where it fails"})
+			m.change(mem.KeyStart, Change{
+				Path: "channels." + strconv.Quote(key), Kind: "remove",
+				Reason: "2026.3.24 neither validates nor reads a channel section whose id has spaces around it, so it has no effect; 2026.9.6 trims the id and validates the section as channels." + strings.TrimSpace(key) + ", where it fails",
+			})
 		default:
 			m.refuse(mem.KeyStart, "channels."+key,
 				fmt.Sprintf("openclawcfg migrates channels.imessage only; channels.%s is another channel, which 2026.9.6 validates by its own (plugin) rules", key),
@@ -144,9 +167,11 @@ func (m *migration) imessage(im *json5.Node) {
 			ap := path + ".accounts." + accounts.Members[i].Key
 			o := m.rw.ops(a)
 			o.prepend = append(o.prepend, &gen{key: p.key, text: m.quoted(rv, p.def)})
-			m.change(accounts.Members[i].KeyStart, Change{Path: ap, To: ap + "." + p.key, Kind: "add",
+			m.change(accounts.Members[i].KeyStart, Change{
+				Path: ap, To: ap + "." + p.key, Kind: "add",
 				Reason: fmt.Sprintf("2026.3.24 gives an account without %s the default %q, so the root's %q does not reach it; 2026.9.6 lets the account inherit the root's %q, so the default is written out to keep it %q",
-					p.key, p.def, rv.Str, rv.Str, p.def)})
+					p.key, p.def, rv.Str, rv.Str, p.def),
+			})
 		}
 	}
 }
@@ -180,8 +205,10 @@ func (m *migration) streaming(obj *json5.Node, path string) {
 		for _, i := range idx {
 			o.del[i] = true
 			if i != last {
-				m.change(obj.Members[i].KeyStart, Change{Path: join(path, k.key), Kind: "remove",
-					Reason: "a repeated key: the later one wins in both releases, so this one has no effect"})
+				m.change(obj.Members[i].KeyStart, Change{
+					Path: join(path, k.key), Kind: "remove",
+					Reason: "a repeated key: the later one wins in both releases, so this one has no effect",
+				})
 			}
 		}
 		leaf := k.to[strings.LastIndex(k.to, ".")+1:]
@@ -191,8 +218,10 @@ func (m *migration) streaming(obj *json5.Node, path string) {
 		} else {
 			block.members = append(block.members, g)
 		}
-		m.change(obj.Members[last].KeyStart, Change{Path: join(path, k.key), To: join(path, k.to), Kind: "move",
-			Reason: "2026.9.6 reads this setting only as " + k.to + " (its doctor moves it there too); the value is unchanged"})
+		m.change(obj.Members[last].KeyStart, Change{
+			Path: join(path, k.key), To: join(path, k.to), Kind: "move",
+			Reason: "2026.9.6 reads this setting only as " + k.to + " (its doctor moves it there too); the value is unchanged",
+		})
 	}
 	if first < 0 {
 		return
@@ -224,12 +253,16 @@ func (m *migration) heartbeat(obj *json5.Node, path string) {
 	o := m.rw.ops(obj)
 	for _, i := range idx[:len(idx)-1] {
 		o.del[i] = true
-		m.change(obj.Members[i].KeyStart, Change{Path: join(path, "heartbeat"), Kind: "remove",
-			Reason: "a repeated key: the later one wins in both releases, so this one has no effect"})
+		m.change(obj.Members[i].KeyStart, Change{
+			Path: join(path, "heartbeat"), Kind: "remove",
+			Reason: "a repeated key: the later one wins in both releases, so this one has no effect",
+		})
 	}
 	o.rename[last] = "heartbeatVisibility"
-	m.change(obj.Members[last].KeyStart, Change{Path: join(path, "heartbeat"), To: join(path, "heartbeatVisibility"), Kind: "rename",
-		Reason: "2026.9.6 renamed heartbeat (showOk, showAlerts, useIndicator) to heartbeatVisibility (its doctor renames it too); the value is unchanged"})
+	m.change(obj.Members[last].KeyStart, Change{
+		Path: join(path, "heartbeat"), To: join(path, "heartbeatVisibility"), Kind: "rename",
+		Reason: "2026.9.6 renamed heartbeat (showOk, showAlerts, useIndicator) to heartbeatVisibility (its doctor renames it too); the value is unchanged",
+	})
 }
 
 // env moves the string variables written directly in env into env.vars,
@@ -273,8 +306,10 @@ func (m *migration) env(root *json5.Node) {
 			first = i
 		}
 		moved = append(moved, m.moved(env, i, mem.Key))
-		m.change(mem.KeyStart, Change{Path: "env." + mem.Key, To: "env.vars." + mem.Key, Kind: "move",
-			Reason: "2026.9.6 reads variables only from env.vars (its doctor moves them there too); the value is unchanged"})
+		m.change(mem.KeyStart, Change{
+			Path: "env." + mem.Key, To: "env.vars." + mem.Key, Kind: "move",
+			Reason: "2026.9.6 reads variables only from env.vars (its doctor moves them there too); the value is unchanged",
+		})
 	}
 	if len(moved) == 0 {
 		return
@@ -315,8 +350,10 @@ func (m *migration) bindings(root *json5.Node) {
 		}
 		m.rw.vals[kind] = m.quoted(kind, "direct")
 		p := fmt.Sprintf("bindings.%d.match.peer.kind", i)
-		m.change(kind.Start, Change{Path: p, To: p, Kind: "set",
-			Reason: `2026.9.6 calls a direct chat "direct" and no longer accepts "dm", which 2026.3.24 read as the same kind (its doctor makes the same rewrite)`})
+		m.change(kind.Start, Change{
+			Path: p, To: p, Kind: "set",
+			Reason: `2026.9.6 calls a direct chat "direct" and no longer accepts "dm", which 2026.3.24 read as the same kind (its doctor makes the same rewrite)`,
+		})
 	}
 }
 
@@ -393,8 +430,10 @@ func (m *migration) agents(root *json5.Node) {
 		for _, i := range d {
 			eo.del[i] = true
 		}
-		m.change(e.Members[d[len(d)-1]].KeyStart, Change{Path: "agents.list.0.default", Kind: "remove",
-			Reason: "2026.9.6 retired the default marker; the only agent is the default agent in both releases"})
+		m.change(e.Members[d[len(d)-1]].KeyStart, Change{
+			Path: "agents.list.0.default", Kind: "remove",
+			Reason: "2026.9.6 retired the default marker; the only agent is the default agent in both releases",
+		})
 	}
 	g := &gen{key: "entries", members: []*gen{{key: idv.Str, raw: e, from: m.elemSlot(e)}}}
 	ao := m.rw.ops(agents)
@@ -404,8 +443,10 @@ func (m *migration) agents(root *json5.Node) {
 	ao.replace[at] = g
 	s := m.rw.slotOf(agents, at)
 	g.comments, g.trailing = m.rw.leadingComments(s), m.rw.trailingComment(s)
-	m.change(agents.Members[at].KeyStart, Change{Path: "agents.list", To: "agents.entries." + idv.Str, Kind: "move",
-		Reason: "2026.9.6 keys agents by id in agents.entries (its loader converts a list the same way, with a warning); the agent's settings are unchanged"})
+	m.change(agents.Members[at].KeyStart, Change{
+		Path: "agents.list", To: "agents.entries." + idv.Str, Kind: "move",
+		Reason: "2026.9.6 keys agents by id in agents.entries (its loader converts a list the same way, with a warning); the agent's settings are unchanged",
+	})
 }
 
 // elemSlot is where an array element is written, for reindenting it.
@@ -507,8 +548,10 @@ func (m *migration) meta(root *json5.Node) {
 	if len(mi) == 0 {
 		ro := m.rw.ops(root)
 		ro.prepend = append(ro.prepend, &gen{key: "meta", members: []*gen{{key: "lastTouchedVersion", text: strconv.Quote(m.to)}}})
-		m.change(root.Start, Change{Path: "meta", To: "meta.lastTouchedVersion", Kind: "add",
-			Reason: "OpenClaw stamps the release that last wrote the config; the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to})
+		m.change(root.Start, Change{
+			Path: "meta", To: "meta.lastTouchedVersion", Kind: "add",
+			Reason: "OpenClaw stamps the release that last wrote the config; the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,
+		})
 		return
 	}
 	meta := root.Members[mi[len(mi)-1]].Value
@@ -518,14 +561,18 @@ func (m *migration) meta(root *json5.Node) {
 	mo := m.rw.ops(meta)
 	for _, i := range members(meta, "lastTouchedAt") {
 		mo.del[i] = true
-		m.change(meta.Members[i].KeyStart, Change{Path: "meta.lastTouchedAt", Kind: "remove",
-			Reason: "2026.9.6 records when the config was written in its own state, not in the config, and rejects the key; it is metadata with no effect on behaviour"})
+		m.change(meta.Members[i].KeyStart, Change{
+			Path: "meta.lastTouchedAt", Kind: "remove",
+			Reason: "2026.9.6 records when the config was written in its own state, not in the config, and rejects the key; it is metadata with no effect on behaviour",
+		})
 	}
 	vi := members(meta, "lastTouchedVersion")
 	if len(vi) == 0 {
 		mo.prepend = append(mo.prepend, &gen{key: "lastTouchedVersion", text: strconv.Quote(m.to)})
-		m.change(meta.Start, Change{Path: "meta", To: "meta.lastTouchedVersion", Kind: "add",
-			Reason: "OpenClaw stamps the release that last wrote the config; the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to})
+		m.change(meta.Start, Change{
+			Path: "meta", To: "meta.lastTouchedVersion", Kind: "add",
+			Reason: "OpenClaw stamps the release that last wrote the config; the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,
+		})
 		return
 	}
 	for _, i := range vi[:len(vi)-1] {
@@ -534,6 +581,8 @@ func (m *migration) meta(root *json5.Node) {
 	v := meta.Members[vi[len(vi)-1]].Value
 	old := string(m.src[v.Start:v.End])
 	m.rw.vals[v] = m.quoted(v, m.to)
-	m.change(v.Start, Change{Path: "meta.lastTouchedVersion", To: "meta.lastTouchedVersion", Kind: "set",
-		Reason: "OpenClaw stamps the release that last wrote the config (was " + old + "); the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to})
+	m.change(v.Start, Change{
+		Path: "meta.lastTouchedVersion", To: "meta.lastTouchedVersion", Kind: "set",
+		Reason: "OpenClaw stamps the release that last wrote the config (was " + old + "); the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,
+	})
 }

@@ -198,5 +198,3 @@ func writeKeepingMode(path string, data []byte) error {
 	}
 	return nil
 }
-
-

@@ -17,7 +17,7 @@ const helpText = `Check and compile the iMessage channel configuration of OpenCl
 
 Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors in some
 input (syntax or validation), warnings with --strict, an unknown explain path,
-or access widened (diff); 2 usage error, an input that could not be read
+access widened (diff), or a migrate refused (nothing written); 2 usage error, an input that could not be read
 (missing, unreadable, larger than 8 MiB), or a plan that does not load; 3 run
 stopped because every account gave up restarting, or an internal error (a bug
 in openclawcfg; the message asks you to report it).

@@ -18,7 +18,7 @@ const helpText = `Check and compile the iMessage channel configuration of OpenCl
 
 Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors in some
 input (syntax or validation), warnings with --strict, an unknown explain path,
-or access widened (diff); 2 usage error, an input that could not be read
+access widened (diff), or a migrate refused (nothing written); 2 usage error, an input that could not be read
 (missing, unreadable, larger than 8 MiB), or a plan that does not load; 3 run
 stopped because every account gave up restarting, or an internal error (a bug
 in openclawcfg; the message asks you to report it).
@@ -34,6 +34,7 @@ type cli struct {
 	Access  accessCmd        `cmd:"" help:"Print who can reach the agent under a config, per account, and the rule that decides."`
 	Compile compileCmd       `cmd:"" help:"Validate a config and write its frozen runtime plan."`
 	Keygen  keygenCmd        `cmd:"" help:"Generate an ed25519 key pair for compile --sign-key and run --verify-key."`
+	Migrate migrateCmd       `cmd:"" help:"Rewrite a config for a newer OpenClaw release with the same behaviour (a diff, or -w)."`
 	Schema  schemaCmd        `cmd:"" help:"Print the config schema as JSON Schema, for editors."`
 	Decide  decideCmd        `cmd:"" help:"Decide imsg messages (JSON lines on stdin) as OpenClaw would: drop and why, pairing, or dispatch."`
 	Run     runCmd           `cmd:"" help:"Run the plan's iMessage accounts against imsg rpc, with your program answering."`

@@ -1,0 +1,171 @@
+// Package migrate rewrites a config that OpenClaw 2026.3.24 accepts into
+// one that 2026.9.6 accepts with the same behaviour, editing the JSON5
+// text in place: only the changed members change, and comments, key
+// order, quoting, indentation and blank lines survive.
+//
+// Each rule follows 2026.9.6's own doctor (openclaw doctor --fix), read
+// from its code: the iMessage plugin's doctor contract
+// (defineChannelAliasMigration: chunkMode, blockStreaming and
+// blockStreamingCoalesce into streaming), migrateHeartbeatVisibility,
+// the legacy roster (agents.list into agents.entries), the env and
+// bindings rules of migrateLegacyConfig and stampConfigWriteMetadata for
+// meta. What 2026.9.6 changed without a doctor rule, the defaults that
+// 2026.3.24 wrote into every account, is made explicit. Where no
+// equivalent exists the change is refused, with the reason.
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/internal/release"
+)
+
+// Change is one edit and why it keeps the behaviour.
+type Change struct {
+	Path   string `json:"path"`         // the key as the input writes it
+	To     string `json:"to,omitempty"` // where it goes; "" when removed
+	Kind   string `json:"kind"`         // move, rename, remove, add, set
+	Line   int    `json:"line"`         // of Path in the input (of the object, for add)
+	Column int    `json:"column"`
+	Reason string `json:"reason"`
+}
+
+// Refusal is a key migrate cannot carry to the target release.
+type Refusal struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Offset  int    `json:"offset"` // byte offsets of the key or value refused
+	End     int    `json:"endOffset"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+// Result is the outcome of migrating one file.
+type Result struct {
+	Name string `json:"file"`
+	From string `json:"from"` // the release the input was judged by
+	To   string `json:"to"`
+	// Output is the migrated text; nil when nothing is written (refused,
+	// invalid, or already at the target).
+	Output   []byte    `json:"-"`
+	Changes  []Change  `json:"changes"`
+	Refusals []Refusal `json:"refusals"`
+	// Already says the input is stamped for the target release already.
+	Already bool `json:"already,omitempty"`
+	// Vet is the input's vet result; its errors make the input invalid.
+	Vet *compiler.Result `json:"-"`
+}
+
+// Invalid reports whether the input has errors under its own release.
+// A file already at the target is not judged here: vet judges it.
+func (r *Result) Invalid() bool { return !r.Already && r.Vet != nil && !r.Vet.OK() }
+
+// Targets are the releases migrate writes.
+var Targets = []string{release.Current}
+
+// ErrTarget is returned for a target release migrate cannot write.
+var ErrTarget = errors.New("unsupported target")
+
+// To migrates src (the config file name) to release to. opt is passed to
+// the vet of the input; opt.OpenClaw, when set, names the input's release
+// (else its meta.lastTouchedVersion decides, as for vet). The error is
+// for an unusable request (target) or a bug (an output that does not
+// parse); the config's problems are in the Result.
+func To(name string, src []byte, to string, opt compiler.Options) (*Result, error) {
+	if to != release.Current {
+		return nil, fmt.Errorf("%w %q: migrate writes %s", ErrTarget, to, release.Current)
+	}
+	vr := compiler.Vet(name, src, opt)
+	res := &Result{Name: name, From: vr.Release.Release, To: to, Vet: vr, Changes: []Change{}, Refusals: []Refusal{}}
+	if vr.Release.Release == to {
+		res.Already = true
+		return res, nil
+	}
+	if !vr.OK() {
+		return res, nil
+	}
+	root, err := json5.Parse(src, json5.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("the input vetted clean but does not parse: %v", err)
+	}
+	m := &migration{src: src, file: vr.Source, rw: newRewriter(src), res: res, to: to}
+	m.run(root)
+	if len(res.Refusals) > 0 {
+		sort.SliceStable(res.Refusals, func(i, j int) bool { return res.Refusals[i].Offset < res.Refusals[j].Offset })
+		return res, nil
+	}
+	out := []byte(m.rw.render(root, style{step: "  ", pad: " "}))
+	out = append(append([]byte{}, src[:root.Start]...), append(out, src[root.End:]...)...)
+	if _, err := json5.Parse(out, json5.Options{}); err != nil {
+		return nil, fmt.Errorf("the migrated text does not parse (%v)", err)
+	}
+	res.Output = out
+	sort.SliceStable(res.Changes, func(i, j int) bool {
+		a, b := res.Changes[i], res.Changes[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	return res, nil
+}
+
+// migration is the state of one run of the rules.
+type migration struct {
+	src  []byte
+	file *diag.Source
+	rw   *rewriter
+	res  *Result
+	to   string
+}
+
+func (m *migration) pos(off int) (int, int) {
+	if m.file == nil {
+		return 0, 0
+	}
+	return m.file.Position(off)
+}
+
+func (m *migration) change(off int, c Change) {
+	c.Line, c.Column = m.pos(off)
+	m.res.Changes = append(m.res.Changes, c)
+}
+
+func (m *migration) refuse(off int, path, msg, fix string) {
+	l, c := m.pos(off)
+	m.res.Refusals = append(m.res.Refusals, Refusal{Path: path, Line: l, Column: c, Offset: off, End: tokenEnd(m.src, off), Message: msg, Fix: fix})
+}
+
+// tokenEnd is the end of the key or scalar starting at off.
+func tokenEnd(src []byte, off int) int {
+	if off >= len(src) {
+		return off
+	}
+	if q := src[off]; q == '"' || q == '\'' {
+		for i := off + 1; i < len(src); i++ {
+			switch src[i] {
+			case '\\':
+				i++
+			case q:
+				return i + 1
+			case '\n':
+				return i
+			}
+		}
+		return len(src)
+	}
+	i := off
+	for i < len(src) && src[i] != ':' && src[i] != ',' && src[i] != '}' && src[i] != ']' && src[i] != ' ' && src[i] != '\n' && src[i] != '\t' {
+		i++
+	}
+	if i == off {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,588 @@
+package migrate
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+)
+
+// doctorFix is the fix of a refusal: what OpenClaw itself offers.
+const doctorFix = "run `openclaw doctor --fix` with OpenClaw 2026.9.6 (it rewrites this key its own way), then check the result with `openclawcfg vet --openclaw 2026.9.6`"
+
+func (m *migration) run(root *json5.Node) {
+	if root.Kind != json5.Object {
+		return
+	}
+	m.includes(root, "")
+	m.channels(root)
+	m.env(root)
+	m.bindings(root)
+	m.agents(root)
+	m.retired(root, "", retiredKeys)
+	m.meta(root)
+}
+
+// includes refuses a config that uses $include: migrate rewrites one
+// file, and the keys an included file brings in would stay as they are.
+func (m *migration) includes(n *json5.Node, path string) {
+	switch n.Kind {
+	case json5.Object:
+		for i := range n.Members {
+			mem := &n.Members[i]
+			if mem.Key == "$include" {
+				m.refuse(mem.KeyStart, join(path, "$include"), "migrate rewrites one file, and the keys an included file brings in would not be rewritten", "inline the included files, or migrate them by hand, then vet with --openclaw 2026.9.6")
+				continue
+			}
+			m.includes(mem.Value, join(path, mem.Key))
+		}
+	case json5.Array:
+		for i, e := range n.Elems {
+			m.includes(e, fmt.Sprintf("%s.%d", path, i))
+		}
+	}
+}
+
+// members lists the indexes of obj's members named key, in order; the
+// last is the one JavaScript keeps.
+func members(obj *json5.Node, key string) []int {
+	var out []int
+	if obj == nil || obj.Kind != json5.Object {
+		return nil
+	}
+	for i := range obj.Members {
+		if obj.Members[i].Key == key {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// join writes a config path as vet prints it.
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// moved is the gen member carrying member i of obj to a new place, with
+// its comments.
+func (m *migration) moved(obj *json5.Node, i int, key string) *gen {
+	s := m.rw.slotOf(obj, i)
+	return &gen{key: key, raw: obj.Members[i].Value, from: s, comments: m.rw.leadingComments(s), trailing: m.rw.trailingComment(s)}
+}
+
+// quoted writes s in the quotes of the string node like (double quotes
+// when like is not a string).
+func (m *migration) quoted(like *json5.Node, s string) string {
+	if like != nil && like.Kind == json5.String && m.src[like.Start] == '\'' {
+		return "'" + s + "'"
+	}
+	return strconv.Quote(s)
+}
+
+// channels migrates channels.imessage (and its accounts) and
+// channels.defaults, and refuses the other channels.
+func (m *migration) channels(root *json5.Node) {
+	idx := members(root, "channels")
+	if len(idx) == 0 {
+		return
+	}
+	ch := root.Members[idx[len(idx)-1]].Value
+	if ch.Kind != json5.Object {
+		return
+	}
+	for i := range ch.Members {
+		mem := &ch.Members[i]
+		key := mem.Key
+		switch {
+		case key == "imessage":
+			if v := mem.Value; v.Kind == json5.Object && i == members(ch, key)[len(members(ch, key))-1] {
+				m.imessage(v)
+			}
+		case key == "defaults":
+			if v := mem.Value; v.Kind == json5.Object {
+				m.heartbeat(v, "channels.defaults")
+			}
+		case strings.TrimSpace(key) == "imessage" || strings.TrimSpace(key) == "defaults":
+			// 2026.3.24 trims the id only to check that the channel
+			// exists: the section is neither validated nor read, so it
+			// has no effect; 2026.9.6 reads it as the channel itself.
+			m.rw.ops(ch).del[i] = true
+			m.change(mem.KeyStart, Change{
+				Path: "channels." + strconv.Quote(key), Kind: "remove",
+				Reason: "2026.3.24 neither validates nor reads a channel section whose id has spaces around it, so it has no effect; 2026.9.6 trims the id and validates the section as channels." + strings.TrimSpace(key) + ", where it fails",
+			})
+		default:
+			m.refuse(mem.KeyStart, "channels."+key,
+				fmt.Sprintf("openclawcfg migrates channels.imessage only; channels.%s is another channel, which 2026.9.6 validates by its own (plugin) rules", key),
+				doctorFix)
+		}
+	}
+}
+
+// imessage migrates the channels.imessage section and its accounts.
+func (m *migration) imessage(im *json5.Node) {
+	const path = "channels.imessage"
+	m.streaming(im, path)
+	m.heartbeat(im, path)
+	acc := members(im, "accounts")
+	if len(acc) == 0 {
+		return
+	}
+	accounts := im.Members[acc[len(acc)-1]].Value
+	if accounts.Kind != json5.Object {
+		return
+	}
+	for i := range accounts.Members {
+		a := accounts.Members[i].Value
+		if a.Kind != json5.Object {
+			continue
+		}
+		ap := path + ".accounts." + accounts.Members[i].Key
+		m.streaming(a, ap)
+		m.heartbeat(a, ap)
+	}
+	// 2026.3.24 writes the schema defaults dmPolicy "pairing" and
+	// groupPolicy "allowlist" into every account (zod .default() in the
+	// account schema), so a root policy reaches no account that omits
+	// it; 2026.9.6 fills in the root only and accounts inherit the root.
+	for _, p := range []struct{ key, def string }{{"dmPolicy", "pairing"}, {"groupPolicy", "allowlist"}} {
+		ri := members(im, p.key)
+		if len(ri) == 0 {
+			continue
+		}
+		rv := im.Members[ri[len(ri)-1]].Value
+		if rv.Kind != json5.String || rv.Str == p.def {
+			continue
+		}
+		for i := range accounts.Members {
+			a := accounts.Members[i].Value
+			if a.Kind != json5.Object || len(members(a, p.key)) > 0 {
+				continue
+			}
+			ap := path + ".accounts." + accounts.Members[i].Key
+			o := m.rw.ops(a)
+			o.prepend = append(o.prepend, &gen{key: p.key, text: m.quoted(rv, p.def)})
+			m.change(accounts.Members[i].KeyStart, Change{
+				Path: ap, To: ap + "." + p.key, Kind: "add",
+				Reason: fmt.Sprintf("2026.3.24 gives an account without %s the default %q, so the root's %q does not reach it; 2026.9.6 lets the account inherit the root's %q, so the default is written out to keep it %q",
+					p.key, p.def, rv.Str, rv.Str, p.def),
+			})
+		}
+	}
+}
+
+// streaming moves the flat delivery keys of an iMessage entry into
+// streaming, as 2026.9.6's doctor does (iMessage: deliveryOnly, so no
+// streaming.mode is set): chunkMode to streaming.chunkMode,
+// blockStreaming to streaming.block.enabled, blockStreamingCoalesce to
+// streaming.block.coalesce. 2026.9.6 merges an account's streaming over
+// the root's key by key (block and coalesce field by field), as 2026.3.24
+// merged the flat keys, so inheritance is unchanged.
+func (m *migration) streaming(obj *json5.Node, path string) {
+	type flat struct{ key, to string }
+	keys := []flat{{"chunkMode", "streaming.chunkMode"}, {"blockStreaming", "streaming.block.enabled"}, {"blockStreamingCoalesce", "streaming.block.coalesce"}}
+	var st, block gen
+	st.key, block.key = "streaming", "block"
+	first := -1
+	o := (*objOps)(nil)
+	for _, k := range keys {
+		idx := members(obj, k.key)
+		if len(idx) == 0 {
+			continue
+		}
+		if o == nil {
+			o = m.rw.ops(obj)
+		}
+		last := idx[len(idx)-1]
+		if first < 0 || last < first {
+			first = last
+		}
+		for _, i := range idx {
+			o.del[i] = true
+			if i != last {
+				m.change(obj.Members[i].KeyStart, Change{
+					Path: join(path, k.key), Kind: "remove",
+					Reason: "a repeated key: the later one wins in both releases, so this one has no effect",
+				})
+			}
+		}
+		leaf := k.to[strings.LastIndex(k.to, ".")+1:]
+		g := m.moved(obj, last, leaf)
+		if k.key == "chunkMode" {
+			st.members = append(st.members, g)
+		} else {
+			block.members = append(block.members, g)
+		}
+		m.change(obj.Members[last].KeyStart, Change{
+			Path: join(path, k.key), To: join(path, k.to), Kind: "move",
+			Reason: "2026.9.6 reads this setting only as " + k.to + " (its doctor moves it there too); the value is unchanged",
+		})
+	}
+	if first < 0 {
+		return
+	}
+	if len(block.members) > 0 {
+		st.members = append(st.members, &block)
+	}
+	delete(o.del, first)
+	o.replace[first] = &st
+}
+
+// heartbeat renames heartbeat to heartbeatVisibility, as 2026.9.6's
+// doctor does (migrateHeartbeatVisibility) for the same three flags.
+func (m *migration) heartbeat(obj *json5.Node, path string) {
+	idx := members(obj, "heartbeat")
+	if len(idx) == 0 {
+		return
+	}
+	last := idx[len(idx)-1]
+	v := obj.Members[last].Value
+	if v.Kind == json5.Object {
+		for _, mem := range v.Members {
+			if mem.Key != "showOk" && mem.Key != "showAlerts" && mem.Key != "useIndicator" {
+				m.refuse(mem.KeyStart, join(path, "heartbeat."+mem.Key), "2026.9.6 has heartbeatVisibility with showOk, showAlerts and useIndicator only", doctorFix)
+				return
+			}
+		}
+	}
+	o := m.rw.ops(obj)
+	for _, i := range idx[:len(idx)-1] {
+		o.del[i] = true
+		m.change(obj.Members[i].KeyStart, Change{
+			Path: join(path, "heartbeat"), Kind: "remove",
+			Reason: "a repeated key: the later one wins in both releases, so this one has no effect",
+		})
+	}
+	o.rename[last] = "heartbeatVisibility"
+	m.change(obj.Members[last].KeyStart, Change{
+		Path: join(path, "heartbeat"), To: join(path, "heartbeatVisibility"), Kind: "rename",
+		Reason: "2026.9.6 renamed heartbeat (showOk, showAlerts, useIndicator) to heartbeatVisibility (its doctor renames it too); the value is unchanged",
+	})
+}
+
+// env moves the string variables written directly in env into env.vars,
+// as 2026.9.6's doctor does: 2026.3.24 read them as variables too.
+func (m *migration) env(root *json5.Node) {
+	idx := members(root, "env")
+	if len(idx) == 0 {
+		return
+	}
+	env := root.Members[idx[len(idx)-1]].Value
+	if env.Kind != json5.Object {
+		return
+	}
+	var vars *json5.Node
+	if vi := members(env, "vars"); len(vi) > 0 && env.Members[vi[len(vi)-1]].Value.Kind == json5.Object {
+		vars = env.Members[vi[len(vi)-1]].Value
+	}
+	var moved []*gen
+	first := -1
+	o := m.rw.ops(env)
+	for i := range env.Members {
+		mem := &env.Members[i]
+		if mem.Key == "vars" || mem.Key == "shellEnv" {
+			continue
+		}
+		if l := members(env, mem.Key); l[len(l)-1] != i {
+			o.del[i] = true
+			m.change(mem.KeyStart, Change{Path: "env." + mem.Key, Kind: "remove", Reason: "a repeated key: the later one wins in both releases, so this one has no effect"})
+			continue
+		}
+		if mem.Value.Kind != json5.String {
+			m.refuse(mem.KeyStart, "env."+mem.Key, "2026.9.6 accepts variables only as strings in env.vars, and its doctor does not move this value", doctorFix)
+			continue
+		}
+		if vars != nil && len(members(vars, mem.Key)) > 0 {
+			m.refuse(mem.KeyStart, "env."+mem.Key, "env.vars."+mem.Key+" is set too; 2026.9.6 keeps only env.vars."+mem.Key+", which may not be the value 2026.3.24 used", "keep one of the two")
+			continue
+		}
+		o.del[i] = true
+		if first < 0 {
+			first = i
+		}
+		moved = append(moved, m.moved(env, i, mem.Key))
+		m.change(mem.KeyStart, Change{
+			Path: "env." + mem.Key, To: "env.vars." + mem.Key, Kind: "move",
+			Reason: "2026.9.6 reads variables only from env.vars (its doctor moves them there too); the value is unchanged",
+		})
+	}
+	if len(moved) == 0 {
+		return
+	}
+	if vars != nil {
+		vo := m.rw.ops(vars)
+		vo.prepend = append(vo.prepend, moved...)
+		return
+	}
+	delete(o.del, first)
+	o.replace[first] = &gen{key: "vars", members: moved}
+}
+
+// bindings rewrites the peer kind "dm" to "direct": 2026.3.24 read both
+// as a direct chat; 2026.9.6 accepts only "direct" (its doctor rule
+// bindings.match.peer.kind.dm-to-direct).
+func (m *migration) bindings(root *json5.Node) {
+	idx := members(root, "bindings")
+	if len(idx) == 0 {
+		return
+	}
+	bs := root.Members[idx[len(idx)-1]].Value
+	if bs.Kind != json5.Array {
+		return
+	}
+	known := agentIDs(root)
+	for i, b := range bs.Elems {
+		if id := last(b, "agentId"); id != nil && id.Kind == json5.String && known != nil && !known[strings.ToLower(strings.TrimSpace(id.Str))] {
+			m.refuse(id.Start, fmt.Sprintf("bindings.%d.agentId", i),
+				fmt.Sprintf("agent %q is not defined in agents; 2026.3.24 accepts such a binding, 2026.9.6 rejects it (Unknown agent id) and openclawcfg cannot tell which agent should take it", id.Str),
+				"bind to a defined agent, or define the agent in agents.list")
+		}
+		match := last(b, "match")
+		peer := last(match, "peer")
+		kind := last(peer, "kind")
+		if kind == nil || kind.Kind != json5.String || kind.Str != "dm" {
+			continue
+		}
+		m.rw.vals[kind] = m.quoted(kind, "direct")
+		p := fmt.Sprintf("bindings.%d.match.peer.kind", i)
+		m.change(kind.Start, Change{
+			Path: p, To: p, Kind: "set",
+			Reason: `2026.9.6 calls a direct chat "direct" and no longer accepts "dm", which 2026.3.24 read as the same kind (its doctor makes the same rewrite)`,
+		})
+	}
+}
+
+// agentIDs are the agents the config defines, normalised (lower case):
+// agents.list's ids, or the implicit "main"; nil when it cannot tell.
+func agentIDs(root *json5.Node) map[string]bool {
+	list := last(last(root, "agents"), "list")
+	if list == nil {
+		return map[string]bool{"main": true}
+	}
+	if list.Kind != json5.Array {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, e := range list.Elems {
+		if id := last(e, "id"); id != nil && id.Kind == json5.String {
+			out[strings.ToLower(strings.TrimSpace(id.Str))] = true
+		}
+	}
+	return out
+}
+
+// last is the value of obj's last member named key, or nil.
+func last(obj *json5.Node, key string) *json5.Node {
+	if obj == nil {
+		return nil
+	}
+	return obj.Lookup(key)
+}
+
+var agentIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// agents moves a one-agent agents.list to agents.entries keyed by id, as
+// 2026.9.6's loader and doctor do (migratePersistedImplicitMainRoster): a
+// single agent is the default agent in both releases, and a default:true
+// marker on it is retired. A roster of several agents is refused: 2026.9.6
+// then needs agents.ownership and materialises which agent owns each
+// surface, which openclawcfg does not reproduce.
+func (m *migration) agents(root *json5.Node) {
+	agents := last(root, "agents")
+	if agents == nil || agents.Kind != json5.Object {
+		return
+	}
+	li := members(agents, "list")
+	if len(li) == 0 {
+		return
+	}
+	at := li[len(li)-1]
+	list := agents.Members[at].Value
+	if list.Kind != json5.Array {
+		return
+	}
+	if len(list.Elems) != 1 {
+		if len(list.Elems) == 0 {
+			m.refuse(agents.Members[at].KeyStart, "agents.list", "an empty agents.list: 2026.9.6 then assumes an agent \"main\" whose settings openclawcfg cannot show to be those 2026.3.24 used", doctorFix)
+			return
+		}
+		m.refuse(agents.Members[at].KeyStart, "agents.list",
+			fmt.Sprintf("a roster of %d agents: 2026.9.6 keys it as agents.entries, requires agents.ownership \"explicit\" or one default marker, and materialises which agent owns each surface (bindings, talk.agentId, agents.defaults.*.agentId); openclawcfg does not reproduce that rewrite", len(list.Elems)),
+			doctorFix)
+		return
+	}
+	e := list.Elems[0]
+	idv := last(e, "id")
+	if e.Kind != json5.Object || idv == nil || idv.Kind != json5.String || !agentIDRE.MatchString(idv.Str) || strings.ToLower(idv.Str) != idv.Str {
+		m.refuse(list.Start, "agents.list.0.id", "2026.9.6 converts agents.list only when every id is already a normalised agent id (lower case letters, digits, _ and -); this one is not", doctorFix)
+		return
+	}
+	eo := m.rw.ops(e)
+	for _, i := range members(e, "id") {
+		eo.del[i] = true
+	}
+	if d := members(e, "default"); len(d) > 0 && e.Members[d[len(d)-1]].Value.Kind == json5.Bool && e.Members[d[len(d)-1]].Value.Bool {
+		for _, i := range d {
+			eo.del[i] = true
+		}
+		m.change(e.Members[d[len(d)-1]].KeyStart, Change{
+			Path: "agents.list.0.default", Kind: "remove",
+			Reason: "2026.9.6 retired the default marker; the only agent is the default agent in both releases",
+		})
+	}
+	g := &gen{key: "entries", members: []*gen{{key: idv.Str, raw: e, from: m.elemSlot(e)}}}
+	ao := m.rw.ops(agents)
+	for _, i := range li[:len(li)-1] {
+		ao.del[i] = true
+	}
+	ao.replace[at] = g
+	s := m.rw.slotOf(agents, at)
+	g.comments, g.trailing = m.rw.leadingComments(s), m.rw.trailingComment(s)
+	m.change(agents.Members[at].KeyStart, Change{
+		Path: "agents.list", To: "agents.entries." + idv.Str, Kind: "move",
+		Reason: "2026.9.6 keys agents by id in agents.entries (its loader converts a list the same way, with a warning); the agent's settings are unchanged",
+	})
+}
+
+// elemSlot is where an array element is written, for reindenting it.
+func (m *migration) elemSlot(e *json5.Node) *slot {
+	ls := m.rw.lineStart(e.Start)
+	ind := leadingSpace(string(m.src[ls:e.Start]))
+	return &slot{indent: ind}
+}
+
+// retiredKey is a key 2026.9.6 no longer accepts, with what its doctor
+// says about it.
+type retiredKey struct {
+	path string // dotted; * matches any key, [] any element
+	why  string
+}
+
+// retiredKeys are the keys a 2026.3.24 config may hold that 2026.9.6
+// rejects and migrate does not rewrite, found by running every
+// conformance case 2026.3.24 accepts through 2026.9.6, with the reasons
+// from 2026.9.6's doctor code.
+var retiredKeys = []retiredKey{
+	{"session.idleMinutes", "2026.9.6 moved it to session.reset.idleMinutes"},
+	{"session.typingMode", "2026.9.6 moved it to agents.defaults.typingMode"},
+	{"session.typingIntervalSeconds", "2026.9.6 has no session.typingIntervalSeconds"},
+	{"session.parentForkMaxTokens", "2026.9.6 removed it: parent fork sizing is automatic, so the limit set here would no longer apply"},
+	{"session.agentToAgent", "2026.9.6 has no session.agentToAgent"},
+	{"session.resetByType.dm", "2026.9.6 renamed it session.resetByType.direct"},
+	{"session.maintenance.pruneDays", "2026.9.6 renamed it session.maintenance.pruneAfter"},
+	{"session.maintenance.rotateBytes", "2026.9.6 removed it (deprecated); 2026.3.24 still rotated the session file at this size, so removing it changes behaviour"},
+	{"messages.messagePrefix", "2026.9.6 moved it to channels.whatsapp.responsePrefix"},
+	{"messages.removeAckAfterReply", "2026.9.6 removed it: acknowledgements are always retained, which changes behaviour where it was true"},
+	{"messages.suppressToolErrors", "2026.9.6 retired it: tool failure warnings now appear only when a run ends without a reply"},
+	{"messages.tts", "2026.9.6 has no messages.tts"},
+	{"messages.queue.debounceMs", "2026.9.6 has no messages.queue.debounceMs"},
+	{"messages.queue.byChannel.*", "2026.9.6 accepts only the queue modes steer, followup, collect and interrupt"},
+	{"messages.statusReactions.emojis", "2026.9.6 has no messages.statusReactions.emojis"},
+	{"messages.statusReactions.timing", "2026.9.6 has no messages.statusReactions.timing"},
+	{"commands.useAccessGroups", "2026.9.6 has no commands.useAccessGroups"},
+	{"commands.ownerDisplay", "2026.9.6 has no commands.ownerDisplay"},
+	{"commands.ownerDisplaySecret", "2026.9.6 has no commands.ownerDisplaySecret"},
+	{"meta.lastTouchedAt", ""}, // handled by meta
+	{"agents.defaults.memorySearch", "2026.9.6 moved it to memory.search"},
+	{"agents.defaults.cliBackends", "2026.9.6 no longer accepts agents.defaults.cliBackends as 2026.3.24 wrote it"},
+	{"agents.defaults.imageGenerationModel", "2026.9.6 moved it to agents.defaults.mediaModels.image"},
+	{"agents.defaults.pdfMaxBytesMb", "2026.9.6 renamed it agents.defaults.pdfMaxMb"},
+	{"agents.defaults.bootstrapPromptTruncationWarning", "2026.9.6 has no agents.defaults.bootstrapPromptTruncationWarning"},
+	{"agents.defaults.timeFormat", "2026.9.6 has no agents.defaults.timeFormat"},
+	{"agents.defaults.envelopeTimezone", "2026.9.6 has no agents.defaults.envelopeTimezone"},
+	{"agents.defaults.envelopeTimestamp", "2026.9.6 has no agents.defaults.envelopeTimestamp"},
+	{"agents.defaults.envelopeElapsed", "2026.9.6 has no agents.defaults.envelopeElapsed"},
+	{"agents.defaults.embeddedPi", "2026.9.6 renamed it agents.defaults.embeddedAgent"},
+	{"agents.defaults.contextTokens", "2026.9.6 removed it: context tokens are set per model (models.providers.<provider>.models[].contextTokens)"},
+	{"agents.list.[].memorySearch", "2026.9.6 moved memorySearch to memory.search"},
+}
+
+// retired refuses every key of table present in obj (at path).
+func (m *migration) retired(obj *json5.Node, path string, table []retiredKey) {
+	var walk func(n *json5.Node, parts []string, at string, r retiredKey)
+	walk = func(n *json5.Node, parts []string, at string, r retiredKey) {
+		if len(parts) == 0 || n == nil {
+			return
+		}
+		if parts[0] == "[]" {
+			if n.Kind == json5.Array {
+				for i, e := range n.Elems {
+					walk(e, parts[1:], fmt.Sprintf("%s.%d", at, i), r)
+				}
+			}
+			return
+		}
+		if n.Kind != json5.Object {
+			return
+		}
+		for i := range n.Members {
+			mem := &n.Members[i]
+			switch {
+			case parts[0] != "*" && mem.Key != parts[0]:
+			case len(parts) == 1:
+				m.refuse(mem.KeyStart, join(at, mem.Key), r.why+"; openclawcfg does not migrate it", doctorFix)
+			default:
+				walk(mem.Value, parts[1:], join(at, mem.Key), r)
+			}
+		}
+	}
+	for _, r := range table {
+		if r.why != "" {
+			walk(obj, strings.Split(r.path, "."), path, r)
+		}
+	}
+}
+
+// meta stamps meta.lastTouchedVersion with the target release, as
+// OpenClaw does on every write (stampConfigWriteMetadata keeps the other
+// meta keys), so that openclawcfg judges the file by that release; and
+// removes meta.lastTouchedAt, which 2026.9.6 keeps in its machine state
+// instead of the config (metadata: no effect on behaviour).
+func (m *migration) meta(root *json5.Node) {
+	mi := members(root, "meta")
+	if len(mi) == 0 {
+		ro := m.rw.ops(root)
+		ro.prepend = append(ro.prepend, &gen{key: "meta", members: []*gen{{key: "lastTouchedVersion", text: strconv.Quote(m.to)}}})
+		m.change(root.Start, Change{
+			Path: "meta", To: "meta.lastTouchedVersion", Kind: "add",
+			Reason: "OpenClaw stamps the release that last wrote the config; the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,
+		})
+		return
+	}
+	meta := root.Members[mi[len(mi)-1]].Value
+	if meta.Kind != json5.Object {
+		return
+	}
+	mo := m.rw.ops(meta)
+	for _, i := range members(meta, "lastTouchedAt") {
+		mo.del[i] = true
+		m.change(meta.Members[i].KeyStart, Change{
+			Path: "meta.lastTouchedAt", Kind: "remove",
+			Reason: "2026.9.6 records when the config was written in its own state, not in the config, and rejects the key; it is metadata with no effect on behaviour",
+		})
+	}
+	vi := members(meta, "lastTouchedVersion")
+	if len(vi) == 0 {
+		mo.prepend = append(mo.prepend, &gen{key: "lastTouchedVersion", text: strconv.Quote(m.to)})
+		m.change(meta.Start, Change{
+			Path: "meta", To: "meta.lastTouchedVersion", Kind: "add",
+			Reason: "OpenClaw stamps the release that last wrote the config; the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,
+		})
+		return
+	}
+	for _, i := range vi[:len(vi)-1] {
+		mo.del[i] = true
+	}
+	v := meta.Members[vi[len(vi)-1]].Value
+	old := string(m.src[v.Start:v.End])
+	m.rw.vals[v] = m.quoted(v, m.to)
+	m.change(v.Start, Change{
+		Path: "meta.lastTouchedVersion", To: "meta.lastTouchedVersion", Kind: "set",
+		Reason: "OpenClaw stamps the release that last wrote the config (was " + old + "); the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,
+	})
+}

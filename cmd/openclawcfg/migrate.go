@@ -145,6 +145,13 @@ func (c *migrateCmd) text(e *env, rep *migrateReport, d []byte, refusals []diag.
 		}
 		fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %s\n", res.Name, ch.Line, ch.Column, what, ch.Reason)
 	}
+	for _, d := range res.Differences {
+		what := d.What + ": " + d.New
+		if d.Old != "" {
+			what = d.What + ": " + d.Old + " -> " + d.New
+		}
+		fmt.Fprintf(e.stderr, "%s: still differs in OpenClaw %s, which reads the same value differently: account %q: %s\n", res.Name, res.To, d.Account, what)
+	}
 	verb := "migrated"
 	if !c.Write {
 		verb = "would be migrated (-w writes it)"

@@ -23,6 +23,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/internal/release"
+	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
 // Change is one edit and why it keeps the behaviour.
@@ -60,6 +61,11 @@ type Result struct {
 	Already bool `json:"already,omitempty"`
 	// Vet is the input's vet result; its errors make the input invalid.
 	Vet *compiler.Result `json:"-"`
+	// Differences are what still differs in who can reach the agent,
+	// between the input's plan as its release and the output's as the
+	// target: what 2026.9.6 itself does differently, which no config can
+	// undo (handle normalisation, for one). Empty for most configs.
+	Differences []report.Change `json:"differences"`
 }
 
 // Invalid reports whether the input has errors under its own release.
@@ -82,7 +88,7 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 		return nil, fmt.Errorf("%w %q: migrate writes %s", ErrTarget, to, release.Current)
 	}
 	vr := compiler.Vet(name, src, opt)
-	res := &Result{Name: name, From: vr.Release.Release, To: to, Vet: vr, Changes: []Change{}, Refusals: []Refusal{}}
+	res := &Result{Name: name, From: vr.Release.Release, To: to, Vet: vr, Changes: []Change{}, Refusals: []Refusal{}, Differences: []report.Change{}}
 	if vr.Release.Release == to {
 		res.Already = true
 		return res, nil
@@ -105,7 +111,21 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 	if _, err := json5.Parse(out, json5.Options{}); err != nil {
 		return nil, fmt.Errorf("the migrated text does not parse (%v)", err)
 	}
+	// The output must pass as the target; a rule openclawcfg lacks is a
+	// refusal, never a file the gateway rejects.
+	target := opt
+	target.OpenClaw = to
+	if ov := compiler.Vet(name, out, target); !ov.OK() {
+		for _, d := range ov.Diagnostics {
+			if d.Severity == diag.Error {
+				m.refuse(0, d.Path, "the migrated file would still fail as OpenClaw "+to+": "+d.Message,
+					"fix it by hand (openclawcfg vet --openclaw "+to+" shows it), or run openclaw doctor --fix on the gateway")
+			}
+		}
+		return res, nil
+	}
 	res.Output = out
+	res.Differences = differences(name, src, out, vr.Release.Release, to, opt)
 	sort.SliceStable(res.Changes, func(i, j int) bool {
 		a, b := res.Changes[i], res.Changes[j]
 		if a.Line != b.Line {
@@ -114,6 +134,23 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 		return a.Column < b.Column
 	})
 	return res, nil
+}
+
+// differences compiles the input as its release and the output as to,
+// and lists what changed in who can reach the agent.
+func differences(name string, src, out []byte, from, to string, opt compiler.Options) []report.Change {
+	opt.OpenClaw = from
+	old, err1 := compiler.Compile(name, src, opt)
+	opt.OpenClaw = to
+	cur, err2 := compiler.Compile(name, out, opt)
+	if err1 != nil || err2 != nil || old.Plan == nil || cur.Plan == nil {
+		return []report.Change{}
+	}
+	d := report.PolicyDiff(old.Plan, cur.Plan)
+	if d == nil {
+		d = []report.Change{}
+	}
+	return d
 }
 
 // migration is the state of one run of the rules.

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"regexp"
 	"strconv"
 	"strings"
@@ -146,6 +147,7 @@ func (m *migration) imessage(im *json5.Node) {
 		m.streaming(a, ap)
 		m.heartbeat(a, ap)
 	}
+	m.implicitDefault(im, accounts)
 	// 2026.3.24 writes the schema defaults dmPolicy "pairing" and
 	// groupPolicy "allowlist" into every account (zod .default() in the
 	// account schema), so a root policy reaches no account that omits
@@ -584,5 +586,47 @@ func (m *migration) meta(root *json5.Node) {
 	m.change(v.Start, Change{
 		Path: "meta.lastTouchedVersion", To: "meta.lastTouchedVersion", Kind: "set",
 		Reason: "OpenClaw stamps the release that last wrote the config (was " + old + "); the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,
+	})
+}
+
+// implicitDefault keeps 2026.3.24's account list. With accounts listed,
+// 2026.9.6 also starts an account "default" from the top-level settings
+// whenever they set cliPath or dbPath (listIMessageAccountIds), and that
+// account becomes the default one. 2026.3.24 starts only the listed
+// accounts. An explicit accounts.default with enabled: false keeps it
+// stopped, and defaultAccount keeps 2026.3.24's default account.
+func (m *migration) implicitDefault(im, accounts *json5.Node) {
+	const path = "channels.imessage"
+	set := false
+	for _, k := range []string{"cliPath", "dbPath"} {
+		if v := last(im, k); v != nil && v.Kind != json5.Null && (v.Kind != json5.String || openclaw.TrimJS(v.Str) != "") {
+			set = true
+		}
+	}
+	if !set || len(accounts.Members) == 0 {
+		return
+	}
+	var keys []string
+	for _, a := range accounts.Members {
+		if openclaw.NormalizeAccountID(a.Key) == openclaw.DefaultAccountIDValue {
+			return
+		}
+		keys = append(keys, a.Key)
+	}
+	o := m.rw.ops(accounts)
+	o.prepend = append(o.prepend, &gen{key: openclaw.DefaultAccountIDValue, members: []*gen{{key: "enabled", text: "false"}}})
+	m.change(accounts.Start, Change{
+		Path: path + ".accounts", To: path + ".accounts.default", Kind: "add",
+		Reason: "2026.9.6 starts an extra account \"default\" from the top-level cliPath/dbPath next to the listed accounts; 2026.3.24 starts only the listed ones, so it is written out disabled",
+	})
+	if last(im, "defaultAccount") != nil {
+		return
+	}
+	def := openclaw.DefaultAccountID(keys, nil)
+	io := m.rw.ops(im)
+	io.prepend = append(io.prepend, &gen{key: "defaultAccount", text: m.quoted(last(im, "cliPath"), def)})
+	m.change(im.Start, Change{
+		Path: path, To: path + ".defaultAccount", Kind: "add",
+		Reason: fmt.Sprintf("with an account \"default\" listed, 2026.9.6 would make it the default account; 2026.3.24's default account, %q, is written out", def),
 	})
 }

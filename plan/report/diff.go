@@ -163,15 +163,23 @@ func entryDiff(old, cur []plan.AllowEntry) (added, removed string) {
 	in := func(list []plan.AllowEntry, e plan.AllowEntry) bool {
 		return slices.ContainsFunc(list, func(x plan.AllowEntry) bool { return key(x) == key(e) })
 	}
+	// An entry written alike but read differently (another release's
+	// handle normalisation) shows what it is read as.
+	show := func(e plan.AllowEntry, other []plan.AllowEntry) string {
+		if e.Raw != e.Value && slices.ContainsFunc(other, func(x plan.AllowEntry) bool { return x.Raw == e.Raw }) {
+			return e.Raw + " (read as " + e.Value + ")"
+		}
+		return e.Raw
+	}
 	var a, r []string
 	for _, e := range cur {
 		if !in(old, e) {
-			a = append(a, e.Raw)
+			a = append(a, show(e, old))
 		}
 	}
 	for _, e := range old {
 		if !in(cur, e) {
-			r = append(r, e.Raw)
+			r = append(r, show(e, cur))
 		}
 	}
 	return strings.Join(a, ", "), strings.Join(r, ", ")

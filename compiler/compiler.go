@@ -254,7 +254,7 @@ func vet(name string, src []byte, opt Options) (*Result, *json5.Node) {
 		return r, nil
 	}
 	r.choose(opt.OpenClaw, stampOf(res.Root))
-	r.add(append(res.Findings, check.Check(r.Source, res.Root)...))
+	r.add(append(res.Findings, check.Check(r.Source, res.Root, r.Release.Release)...))
 	if ov := lower.CheckBudget(res.Root); ov != nil {
 		// No lowering, not even for lints: it would build what is refused.
 		r.add([]diag.Diagnostic{budgetDiag(ov)})

@@ -15,20 +15,39 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
 	"github.com/openclawcfg/openclawcfg/compiler/source"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
 // Check validates root, the merged document of main, and returns its
 // findings, unsorted, with File and offsets from the nodes' spans but no
 // line/column (the caller locates them). main is the file messages name
 // other places of by line and column alone.
-func Check(main *source.File, root *json5.Node) []diag.Diagnostic {
-	c := &checker{main: main}
+func Check(main *source.File, root *json5.Node, rel string) []diag.Diagnostic {
+	c := newChecker(rel)
+	c.main = main
 	c.root(root)
 	return c.diags
 }
 
+func newChecker(rel string) *checker {
+	if !release.Known(rel) {
+		rel = release.Seed
+	}
+	t := spec.For(rel)
+	chans := t.Root.Field("channels").Node
+	return &checker{rel: rel, t: t, chans: chans, im: chans.Field("imessage").Node}
+}
+
 type checker struct {
 	main *source.File
+	// rel is the OpenClaw release judging the file, t its tables, chans
+	// and im its channels and channels.imessage nodes.
+	rel   string
+	t     *spec.Tables
+	chans *spec.Node
+	im    *spec.Node
+	// roster is 2026.9.6's reading of agents (prepareRoster).
+	roster *roster
 
 	diags []diag.Diagnostic
 	path  []string
@@ -136,11 +155,6 @@ func (c *checker) last() *diag.Diagnostic {
 	return &c.diags[len(c.diags)-1]
 }
 
-var (
-	nodeChannels = spec.Root.Field("channels").Node
-	nodeIMessage = nodeChannels.Field("imessage").Node
-)
-
 func (c *checker) root(n *json5.Node) {
 	if n.Kind != json5.Object {
 		c.add(diag.Diagnostic{
@@ -150,8 +164,12 @@ func (c *checker) root(n *json5.Node) {
 		})
 		return
 	}
-	c.legacyNested(n)
-	c.object(n, spec.Root)
+	if c.keyed() {
+		c.prepareRoster(n) // 2026.9.6 has no legacy-key stage
+	} else {
+		c.legacyNested(n)
+	}
+	c.object(n, c.t.Root)
 }
 
 // value checks n against s at the current path.
@@ -309,12 +327,12 @@ func (c *checker) object(n *json5.Node, s *spec.Node) {
 func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 	c.push(m.Key)
 	defer c.pop()
-	if s == spec.Root {
+	if s == c.t.Root && !c.keyed() {
 		if c.legacyRoot(m) || m.Key == "routing" && c.legacyCovered["routing"] {
 			return
 		}
 	}
-	if s == nodeChannels {
+	if s == c.chans {
 		c.channelID(m)
 	}
 	if f := s.Field(m.Key); f != nil {
@@ -332,7 +350,7 @@ func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 
 // after runs the rules that need a whole object.
 func (c *checker) after(n *json5.Node, s *spec.Node) {
-	if s == nodeIMessage {
+	if s == c.im {
 		c.imessageRules(n)
 	}
 }

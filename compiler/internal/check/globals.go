@@ -10,7 +10,6 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
-	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
@@ -29,7 +28,7 @@ func (c *checker) agents(n *json5.Node) {
 	if i := lastMember(n, "defaults"); i >= 0 {
 		m := &n.Members[i]
 		c.push("defaults")
-		c.value(m.Value, spec.AgentDefaults)
+		c.value(m.Value, c.t.AgentDefaults)
 		c.pop()
 	}
 	list := n.Lookup("list")

@@ -60,12 +60,23 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 			d.Fix = "merge alsoAllow into allow, or remove allow and keep alsoAllow"
 		}
 	case "binding":
+		if c.keyed() {
+			return c.bindingKeyed(n)
+		}
 		return c.binding(n)
 	case "agents":
+		if c.keyed() {
+			c.agentsKeyed(n)
+			break
+		}
 		c.agents(n)
 	case "agentRuntime":
 		c.agentRuntime(n)
 	case "maintenance":
+		if c.keyed() {
+			c.maintenanceKeyed(n)
+			break
+		}
 		c.maintenance(n)
 	default:
 		panic("check: the schema names an unknown check " + strconv.Quote(name))
@@ -263,7 +274,7 @@ var knownChannels = map[string]bool{
 // never validates or reads, such as " imessage".
 func (c *checker) channelID(m *json5.Member) {
 	t := openclaw.TrimJS(m.Key)
-	if t != m.Key && knownChannels[t] {
+	if t != m.Key && c.channelKnown(t) {
 		c.add(diag.Diagnostic{
 			File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodePaddedKey,
 			Message: fmt.Sprintf("channel key %q has surrounding spaces: OpenClaw accepts it but never validates or reads it", m.Key),
@@ -282,9 +293,9 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	if parent != "" {
 		where = "in " + parent
 	}
-	if s == nodeChannels {
+	if s == c.chans {
 		t := openclaw.TrimJS(m.Key)
-		if t == "" || knownChannels[t] {
+		if t == "" || c.channelKnown(t) {
 			// OpenClaw skips channel keys that are blank after trimming,
 			// and accepts padded known ids (channelID warns about those).
 			return
@@ -297,14 +308,18 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	} else {
 		d.Message = fmt.Sprintf("unknown key %q %s", m.Key, where)
 	}
-	if s == spec.Root && m.Key == "routing" {
+	if c.keyed() && c.retiredKey(m, &d) {
+		c.add(d)
+		return
+	}
+	if s == c.t.Root && m.Key == "routing" {
 		msg, fix := routingHint(m.Value)
 		d.Message += msg
 		d.Fix = fix
 		c.add(d)
 		return
 	}
-	if s == spec.AgentDefaults && m.Key == "groupChat" {
+	if s == c.t.AgentDefaults && m.Key == "groupChat" && !c.keyed() {
 		d.Message += "; OpenClaw 2026.3.24 has no per-agent defaults for group chats"
 		d.Fix = "move it to messages.groupChat (every agent), or into each agent's agents.list[].groupChat"
 		c.add(d)
@@ -340,7 +355,7 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 			at = "."
 		}
 		d.Fix = "run `openclawcfg explain " + at + "` for what each key means"
-		if s == spec.AgentDefaults {
+		if s == c.t.AgentDefaults {
 			// explain describes agents.defaults as a section the channel
 			// does not read.
 			d.Fix = "remove it, or use one of the keys listed (OpenClaw's configuration reference describes them)"

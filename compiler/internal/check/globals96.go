@@ -98,6 +98,7 @@ func rosterOf(agents *json5.Node) roster {
 			r.failed = fmt.Sprintf("id %q appears twice", id)
 		}
 		if r.failed != "" {
+			r.entries = nil
 			return r
 		}
 		seen[id] = true
@@ -195,8 +196,14 @@ func (c *checker) agentsKeyed(n *json5.Node) {
 		}
 	}
 	c.pop()
+	before := len(c.diags)
 	if !c.abortedUnder("agents") {
 		c.rosterRules(n, r)
+	}
+	if len(c.diags) > before {
+		// OpenClaw checks agentDir and avatars only once the roster
+		// validates; until then an agent's workspace is not settled.
+		return
 	}
 	entries := r.entries
 	c.sharedAgentDirsKeyed(n, entries)

@@ -104,6 +104,15 @@ func (c *checker) maintenanceKeyed(n *json5.Node) {
 				continue
 			}
 			raw = openclaw.FormatJSNumber(v.Num)
+		case v.Kind == json5.Bool && v.Bool && f.key != "highWaterBytes":
+			c.push(f.key)
+			d := c.errorAt(v, diag.CodeType, "must be a duration (a string or a number) or false, got true")
+			if !f.duration {
+				d.Message = "must be a byte size (a string or a number) or false, got true"
+			}
+			d.Fix = "write false to turn it off, or a value"
+			c.pop()
+			continue
 		default:
 			continue // false where allowed, or a type error of the schema walk
 		}

@@ -467,6 +467,37 @@ func (c *checker) retiredKey(m *json5.Member, d *diag.Diagnostic) bool {
 		d.Fix = "write the agents as entries: { <id>: { ... } } (without the id member), or fix the list so it converts"
 		return true
 	}
+	if c.chans != nil && len(c.path) == 2 && c.path[0] == "channels" {
+		d.Message = fmt.Sprintf("unknown channel id %q: OpenClaw 2026.9.6 has no such channel", m.Key)
+		if m.Key == "bluebubbles" {
+			d.Message += " (the BlueBubbles channel was removed; iMessage is channels.imessage)"
+		}
+		if d.Fix == "" {
+			d.Fix = "remove it, or install the plugin that provides the channel"
+		}
+		return true
+	}
+	for _, r := range nestedLegacyRules {
+		rp := strings.Join(r.path, ".")
+		if r.ttl {
+			rp += ".ttlHours"
+		}
+		if p != rp || r.match != nil && !r.ttl && !r.match(m.Value) {
+			continue
+		}
+		d.Message = fmt.Sprintf("unknown key %q in %s: OpenClaw 2026.9.6 no longer migrates it (%s)", m.Key, strings.Join(c.path[:len(c.path)-1], "."), strings.TrimSuffix(r.message, " (auto-migrated on load)."))
+		switch {
+		case r.ttl:
+			d.Fix = "rename ttlHours to idleHours"
+		case r.fix != nil:
+			v := ""
+			if m.Value.Kind == json5.String {
+				v = m.Value.Str
+			}
+			d.Fix = r.fix(nil, v)
+		}
+		return true
+	}
 	if len(c.path) == 1 {
 		old := &checker{quiet: true, rel: release.Seed}
 		if old.legacyRoot(&json5.Member{Key: m.Key, Value: m.Value}) && len(old.found) > 0 {

@@ -95,6 +95,7 @@ var rules = []Rule{
 	{CodeAvatar, "An agent avatar outside the agent's workspace, and neither an http(s) URL nor a data: URI.", false},
 	{CodeAgentDir, "Two agents sharing one agentDir.", false},
 	{CodeRelease, "An OpenClaw release openclawcfg has no profile for.", false},
+	{CodeRoster, "An agent roster OpenClaw 2026.9.6 refuses: no agent, duplicate ids, or several agents without an owner.", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

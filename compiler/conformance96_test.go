@@ -11,6 +11,14 @@ import (
 	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
+// knownDifferences96 lists the cases outside channels.imessage where vet
+// knowingly disagrees with OpenClaw 2026.9.6, and why.
+var knownDifferences96 = map[string]string{
+	"470-channels-plugin-id.json5":            "channels.matrix is validated by the Matrix plugin's JSON Schema, which vet does not carry",
+	"854-g-legacy-discord-ttl.json5":          "channels.discord is validated by the Discord plugin's JSON Schema (threadBindings.ttlHours), which vet does not carry",
+	"855-g-legacy-discord-accounts-ttl.json5": "channels.discord is validated by the Discord plugin's JSON Schema (accounts.<id>.threadBindings.ttlHours), which vet does not carry",
+}
+
 // TestConformance96 replays the corpus through Vet with --openclaw
 // 2026.9.6 and counts agreement with OpenClaw 2026.9.6's verdicts and error
 // paths, split into the cases whose errors OpenClaw reports outside
@@ -53,10 +61,12 @@ func TestConformance96(t *testing.T) {
 		}
 		cnt.total++
 		report := t.Logf
-		if !im {
+		if why, ok := knownDifferences96[oc.Case]; ok {
+			report = func(f string, a ...any) { t.Logf("[known: "+why+"] "+f, a...) }
+		} else if !im {
 			report = func(f string, a ...any) { t.Logf("[outside] "+f, a...) }
 		}
-		if strict && !im {
+		if strict && !im && knownDifferences96[oc.Case] == "" {
 			report = t.Errorf
 		}
 		if oc.OK != (len(ours) == 0) {

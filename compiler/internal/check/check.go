@@ -170,6 +170,9 @@ func (c *checker) root(n *json5.Node) {
 		c.legacyNested(n)
 	}
 	c.object(n, c.t.Root)
+	if c.keyed() {
+		c.bindingAgents(n)
+	}
 }
 
 // value checks n against s at the current path.

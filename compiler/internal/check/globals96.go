@@ -221,7 +221,7 @@ func (c *checker) agentsKeyed(n *json5.Node) {
 // inside section p: zod then skips the section's refinements.
 func (c *checker) abortedUnder(p string) bool {
 	for _, d := range c.diags {
-		if (d.Code == diag.CodeType || d.Code == diag.CodeInteger || d.Code == diag.CodeEnum) && (d.Path == p || strings.HasPrefix(d.Path, p+".")) {
+		if (d.Code == diag.CodeType || d.Code == diag.CodeInteger || d.Code == diag.CodeEnum) && (p == "" || d.Path == p || strings.HasPrefix(d.Path, p+".")) {
 			return true
 		}
 	}
@@ -513,4 +513,39 @@ func (c *checker) retiredKey(m *json5.Member, d *diag.Diagnostic) bool {
 		}
 	}
 	return false
+}
+
+// bindingAgents is the root refinement of 2026.9.6's schema for bindings:
+// a binding's agentId must name a configured agent ("main" always may; an
+// empty roster is the implicit main agent).
+func (c *checker) bindingAgents(root *json5.Node) {
+	b := root.Lookup("bindings")
+	if b == nil || b.Kind != json5.Array || c.abortedUnder("") {
+		return
+	}
+	ids := map[string]bool{}
+	if c.roster == nil || len(c.roster.entries) == 0 {
+		if c.roster != nil && !c.roster.implicit {
+			return // no agents: OpenClaw skips the check
+		}
+		ids["main"] = true
+	} else {
+		for _, e := range c.roster.entries {
+			ids[openclaw.NormalizeAgentID(e.key)] = true
+		}
+	}
+	c.push("bindings")
+	defer c.pop()
+	for i, e := range b.Elems {
+		id := e.Lookup("agentId")
+		if e.Kind != json5.Object || id == nil || id.Kind != json5.String || id.Str == "main" || ids[openclaw.NormalizeAgentID(id.Str)] {
+			continue
+		}
+		c.push(fmt.Sprint(i))
+		c.push("agentId")
+		d := c.errorAt(id, diag.CodeBinding, fmt.Sprintf("unknown agent id %q (not in agents.entries)", id.Str))
+		d.Fix = "bind to a configured agent, or add it under agents.entries"
+		c.pop()
+		c.pop()
+	}
 }

@@ -124,7 +124,7 @@ func Vet(name string, src []byte, opts ...Options) *Result {
 	r, root := vet(name, src, opt)
 	lintsRan := true
 	if r.OK() {
-		r.add(lint.Lint(lower.Lower(root, lowerOptions(opt))))
+		r.add(lint.Lint(lower.Lower(root, lowerOptions(opt, r.Release.Release))))
 	} else {
 		// One round of fixes: lint whatever the errors leave known.
 		lintsRan, r.Note = r.lintDespiteErrors(root, opt)
@@ -145,7 +145,7 @@ func Compile(name string, src []byte, opt Options) (*Result, error) {
 		r.Diagnostics = filter(r.Diagnostics, opt.Disable)
 		return r, nil
 	}
-	low := lower.Lower(root, lowerOptions(opt))
+	low := lower.Lower(root, lowerOptions(opt, r.Release.Release))
 	r.add(lint.Lint(low))
 	p := low.Plan
 	r.markEnvOrigins(p)
@@ -163,11 +163,11 @@ func Compile(name string, src []byte, opt Options) (*Result, error) {
 	return r, nil
 }
 
-func lowerOptions(opt Options) lower.Options {
+func lowerOptions(opt Options, rel string) lower.Options {
 	if opt.ReadFile == nil {
 		opt.ReadFile = readSmallFile
 	}
-	return lower.Options{Home: opt.Home, ReadFile: opt.ReadFile}
+	return lower.Options{Home: opt.Home, ReadFile: opt.ReadFile, Release: rel}
 }
 
 func filter(ds []diag.Diagnostic, disable []string) []diag.Diagnostic {

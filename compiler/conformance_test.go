@@ -9,10 +9,11 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
-// oracleCase is one line of the golden recorded from OpenClaw 2026.3.24 by
-// scripts/oracle-conformance.sh.
+// oracleCase is one line of a golden recorded from an OpenClaw release
+// by scripts/oracle-conformance.sh.
 type oracleCase struct {
 	Case   string `json:"case"`
 	OK     bool   `json:"ok"`
@@ -20,24 +21,35 @@ type oracleCase struct {
 		Path    string `json:"path"`
 		Message string `json:"message"`
 	} `json:"errors"`
+	Warnings []struct {
+		Path    string `json:"path"`
+		Message string `json:"message"`
+	} `json:"warnings"`
 }
 
 // conformanceGolden reads the verdicts OpenClaw reached on the corpus.
-func conformanceGolden(t *testing.T) []oracleCase {
+func conformanceGolden(t *testing.T, rel string) []oracleCase {
 	t.Helper()
-	return oraclegolden.Read[oracleCase](t, filepath.Join("testdata", "conformance", "oracle-"+compiler.TargetOpenClaw+".jsonl"))
+	return oraclegolden.Read[oracleCase](t, filepath.Join("testdata", "conformance", "oracle-"+rel+".jsonl"))
 }
 
 // deliberate lists the cases where vet knowingly reports a different set
 // of error paths than OpenClaw, and why. The verdict must still agree.
 var deliberate = map[string]string{}
 
-// TestConformance replays every corpus config through Vet and requires the
-// verdict OpenClaw 2026.3.24 reached, with errors at the paths it named.
+// TestConformance replays every corpus config through Vet as each
+// supported release and requires the verdict that release reached, with
+// errors at the paths it named.
 func TestConformance(t *testing.T) {
+	for _, rel := range release.Supported {
+		t.Run(rel, func(t *testing.T) { conformance(t, rel) })
+	}
+}
+
+func conformance(t *testing.T, rel string) {
 	dir := filepath.Join("testdata", "conformance")
 	var total, verdicts, paths int
-	for _, oc := range conformanceGolden(t) {
+	for _, oc := range conformanceGolden(t, rel) {
 		total++
 		name := filepath.Join(dir, "cases", oc.Case)
 		src, err := os.ReadFile(name)
@@ -45,7 +57,7 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The golden was recorded with no OPENCLAWCFG_* variables set.
-		r := compiler.Vet(name, src, compiler.Options{Env: noEnv})
+		r := compiler.Vet(name, src, compiler.Options{Env: noEnv, OpenClaw: rel})
 		var ours []diag.Diagnostic
 		for _, d := range r.Diagnostics {
 			if d.Severity == diag.Error {
@@ -103,7 +115,7 @@ func TestConformance(t *testing.T) {
 	if total < 150 {
 		t.Errorf("corpus has %d cases, want at least 150", total)
 	}
-	t.Logf("conformance with OpenClaw %s: verdicts %d/%d, error paths %d/%d", compiler.TargetOpenClaw, verdicts, total, paths, total)
+	t.Logf("conformance with OpenClaw %s: verdicts %d/%d, error paths %d/%d", rel, verdicts, total, paths, total)
 }
 
 // OpenClaw stops at the first failing stage: legacy keys hide schema

@@ -10,12 +10,14 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/check"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
 // Explanation is what `openclawcfg explain PATH` prints about one schema
 // path.
 type Explanation struct {
-	Path           string          `json:"path"` // canonical, with <id> for map keys and [] for list items
+	OpenClaw       string          `json:"openclaw"` // the release whose schema is explained
+	Path           string          `json:"path"`     // canonical, with <id> for map keys and [] for list items
 	Type           string          `json:"type"`
 	Allowed        []string        `json:"allowed,omitempty"`
 	SchemaDefault  json.RawMessage `json:"schemaDefault,omitempty"`  // written into the parsed config by OpenClaw's schema when unset
@@ -35,6 +37,7 @@ type Child struct {
 
 // PathError is an explain path that names nothing in the schema.
 type PathError struct {
+	Release    string
 	Path       string
 	Segment    string
 	Unchecked  string // set when the path goes into a section openclawcfg does not check
@@ -49,7 +52,7 @@ func (e *PathError) Error() string {
 	msg := fmt.Sprintf("unknown config path %q: no key %q", e.Path, e.Segment)
 	if e.DidYouMean != "" {
 		msg += fmt.Sprintf("; did you mean %q?", e.DidYouMean)
-	} else if where := check.ValidUnder(e.Segment); len(where) > 0 {
+	} else if where := check.ValidUnder(e.Release, e.Segment); len(where) > 0 {
 		msg += "; it is a key of " + strings.Join(where, " and ")
 	} else if len(e.Valid) > 0 && len(e.Valid) <= 40 {
 		msg += "; valid keys there: " + strings.Join(e.Valid, ", ")
@@ -61,21 +64,26 @@ func (e *PathError) Error() string {
 // (channels.imessage.groupPolicy), relative to channels.imessage
 // (groupPolicy, accounts.bot.cliPath), with concrete map keys
 // (groups.42.requireMention) or placeholders (accounts.<id>.cliPath), and
-// with list items as [] or an index (agents.list[].groupChat).
-func Explain(p string) (*Explanation, error) {
+// with list items as [] or an index (agents.list[].groupChat), in the
+// schema of OpenClaw release rel (release.Supported; "" is the seed).
+func Explain(rel, p string) (*Explanation, error) {
+	if !release.Known(rel) {
+		rel = release.Seed
+	}
+	t := spec.For(rel)
 	segs := splitPath(p)
-	n, canon, err := walk(spec.Root, segs)
-	if err != nil && len(segs) > 0 && spec.Root.Field(segs[0]) == nil {
+	n, canon, err := walk(t, segs)
+	if err != nil && len(segs) > 0 && t.Root.Field(segs[0]) == nil {
 		// Not a root key: read it as a channels.imessage path, and report
 		// that walk's error (its did-you-mean is the useful one).
-		n, canon, err = walk(spec.Root, append([]string{"channels", "imessage"}, segs...))
+		n, canon, err = walk(t, append([]string{"channels", "imessage"}, segs...))
 	}
 	if err != nil {
 		pe := err.(*PathError)
-		pe.Path = p
+		pe.Path, pe.Release = p, rel
 		return nil, pe
 	}
-	e := &Explanation{Path: joinPath(canon), Type: n.Expected(), Doc: n.Doc}
+	e := &Explanation{OpenClaw: rel, Path: joinPath(canon), Type: n.Expected(), Doc: n.Doc}
 	if n.IsAny() {
 		e.Type = "any value (this section is not checked here)"
 	}
@@ -91,7 +99,7 @@ func Explain(p string) (*Explanation, error) {
 	for _, f := range n.Fields {
 		fn := f.Node
 		if len(canon) == 1 && canon[0] == "agents" && f.Name == "defaults" {
-			fn = spec.AgentDefaults
+			fn = t.AgentDefaults
 		}
 		typ := fn.Expected()
 		if fn.IsAny() {
@@ -131,7 +139,8 @@ func splitPath(p string) []string {
 }
 
 // walk follows segs from n; canon is the path with map keys as <id>.
-func walk(n *spec.Node, segs []string) (*spec.Node, []string, error) {
+func walk(t *spec.Tables, segs []string) (*spec.Node, []string, error) {
+	n := t.Root
 	var canon []string
 	for _, s := range segs {
 		if n.IsAny() {
@@ -144,7 +153,7 @@ func walk(n *spec.Node, segs []string) (*spec.Node, []string, error) {
 			if len(canon) == 2 && canon[0] == "agents" && canon[1] == "defaults" {
 				// Open in the table, checked by the agents check against
 				// its own: explain what vet checks.
-				n = spec.AgentDefaults
+				n = t.AgentDefaults
 			}
 		case n.Elem != nil && (s == "[]" || isIndex(s)):
 			n = n.Elem

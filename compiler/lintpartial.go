@@ -153,7 +153,7 @@ func (r *Result) lintDespiteErrors(root *json5.Node, opt Options) (ran bool, not
 			ran, note = false, fmt.Sprintf("policy lints did not run: the file's errors confuse the lowering (%v); fix them and vet again", v)
 		}
 	}()
-	r.add(lint.Lint(lower.Lower(pruned, lowerOptions(opt))))
+	r.add(lint.Lint(lower.Lower(pruned, lowerOptions(opt, r.Release.Release))))
 	return true, ""
 }
 

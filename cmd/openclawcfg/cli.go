@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 	"io"
 	"runtime/debug"
 	"slices"
@@ -83,7 +84,7 @@ func runCLI(root any, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		kong.Exit(func(c int) { panic(kongExit(c)) }),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": "openclawcfg " + version()},
+		kong.Vars{"version": "openclawcfg " + version(), "releases": strings.Join(release.Supported, ", "), "seed": release.Seed},
 	)
 	if err != nil {
 		panic(err)

@@ -19,11 +19,12 @@ import (
 )
 
 type compileCmd struct {
-	Config  string   `arg:"" name:"config" help:"Config file to compile, or - for standard input."`
-	Output  string   `short:"o" placeholder:"FILE" help:"Write the plan here (atomically) instead of standard output."`
-	Home    string   `placeholder:"DIR" help:"HOME of the gateway machine, for ~ in cliPath/dbPath (default: this machine's)."`
-	Disable []string `placeholder:"CODE" help:"Silence these warning codes (see README)."`
-	SignKey string   `placeholder:"FILE" help:"Sign the plan with this ed25519 private key (PEM PKCS#8, as 'openclawcfg keygen' writes it), for run --verify-key."`
+	Config   string   `arg:"" name:"config" help:"Config file to compile, or - for standard input."`
+	Output   string   `short:"o" placeholder:"FILE" help:"Write the plan here (atomically) instead of standard output."`
+	Home     string   `placeholder:"DIR" help:"HOME of the gateway machine, for ~ in cliPath/dbPath (default: this machine's)."`
+	Disable  []string `placeholder:"CODE" help:"Silence these warning codes (see README)."`
+	SignKey  string   `placeholder:"FILE" help:"Sign the plan with this ed25519 private key (PEM PKCS#8, as 'openclawcfg keygen' writes it), for run --verify-key."`
+	OpenClaw string   `name:"openclaw" placeholder:"RELEASE" help:"Lower for this OpenClaw release (${releases}); the plan's targetOpenClaw records it. Default: the config's meta.lastTouchedVersion, else ${seed}."`
 }
 
 func (c *compileCmd) Help() string {
@@ -61,7 +62,11 @@ func (c *compileCmd) Run(e *env) error {
 	if err != nil {
 		return failf("%s", readError(err))
 	}
-	r, err := compiler.Compile(name, src, compiler.Options{Generator: "openclawcfg " + version(), Home: c.Home, Disable: c.Disable})
+	rel, err := releaseFlag(c.OpenClaw)
+	if err != nil {
+		return err
+	}
+	r, err := compiler.Compile(name, src, compiler.Options{Generator: "openclawcfg " + version(), Home: c.Home, Disable: c.Disable, OpenClaw: rel})
 	if err != nil {
 		// The compiler could not seal its own plan: a bug (exit 3).
 		return err

@@ -268,6 +268,11 @@ func loadPlanKey(path, keyFile string) (*plan.Plan, error) {
 	if err != nil {
 		return nil, failf("%s is not a usable plan: %v", path, strings.TrimPrefix(err.Error(), "plan: "))
 	}
+	// A plan for a release whose behaviour the runtime does not reproduce
+	// would be run with the wrong rules: refuse it before anything starts.
+	if err := p.Runnable(); err != nil {
+		return nil, failf("%s cannot run here: %v", path, strings.TrimPrefix(err.Error(), "plan: "))
+	}
 	return p, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/plan"
 	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
@@ -19,6 +20,7 @@ type explainCmd struct {
 	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	NoEnv    bool     `name:"no-env" help:"With --config: read no environment variable for $${VAR}."`
 	AllowEnv []string `name:"allow-env" placeholder:"NAME" help:"With --config: read only these environment variables for $${VAR}."`
+	OpenClaw string   `name:"openclaw" placeholder:"RELEASE" help:"Explain the schema of this OpenClaw release (${releases}). Default: the --config file's meta.lastTouchedVersion, else ${seed}."`
 }
 
 func (c *explainCmd) Help() string {
@@ -44,7 +46,24 @@ func (c *explainCmd) Run(e *env) error {
 	if c.Path == "" {
 		return usageErrorf("explain needs a PATH; for who can reach the agent under a config: openclawcfg access --config FILE")
 	}
-	ex, err := compiler.Explain(c.Path)
+	rel, err := releaseFlag(c.OpenClaw)
+	if err != nil {
+		return err
+	}
+	var eff []report.Effective
+	var r *compiler.Result
+	var p *plan.Plan
+	if c.Config != "" {
+		opt, err := envRestrict(compiler.Options{OpenClaw: rel}, c.NoEnv, c.AllowEnv)
+		if err != nil {
+			return err
+		}
+		if r, p, err = compileFile(e, c.Config, opt); err != nil {
+			return err
+		}
+		rel = r.Release.Release
+	}
+	ex, err := compiler.Explain(rel, c.Path)
 	if err != nil {
 		var pe *compiler.PathError
 		if errors.As(err, &pe) {
@@ -52,16 +71,7 @@ func (c *explainCmd) Run(e *env) error {
 		}
 		return err
 	}
-	var eff []report.Effective
 	if c.Config != "" {
-		opt, err := envRestrict(compiler.Options{}, c.NoEnv, c.AllowEnv)
-		if err != nil {
-			return err
-		}
-		r, p, err := compileFile(e, c.Config, opt)
-		if err != nil {
-			return err
-		}
 		eff = redactEffective(r, report.EffectiveValues(p, ex.Path))
 		if eff == nil {
 			eff = []report.Effective{}

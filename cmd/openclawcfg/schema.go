@@ -3,7 +3,8 @@ package main
 import "github.com/openclawcfg/openclawcfg/compiler"
 
 type schemaCmd struct {
-	Format string `short:"f" enum:"jsonschema" default:"jsonschema" help:"Output format: ${enum}."`
+	Format   string `short:"f" enum:"jsonschema" default:"jsonschema" help:"Output format: ${enum}."`
+	OpenClaw string `name:"openclaw" placeholder:"RELEASE" help:"The schema of this OpenClaw release (${releases}); default ${seed}."`
 }
 
 func (c *schemaCmd) Help() string {
@@ -12,6 +13,10 @@ its CUE source, for editors: save it and point "$schema" at it.`
 }
 
 func (c *schemaCmd) Run(e *env) error {
-	_, err := e.stdout.Write(compiler.JSONSchema())
+	rel, err := releaseFlag(c.OpenClaw)
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(compiler.JSONSchemaFor(rel))
 	return fail(err)
 }

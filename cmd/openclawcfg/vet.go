@@ -27,6 +27,7 @@ type vetCmd struct {
 	PolicyDiff    bool     `name:"policy-diff" help:"Deprecated alias of 'openclawcfg diff OLD NEW' (kept for one release)."`
 	NoEnv         bool     `name:"no-env" help:"Read no environment variable: every $${VAR} that env.vars does not define stays unset (for configs from pull requests)."`
 	AllowEnv      []string `name:"allow-env" placeholder:"NAME" help:"Read only these environment variables; the others stay unset."`
+	OpenClaw      string   `name:"openclaw" placeholder:"RELEASE" help:"Judge as this OpenClaw release (${releases}), or all: report where the releases disagree. Default: each file's meta.lastTouchedVersion, else ${seed}."`
 }
 
 // envOptions applies --no-env and --allow-env to opt: a config from a pull

@@ -17,6 +17,8 @@ type fileState struct {
 	res        *compiler.Result
 	includedBy string // checked as part of this file, not on its own
 	failed     bool
+	// verdicts is vet --openclaw all: each release's verdict.
+	verdicts []diag.ReleaseVerdict
 }
 
 // vetFiles is vet on files: read and check every input, check a file that
@@ -38,7 +40,19 @@ func (c *vetCmd) vetFiles(e *env) error {
 	if err != nil {
 		return err
 	}
-	results := vetAll(inputs, opt)
+	all := c.OpenClaw == "all"
+	if !all {
+		if opt.OpenClaw, err = releaseFlag(c.OpenClaw); err != nil {
+			return err
+		}
+	}
+	var results []*compiler.Result
+	var verdicts [][]diag.ReleaseVerdict
+	if all {
+		results, verdicts = vetReleases(inputs, opt)
+	} else {
+		results = vetAll(inputs, opt)
+	}
 
 	states := make([]fileState, len(inputs))
 	includer := map[string]string{} // absolute path of an included file -> the file including it
@@ -59,7 +73,7 @@ func (c *vetCmd) vetFiles(e *env) error {
 	}
 
 	var (
-		all        []diag.Diagnostic
+		found      []diag.Diagnostic
 		suppressed []diag.Suppressed
 		unreadable []diag.FileError
 		report     diag.Report
@@ -99,7 +113,7 @@ func (c *vetCmd) vetFiles(e *env) error {
 		for _, d := range r.Diagnostics {
 			if k := diagKey(d); !seen[k] {
 				seen[k] = true
-				all = append(all, d)
+				found = append(found, d)
 			}
 		}
 		for _, s := range r.Suppressed {
@@ -109,24 +123,35 @@ func (c *vetCmd) vetFiles(e *env) error {
 			}
 		}
 		errs, warns := diag.Count(r.Diagnostics)
+		fr := diag.FileResult{File: in.name, OK: r.OK(), Note: r.Note, OpenClaw: r.Release.Release, OpenClawReason: r.Release.Reason}
+		if all {
+			fr.OpenClaw, fr.OpenClawReason, fr.Releases = "", "", verdicts[i]
+			st.verdicts = verdicts[i]
+			errs, warns = 0, 0
+			for _, v := range verdicts[i] {
+				errs += v.Errors
+				warns += v.Warnings
+			}
+			fr.OK = errs == 0
+		}
 		if errs > 0 || (c.Strict && warns > 0) {
 			st.failed = true
 			failed++
 		}
-		report.Files = append(report.Files, diag.FileResult{File: in.name, OK: r.OK(), Note: r.Note})
+		report.Files = append(report.Files, fr)
 	}
 	for _, s := range sources {
-		diag.LocateEnds(s, all)
+		diag.LocateEnds(s, found)
 	}
-	report.Errors, report.Warnings = diag.Count(all)
-	report.Diagnostics = all
+	report.Errors, report.Warnings = diag.Count(found)
+	report.Diagnostics = found
 	report.Suppressed = suppressed
 
 	code := exitOK
 	switch {
 	case len(unreadable) > 0:
 		code = exitUsage
-	case report.Errors > 0, c.Strict && report.Warnings > 0:
+	case report.Errors > 0, c.Strict && report.Warnings > 0, failed > 0:
 		code = exitInvalid
 	}
 
@@ -152,20 +177,23 @@ func (c *vetCmd) vetFiles(e *env) error {
 				Name: "openclawcfg", Version: sarifVersion(), SemanticVersion: semanticVersion(),
 				InformationURI: "https://github.com/openclawcfg/openclawcfg",
 			},
-			Diagnostics: all, Sources: sources, Root: root, Unreadable: unreadable, ExitCode: code,
+			Diagnostics: found, Sources: sources, Root: root, Unreadable: unreadable, ExitCode: code,
 		})
 	case "github":
 		for _, u := range unreadable {
 			diag.WriteGitHubError(out, u.File, u.Message)
 		}
-		diag.WriteGitHub(out, all)
+		diag.WriteGitHub(out, found)
 		for _, f := range report.Files {
 			if f.Note != "" {
 				fmt.Fprintf(out, "::notice file=%s,title=openclawcfg::%s\n", strings.ReplaceAll(diag.Sanitize(filepath.ToSlash(f.File)), ",", "%2C"), diag.Sanitize(f.Note))
 			}
 		}
 	default:
-		diag.WriteText(out, all, sources)
+		if all {
+			writeVerdicts(out, states)
+		}
+		diag.WriteText(out, found, sources)
 		for _, f := range report.Files {
 			if f.Note != "" {
 				fmt.Fprintf(out, "%s: note: %s\n", diag.Sanitize(f.File), diag.Sanitize(f.Note))
@@ -204,6 +232,9 @@ func (c *vetCmd) listFiles(w io.Writer, states []fileState, suppressed []diag.Su
 			line := diag.Sanitize(in.name) + ": " + summary(errs, warns)
 			if n := len(st.res.Suppressed); n > 0 {
 				line += fmt.Sprintf(" (%d suppressed)", n)
+			}
+			if st.verdicts == nil {
+				line += "; OpenClaw " + st.res.Release.Release + " (" + diag.Sanitize(st.res.Release.Reason) + ")"
 			}
 			fmt.Fprintln(w, line)
 		}

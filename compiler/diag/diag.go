@@ -71,6 +71,9 @@ type Diagnostic struct {
 	// $include that read the file. SARIF carries them as
 	// relatedLocations.
 	Related []Related `json:"related,omitempty"`
+	// OpenClaw, in vet --openclaw all, is the only release that reports
+	// this finding.
+	OpenClaw string `json:"openclaw,omitempty"`
 	// More is set on the entry that stands for findings left out of the
 	// list (see Cap): the number of findings it stands for. It is not a
 	// finding itself; Count counts the findings it stands for.

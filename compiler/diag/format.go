@@ -132,6 +132,20 @@ type FileResult struct {
 	// Note says what could not be checked, such as policy lints that did
 	// not run because errors leave the effective policy unknown.
 	Note string `json:"note,omitempty"`
+	// OpenClaw is the release that judged the file and OpenClawReason
+	// why (--openclaw, the meta.lastTouchedVersion stamp, or the seed).
+	OpenClaw       string `json:"openclaw,omitempty"`
+	OpenClawReason string `json:"openclawReason,omitempty"`
+	// Releases is vet --openclaw all: the verdict of every release.
+	Releases []ReleaseVerdict `json:"releases,omitempty"`
+}
+
+// ReleaseVerdict is one release's verdict on a file.
+type ReleaseVerdict struct {
+	OpenClaw string `json:"openclaw"`
+	OK       bool   `json:"ok"`
+	Errors   int    `json:"errors"`
+	Warnings int    `json:"warnings"`
 }
 
 // WriteJSON writes the report as indented JSON, streamed (see StreamJSON).

@@ -1,6 +1,9 @@
 package openclaw
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // iMessage handles and allow lists (extensions/imessage/src/targets.ts and
 // src/plugin-sdk/allow-from.ts in OpenClaw 2026.3.24). These decide which
@@ -108,7 +111,14 @@ type AllowTarget struct {
 // and chat_identifier:/chatidentifier:/chatident: a non-empty value;
 // otherwise the entry falls through to a handle, so "chat_id:abc" becomes the
 // handle "chat_id:abc" (spec §6.4).
-func ParseAllowTarget(raw string) AllowTarget {
+func ParseAllowTarget(raw string) AllowTarget { return parseAllowTarget(raw, NormalizeHandle) }
+
+// ParseAllowTarget96 is parseIMessageAllowTarget of @openclaw/imessage
+// 2026.9.6: the same prefixes, with handles normalised by
+// NormalizeHandle96.
+func ParseAllowTarget96(raw string) AllowTarget { return parseAllowTarget(raw, NormalizeHandle96) }
+
+func parseAllowTarget(raw string, normalize func(string) string) AllowTarget {
 	for {
 		trimmed := TrimJS(raw)
 		if trimmed == "" {
@@ -148,7 +158,7 @@ func ParseAllowTarget(raw string) AllowTarget {
 				}
 			}
 		}
-		return AllowTarget{Kind: AllowHandle, Value: NormalizeHandle(trimmed)}
+		return AllowTarget{Kind: AllowHandle, Value: normalize(trimmed)}
 	}
 }
 
@@ -227,4 +237,118 @@ func (l AllowList) Allows(senderNormalized string, chatID *int64, chatGUID, chat
 		}
 	}
 	return false
+}
+
+// NormalizeHandle96 ports normalizeIMessageHandle of @openclaw/imessage
+// 2026.9.6, which no longer sends every handle through E.164: after the
+// service and chat prefixes (as NormalizeHandle), a handle with '@' is
+// lower-cased, a bare 32-hex-digit chat identifier becomes
+// "chat_identifier:<lower-case>", a phone-like one (digits, spaces, + ( ) .
+// - and an optional tel:) becomes NormalizeE16496 of it, and anything else
+// loses its whitespace ("abc" stays "abc", where 2026.3.24 gave "+").
+func NormalizeHandle96(raw string) string {
+	for {
+		trimmed := TrimJS(raw)
+		if trimmed == "" {
+			return ""
+		}
+		stripped := false
+		for _, p := range servicePrefixes {
+			if hasPrefixFoldASCII(trimmed, p) {
+				raw, stripped = trimmed[len(p):], true
+				break
+			}
+		}
+		if stripped {
+			continue
+		}
+		for _, group := range [...]struct {
+			prefixes []string
+			canon    string
+		}{{chatIDPrefixes, "chat_id:"}, {chatGUIDPrefixes, "chat_guid:"}, {chatIdentifierPrefixes, "chat_identifier:"}} {
+			for _, p := range group.prefixes {
+				if hasPrefixFoldASCII(trimmed, p) {
+					return group.canon + TrimJS(trimmed[len(p):])
+				}
+			}
+		}
+		if strings.Contains(trimmed, "@") {
+			return ToLowerJS(trimmed)
+		}
+		if isBareChatIdentifier(trimmed) {
+			return "chat_identifier:" + strings.ToLower(trimmed)
+		}
+		if isPhoneLike(trimmed) {
+			if n := NormalizeE16496(trimmed); n != "" {
+				return n
+			}
+		}
+		return jsWhitespace.ReplaceAllString(trimmed, "")
+	}
+}
+
+// jsWhitespace is JavaScript's \s.
+var jsWhitespace = regexp.MustCompile(`[\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}]+`)
+
+// isBareChatIdentifier is /^[0-9a-f]{32}$/i on the trimmed value.
+func isBareChatIdentifier(v string) bool {
+	if len(v) != 32 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i] | 0x20
+		if !(v[i] >= '0' && v[i] <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// isPhoneLike is /^(?:tel:)?[+\d\s().-]+$/i on the trimmed value.
+func isPhoneLike(v string) bool {
+	if hasPrefixFoldASCII(v, "tel:") {
+		v = v[4:]
+	}
+	if v == "" {
+		return false
+	}
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9', strings.ContainsRune("+().-", r):
+		case jsWhitespace.MatchString(string(r)):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// NormalizeE16496 ports normalizeE164 of OpenClaw 2026.9.6: a leading
+// scheme (/^[a-z][a-z0-9-]*:/i) dropped, then only the ASCII digits kept,
+// "+" before them; "" when there are none.
+func NormalizeE16496(number string) string {
+	if i := strings.IndexByte(number, ':'); i > 0 && isScheme(number[:i]) {
+		number = number[i+1:]
+	}
+	var b strings.Builder
+	for i := 0; i < len(number); i++ {
+		if c := number[i]; c >= '0' && c <= '9' {
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "+" + b.String()
+}
+
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		letter := c >= 'a' && c <= 'z'
+		if i == 0 && !letter || !letter && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-' {
+			return false
+		}
+	}
+	return true
 }

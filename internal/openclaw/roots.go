@@ -150,3 +150,24 @@ func InboundPathAllowed(filePath string, roots, fallbackRoots []string) bool {
 	}
 	return PathAllowed(filePath, effective)
 }
+
+// MergeRoots96 is MergeRoots as OpenClaw 2026.9.6 has it
+// (packages/media-core inbound-path-policy): a Windows drive path is
+// lower-cased whole (toLowerCase) when normalised, so "C:/Users/me" and
+// "c:/users/me" are one root, and both read as "c:/users/me".
+func MergeRoots96(lists ...[]string) []string {
+	var merged []string
+	seen := map[string]bool{}
+	for _, list := range lists {
+		for _, r := range NormalizeRoots(list) {
+			if isWindowsDriveAbs(r) {
+				r = ToLowerJS(r)
+			}
+			if !seen[r] {
+				seen[r] = true
+				merged = append(merged, r)
+			}
+		}
+	}
+	return merged
+}

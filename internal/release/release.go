@@ -50,7 +50,8 @@ type Choice struct {
 	Source  Source `json:"source"`
 	// Stamp is meta.lastTouchedVersion as written, when there is one.
 	Stamp string `json:"stamp,omitempty"`
-	// Reason is one sentence for -v and JSON output.
+	// Reason says why, without repeating Release: "--openclaw",
+	// "no meta.lastTouchedVersion", "meta.lastTouchedVersion 2026.9.6".
 	Reason string `json:"reason"`
 }
 
@@ -63,16 +64,16 @@ func Choose(flag, stamp string) (Choice, error) {
 		if !Known(flag) {
 			return Choice{}, fmt.Errorf("unknown OpenClaw release %q: supported are %s", flag, List())
 		}
-		return Choice{Release: flag, Source: FromFlag, Stamp: stamp, Reason: "--openclaw " + flag}, nil
+		return Choice{Release: flag, Source: FromFlag, Stamp: stamp, Reason: "--openclaw"}, nil
 	}
 	stamp = strings.TrimSpace(stamp)
 	if stamp == "" {
-		return Choice{Release: Seed, Source: FromDefault, Reason: "no meta.lastTouchedVersion: the seed release " + Seed}, nil
+		return Choice{Release: Seed, Source: FromDefault, Reason: "no meta.lastTouchedVersion"}, nil
 	}
 	v, ok := Parse(stamp)
 	if !ok {
 		return Choice{Release: Seed, Source: FromDefault, Stamp: stamp,
-			Reason: fmt.Sprintf("meta.lastTouchedVersion %q is not a version: the seed release %s", stamp, Seed)}, nil
+			Reason: fmt.Sprintf("meta.lastTouchedVersion %q is not a version", stamp)}, nil
 	}
 	pick := ""
 	for _, s := range Supported {
@@ -84,12 +85,12 @@ func Choose(flag, stamp string) (Choice, error) {
 	switch {
 	case pick == "":
 		return Choice{Release: Seed, Source: FromStamp, Stamp: stamp,
-			Reason: fmt.Sprintf("meta.lastTouchedVersion %s is older than every supported release: the oldest, %s", stamp, Seed)}, nil
+			Reason: fmt.Sprintf("meta.lastTouchedVersion %s is older than every supported release", stamp)}, nil
 	case pick == stamp:
 		return Choice{Release: pick, Source: FromStamp, Stamp: stamp, Reason: "meta.lastTouchedVersion " + stamp}, nil
 	default:
 		return Choice{Release: pick, Source: FromStamp, Stamp: stamp,
-			Reason: fmt.Sprintf("meta.lastTouchedVersion %s: the newest supported release not newer than it, %s", stamp, pick)}, nil
+			Reason: fmt.Sprintf("meta.lastTouchedVersion %s; the newest supported release not newer", stamp)}, nil
 	}
 }
 

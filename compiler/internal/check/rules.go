@@ -341,7 +341,7 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 			d.Fix = fmt.Sprintf("rename it to %q", d.DidYouMean)
 			d.Edit = c.renameKey(m, d.DidYouMean)
 		}
-	} else if elsewhere := validUnder(m.Key); len(elsewhere) > 0 {
+	} else if elsewhere := validUnder(c.rel, m.Key); len(elsewhere) > 0 {
 		d.Message += "; it is valid under " + strings.Join(elsewhere, " and ")
 		d.Fix = "move it to " + elsewhere[0]
 	}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"github.com/openclawcfg/openclawcfg/internal/release"
 	"sort"
 	"strings"
 	"sync"
@@ -72,10 +73,27 @@ func distance(a, b string) int {
 	return prev[len(b)]
 }
 
-// keyIndex maps every declared key name to the schema paths that declare
-// it, for "valid under X, not here" hints. Built once, on the first
-// unknown key.
-var keyIndex = sync.OnceValue(func() map[string][]string {
+// keyIndexes map every declared key name to the schema paths that
+// declare it in each release, for "valid under X, not here" hints. Each
+// is built once, on the first unknown key judged by its release.
+var keyIndexes = map[string]func() map[string][]string{}
+
+func init() {
+	for _, rel := range release.Supported {
+		t := spec.For(rel)
+		keyIndexes[rel] = sync.OnceValue(func() map[string][]string { return buildKeyIndex(t.Root) })
+	}
+}
+
+func keyIndex(rel string) map[string][]string {
+	f, ok := keyIndexes[rel]
+	if !ok {
+		f = keyIndexes[release.Seed]
+	}
+	return f()
+}
+
+func buildKeyIndex(root *spec.Node) map[string][]string {
 	idx := map[string][]string{}
 	var walk func(n *spec.Node, path string, depth int)
 	walk = func(n *spec.Node, path string, depth int) {
@@ -95,7 +113,7 @@ var keyIndex = sync.OnceValue(func() map[string][]string {
 			walk(n.Elem, path+"[]", depth+1)
 		}
 	}
-	walk(spec.Root, "", 0)
+	walk(root, "", 0)
 	// The channel's own places first (a misplaced allowFrom belongs in
 	// channels.imessage, not commands), then the shortest.
 	im := func(p string) bool { return strings.HasPrefix(p, "channels.imessage") }
@@ -108,7 +126,7 @@ var keyIndex = sync.OnceValue(func() map[string][]string {
 		})
 	}
 	return idx
-})
+}
 
 func join(a, b string) string {
 	if a == "" {
@@ -117,9 +135,10 @@ func join(a, b string) string {
 	return a + "." + b
 }
 
-// validUnder lists up to three places where key is a declared field.
-func validUnder(key string) []string {
-	v := keyIndex()[key]
+// validUnder lists up to three places where key is a declared field in
+// release rel.
+func validUnder(rel, key string) []string {
+	v := keyIndex(rel)[key]
 	if len(v) > 3 {
 		v = v[:3]
 	}
@@ -130,4 +149,4 @@ func validUnder(key string) []string {
 func Closest(s string, candidates []string) string { return closest(s, candidates) }
 
 // ValidUnder is validUnder for other packages (explain's hints).
-func ValidUnder(key string) []string { return validUnder(key) }
+func ValidUnder(rel, key string) []string { return validUnder(rel, key) }

@@ -9,7 +9,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
-func lowerAttachments(ch, entry, m obj, src *provenance, remote bool) plan.Attachments {
+func lowerAttachments(ch, entry, m obj, src *provenance, remote, v96 bool) plan.Attachments {
 	a := plan.Attachments{UseRemoteRoots: remote}
 	a.Include = boolValueFrom(m, src, "includeAttachments", false)
 	strs := func(o obj, key string) []string {
@@ -25,8 +25,12 @@ func lowerAttachments(ch, entry, m obj, src *provenance, remote bool) plan.Attac
 	acctLocal, topLocal := strs(entry, "attachmentRoots"), strs(ch, "attachmentRoots")
 	acctRemote, topRemote := strs(entry, "remoteAttachmentRoots"), strs(ch, "remoteAttachmentRoots")
 	a.RemoteRootsConfigured = entry.has("remoteAttachmentRoots") || ch.has("remoteAttachmentRoots")
-	a.LocalRoots = openclaw.MergeRoots(acctLocal, topLocal, openclaw.DefaultAttachmentRoots)
-	a.RemoteRoots = openclaw.MergeRoots(acctRemote, topRemote, acctLocal, topLocal, openclaw.DefaultAttachmentRoots)
+	merge := openclaw.MergeRoots
+	if v96 {
+		merge = openclaw.MergeRoots96
+	}
+	a.LocalRoots = merge(acctLocal, topLocal, openclaw.DefaultAttachmentRoots)
+	a.RemoteRoots = merge(acctRemote, topRemote, acctLocal, topLocal, openclaw.DefaultAttachmentRoots)
 	for _, l := range [][]string{acctLocal, topLocal, acctRemote, topRemote} {
 		for _, r := range l {
 			if openclaw.RootPatternProblem(r) != "" && !slices.Contains(a.InvalidRoots, r) {

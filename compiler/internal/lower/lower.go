@@ -1,6 +1,7 @@
 // Package lower turns a vetted config into a plan.Plan: the effective
-// per-account behaviour of OpenClaw 2026.3.24's iMessage channel, each value
-// with its origin. It runs only on configs without errors.
+// per-account behaviour of OpenClaw's iMessage channel (2026.3.24, or
+// 2026.9.6 where its rules differ: Options.Release), each value with its
+// origin. It runs only on configs without errors.
 package lower
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/safefile"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -22,6 +24,9 @@ type Options struct {
 	// ReadFile reads the cliPath wrapper for remoteHost detection; nil
 	// reads at most 64 KiB of a regular file (never blocking on a FIFO).
 	ReadFile func(string) ([]byte, error)
+	// Release is the OpenClaw release whose runtime rules the plan
+	// encodes (a release.Supported value); "" is release.Seed.
+	Release string
 }
 
 const (
@@ -57,12 +62,16 @@ func Lower(root *json5.Node, opt Options) *Result {
 	p.Global.IdentityLinks = identityLinks(l.cfg.obj("session").obj("identityLinks"), objectKeys(root.Lookup("session").Lookup("identityLinks")))
 	p.Enabled = boolValue(l.ch, "enabled", channelPath+".enabled", true)
 
-	ids := openclaw.ListAccountIDs(l.keys)
+	listed := l.keys
+	if l.v96 && l.implicitDefault() {
+		listed = append(slices.Clone(listed), openclaw.DefaultAccountIDValue)
+	}
+	ids := openclaw.ListAccountIDs(listed)
 	var defAcct *string
 	if s, ok := l.ch.str("defaultAccount"); ok {
 		defAcct = &s
 	}
-	def := openclaw.DefaultAccountID(l.keys, defAcct)
+	def := openclaw.DefaultAccountID(listed, defAcct)
 	p.DefaultAccount = plan.Value[string]{Value: def, Origin: defaultAccountOrigin(l.ch, def, defAcct)}
 
 	for _, id := range ids {
@@ -92,6 +101,24 @@ type lowering struct {
 	// writes dmPolicy/groupPolicy into the channel and every account. Off
 	// only to replay runtime goldens whose cfg never saw the schema.
 	schemaDefaults bool
+	// v96: lower with OpenClaw 2026.9.6's rules where they differ.
+	v96 bool
+}
+
+// implicitDefault is 2026.9.6's hasImplicitDefaultAccount for iMessage: a
+// cliPath or dbPath at the channel level starts the account "default" too,
+// next to any listed accounts.
+func (l *lowering) implicitDefault() bool {
+	for _, k := range []string{"cliPath", "dbPath"} {
+		v := l.ch[k]
+		if nullish(v) {
+			continue
+		}
+		if v.Kind != json5.String || openclaw.TrimJS(v.Str) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func newLowering(root *json5.Node, opt Options, schemaDefaults bool) *lowering {
@@ -101,7 +128,7 @@ func newLowering(root *json5.Node, opt Options, schemaDefaults bool) *lowering {
 	if opt.ReadFile == nil {
 		opt.ReadFile = func(name string) ([]byte, error) { return safefile.Read(name, 64<<10) }
 	}
-	l := &lowering{opt: opt, schemaDefaults: schemaDefaults}
+	l := &lowering{opt: opt, schemaDefaults: schemaDefaults, v96: opt.Release == release.Current}
 	rv := newValue(root)
 	l.cfg = rv.props
 	l.sites = newSites(rv)

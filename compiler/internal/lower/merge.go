@@ -48,10 +48,20 @@ type provenance struct {
 	schemaDef map[string]bool
 	topSet    map[string]bool // keys written at the channel top level
 	sites     *Sites          // where each origin's path is written
+	// rootOnly: the schema writes its defaults at the channel level only
+	// (2026.9.6), so an account inherits them like any top-level value.
+	// It also selects 2026.9.6's allow-list parser.
+	rootOnly bool
 }
 
 func (s *provenance) origin(key string) plan.Origin {
 	switch {
+	case s.schemaDef[key] && s.rootOnly:
+		note := "written by OpenClaw's schema when unset"
+		if s.acctPath != "" {
+			note = "written at the channel level by OpenClaw's schema when unset; OpenClaw 2026.9.6 writes no defaults into accounts, so this account inherits it"
+		}
+		return plan.Origin{Kind: plan.OriginSchemaDefault, Path: channelPath + "." + key, Note: note}
 	case s.schemaDef[key]:
 		note := "written by OpenClaw's schema when unset"
 		if s.acctPath != "" && s.topSet[key] {
@@ -91,7 +101,7 @@ func (l *lowering) account(id string) plan.Account {
 	cfg, ch, opt := l.cfg, l.ch, l.opt
 	norm := openclaw.NormalizeAccountID(id)
 	key, entry, found := lookupAccount(l.accounts, l.keys, norm)
-	src := &provenance{merged: obj{}, fromAcct: map[string]bool{}, schemaDef: map[string]bool{}, topSet: map[string]bool{}, sites: l.sites}
+	src := &provenance{merged: obj{}, fromAcct: map[string]bool{}, schemaDef: map[string]bool{}, topSet: map[string]bool{}, sites: l.sites, rootOnly: l.v96}
 	for k, v := range channelBase(ch) {
 		src.merged[k] = v
 		src.topSet[k] = true
@@ -113,10 +123,14 @@ func (l *lowering) account(id string) plan.Account {
 			src.fromAcct[k] = true
 		}
 		for _, k := range []string{"dmPolicy", "groupPolicy"} {
-			if !entry.has(k) && l.schemaDefaults {
+			switch {
+			case l.v96 && !entry.has(k):
+				// 2026.9.6 writes no defaults into accounts: the channel's
+				// value, default or written, reaches the account.
+			case !entry.has(k) && l.schemaDefaults:
 				src.merged[k] = supplied(schemaDefault[k])
 				src.schemaDef[k] = true
-			} else {
+			default:
 				delete(src.schemaDef, k)
 			}
 		}
@@ -138,7 +152,7 @@ func (l *lowering) account(id string) plan.Account {
 	if topOff {
 		a.Enabled.Origin = plan.Origin{Kind: plan.OriginSet, Path: channelPath + ".enabled", Note: "a top-level false disables every account"}
 	}
-	a.Configured = configured(m)
+	a.Configured = configured(m, l.v96)
 
 	a.CLIPath = strValue(m, src, "cliPath", "imsg")
 	a.CLIPathExpanded = expandHome(a.CLIPath.Value, opt.Home)
@@ -152,7 +166,7 @@ func (l *lowering) account(id string) plan.Account {
 	a.DM = lowerDM(m, src)
 	a.Groups = lowerGroups(cfg, ch, m, src)
 	a.RemoteHost = l.lowerRemoteHost(m, src, a.CLIPathExpanded, id)
-	a.Attachments = lowerAttachments(ch, entry, m, src, a.RemoteHost.Host != "")
+	a.Attachments = lowerAttachments(ch, entry, m, src, a.RemoteHost.Host != "", l.v96)
 	a.Outbound = l.lowerOutbound(m, src, norm)
 	a.History = lowerHistory(cfg, m, src)
 	a.ConfigWrites = boolValueFrom(m, src, "configWrites", true)
@@ -178,7 +192,16 @@ func lookupAccount(accounts obj, keys []string, id string) (key string, entry ob
 }
 
 // configured mirrors resolveIMessageAccount's "configured" test.
-func configured(m obj) bool {
+func configured(m obj, v96 bool) bool {
+	if v96 {
+		// 2026.9.6 also counts enabled: true and sendTransport.
+		if b, ok := m.boolean("enabled"); ok && b {
+			return true
+		}
+		if truthy(m["sendTransport"]) {
+			return true
+		}
+	}
 	for _, k := range []string{"cliPath", "dbPath", "region"} {
 		if s, ok := m.str(k); ok && openclaw.TrimJS(s) != "" {
 			return true

@@ -17,7 +17,8 @@ import (
 func (l *lowering) lowerOutbound(m obj, src *provenance, accountID string) plan.Outbound {
 	var o plan.Outbound
 	section, keys, base := l.ch, l.keys, channelPath
-	if section == nil && l.legacy != nil {
+	// 2026.9.6 reads channels.imessage only (no legacy top-level section).
+	if section == nil && l.legacy != nil && !l.v96 {
 		section, keys, base = l.legacy, l.legacyKeys, "imessage"
 	}
 	key, entry, _ := lookupAccount(section.obj("accounts"), keys, accountID)
@@ -51,8 +52,23 @@ func (l *lowering) lowerOutbound(m obj, src *provenance, accountID string) plan.
 
 	// A truthy account chunkMode wins; otherwise the channel's value is
 	// returned as written (even "" or an unknown mode), else "length".
+	// 2026.9.6 reads streaming.chunkMode instead, and only "length" or
+	// "newline" counts at either level.
 	o.ChunkMode = plan.Value[string]{Value: "length", Origin: plan.Origin{Kind: plan.OriginDefault}}
-	if v := entry["chunkMode"]; truthy(v) {
+	streamingMode := func(o obj) (string, bool) {
+		v := o.obj("streaming")["chunkMode"]
+		if v != nil && v.Kind == json5.String && (v.Str == "length" || v.Str == "newline") {
+			return v.Str, true
+		}
+		return "", false
+	}
+	if l.v96 {
+		if m, ok := streamingMode(entry); ok {
+			o.ChunkMode = plan.Value[string]{Value: m, Origin: plan.Origin{Kind: plan.OriginSet, Path: acctPath + ".streaming.chunkMode"}}
+		} else if m, ok := streamingMode(section); ok {
+			o.ChunkMode = plan.Value[string]{Value: m, Origin: inherited(base + ".streaming.chunkMode")}
+		}
+	} else if v := entry["chunkMode"]; truthy(v) {
 		o.ChunkMode = plan.Value[string]{Value: v.JSString(), Origin: plan.Origin{Kind: plan.OriginSet, Path: acctPath + ".chunkMode"}}
 	} else if v := section["chunkMode"]; !nullish(v) {
 		o.ChunkMode = plan.Value[string]{Value: v.JSString(), Origin: inherited(base + ".chunkMode")}

@@ -10,7 +10,15 @@ import (
 )
 
 // allowEntries is normalizeAllowFrom then parseIMessageAllowTarget.
-func allowEntries(l []*value) []plan.AllowEntry {
+func (s *provenance) allowEntries(l []*value) []plan.AllowEntry {
+	if s.rootOnly { // 2026.9.6
+		return allowEntriesWith(l, openclaw.ParseAllowTarget96)
+	}
+	return allowEntriesWith(l, openclaw.ParseAllowTarget)
+}
+
+// allowEntriesWith is allowEntries with a release's parser.
+func allowEntriesWith(l []*value, parse func(string) openclaw.AllowTarget) []plan.AllowEntry {
 	out := []plan.AllowEntry{}
 	for _, v := range l {
 		raw := openclaw.TrimJS(v.JSString())
@@ -21,7 +29,7 @@ func allowEntries(l []*value) []plan.AllowEntry {
 			out = append(out, plan.AllowEntry{Raw: raw, Kind: plan.EntryAny, Value: "*"})
 			continue
 		}
-		t := openclaw.ParseAllowTarget(raw)
+		t := parse(raw)
 		v := t.Value
 		if t.Kind == openclaw.AllowChatID {
 			v = openclaw.FormatJSNumber(t.ChatID) // the chat id as JavaScript prints it
@@ -42,7 +50,7 @@ func lowerDM(m obj, src *provenance) plan.DMPolicy {
 		d.Policy = plan.Value[plan.DMMode]{Value: plan.DMMode(v.JSString()), Origin: src.origin("dmPolicy")}
 	}
 	l, ok := m.list("allowFrom")
-	d.AllowFrom = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("allowFrom")}
+	d.AllowFrom = plan.Value[[]plan.AllowEntry]{Value: src.allowEntries(l), Origin: src.origin("allowFrom")}
 	if !ok {
 		d.AllowFrom.Origin = plan.Origin{Kind: plan.OriginDefault, Note: "empty"}
 	}
@@ -74,10 +82,10 @@ func lowerGroups(cfg, ch, m obj, src *provenance) plan.GroupPolicy {
 	}
 	// The monitor's list: groupAllowFrom ?? (allowFrom non-empty ? allowFrom : []).
 	if l, ok := m.list("groupAllowFrom"); ok {
-		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: src.origin("groupAllowFrom")}
-	} else if l, _ := m.list("allowFrom"); len(allowEntries(l)) > 0 {
+		g.Senders = plan.Value[[]plan.AllowEntry]{Value: src.allowEntries(l), Origin: src.origin("groupAllowFrom")}
+	} else if l, _ := m.list("allowFrom"); len(src.allowEntries(l)) > 0 {
 		o := src.origin("allowFrom")
-		g.Senders = plan.Value[[]plan.AllowEntry]{Value: allowEntries(l), Origin: plan.Origin{
+		g.Senders = plan.Value[[]plan.AllowEntry]{Value: src.allowEntries(l), Origin: plan.Origin{
 			Kind: plan.OriginFallback, Path: o.Path,
 			Note: "groupAllowFrom is unset, so group senders are checked against allowFrom (config only; pairing approvals never count for groups)",
 		}}

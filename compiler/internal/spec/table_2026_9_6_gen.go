@@ -2,6 +2,7 @@
 
 package spec
 
+// root_2026_9_6 is the #OpenClaw definition: the whole openclaw.json, as OpenClaw 2026.9.6 has it.
 var root_2026_9_6 = &Node{Types: TObject,
 	Fields: []*Field{
 		{Name: "$schema", Node: &Node{Types: TString, Doc: "JSON schema reference for editors."}},
@@ -379,18 +380,39 @@ var root_2026_9_6 = &Node{Types: TObject,
 							}}},
 					}}},
 				{Name: "modelByChannel", Node: &Node{Types: TObject, Doc: "Model overrides per channel and peer.", Values: &Node{Types: TObject, Values: &Node{Types: TString}}}},
-				{Name: "imessage", Node: &Node{Types: TObject, Doc: "The iMessage channel (imsg JSON-RPC over stdio).",
+				{Name: "imessage", Node: &Node{Types: TObject, Doc: "The iMessage channel (imsg JSON-RPC over stdio), the\n@openclaw/imessage plugin.",
 					Fields: []*Field{
 						{Name: "accounts", Node: &Node{Types: TObject, Doc: "Named accounts, each a full set of account fields layered over the\ntop-level values. With any account listed, no implicit `default`\naccount exists.", Notes: []string{
 							"With any account listed there is no implicit \"default\" account; top-level fields are only inherited values.",
 							"Account keys are normalised (lowercased, other characters to \"-\"); a key like \"my bot\" becomes \"my-bot\" and is then not found, so that account runs on top-level settings only."}, Values: &Node{Types: TObject,
 							Fields: []*Field{
+								{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending.",
+									Fields: []*Field{
+										{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code", "block"}, Doc: "How markdown tables are rendered before sending."}},
+									}}},
+								{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present).", Values: &Node{Types: TObject,
+									Fields: []*Field{
+										{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
+											"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
+											"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
+											"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
+										{Name: "systemPrompt", Node: &Node{Types: TString, Doc: "Extra system prompt for this group."}},
+										{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
+											Fields: []*Field{
+												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+											}}},
+										{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
+											Fields: []*Field{
+												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+											}}}},
+									}}}},
+								{Name: "contextVisibility", Node: &Node{Types: TString, Enum: []string{"all", "allowlist", "allowlist_quote"}, Doc: "Which earlier messages of a conversation the agent sees as context:\nall of them, only those of allowed senders, or those plus quotes."}},
 								{Name: "name", Node: &Node{Types: TString, Doc: "Display name for the account, shown in CLI and UI account lists.\nTrimmed; an empty name counts as unset."}},
 								{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
-								{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
-									Fields: []*Field{
-										{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
-									}}},
 								{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says.", Notes: []string{
 									"A top-level false disables every account, whatever the account says."}}},
 								{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`.", Notes: []string{
@@ -445,60 +467,88 @@ var root_2026_9_6 = &Node{Types: TObject,
 									"Remote staging copies at most 5 MiB per file whatever mediaMaxMb says."}, Elem: &Node{Types: TString}}},
 								{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB).", Notes: []string{
 									"Caps outbound media only (replies and pairing messages); inbound attachments are not size-checked by the monitor."}}},
-								{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
-									"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
-								{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones.", Notes: []string{
-									"\"newline\" sends every blank-line-separated paragraph as its own message (paragraphs are not packed) and does not split at blank lines inside fenced code blocks; a paragraph longer than textChunkLimit is still length-split, fences included."}}},
-								{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
-								{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
+								{Name: "streaming", Node: &Node{Types: TObject, Doc: "Streaming and chunking of replies (chunkMode and the block streaming\nkeys of 2026.3.24 moved here).",
 									Fields: []*Field{
-										{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
-										{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
-										{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
-									}}},
-								{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Notes: []string{
-									"An account's groups map replaces the top-level one whole (no merge).",
-									"Any groups entry turns the chat allowlist on, even under groupPolicy \"open\".",
-									"A chat_id listed here is treated as a group even when imsg reports is_group=false (group gating and group session); the \"*\" entry does not do this.",
-									"Keys are compared exactly with String(chat_id)."}, Values: &Node{Types: TObject,
-									Fields: []*Field{
-										{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
-											"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
-											"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
-											"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
-										{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
+										{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage."}},
+										{Name: "block", Node: &Node{Types: TObject, Doc: "Block streaming of replies as they are produced.",
 											Fields: []*Field{
-												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+												{Name: "enabled", Node: &Node{Types: TBool, Doc: "Stream block replies (false disables)."}},
+												{Name: "coalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
+													Fields: []*Field{
+														{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
+														{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
+														{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
+													}}},
 											}}},
-										{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
-											Fields: []*Field{
-												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
-											}}}},
-									}}}},
-								{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel.",
+									}}},
+								{Name: "heartbeatVisibility", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel (2026.3.24's `heartbeat`).",
 									Fields: []*Field{
 										{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
 										{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
 										{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
 									}}},
+								{Name: "actions", Node: &Node{Types: TObject, Doc: "Message actions the agent may use on iMessage.",
+									Fields: []*Field{
+										{Name: "reactions", Node: &Node{Types: TBool}},
+										{Name: "edit", Node: &Node{Types: TBool}},
+										{Name: "unsend", Node: &Node{Types: TBool}},
+										{Name: "reply", Node: &Node{Types: TBool}},
+										{Name: "sendWithEffect", Node: &Node{Types: TBool}},
+										{Name: "renameGroup", Node: &Node{Types: TBool}},
+										{Name: "setGroupIcon", Node: &Node{Types: TBool}},
+										{Name: "addParticipant", Node: &Node{Types: TBool}},
+										{Name: "removeParticipant", Node: &Node{Types: TBool}},
+										{Name: "leaveGroup", Node: &Node{Types: TBool}},
+										{Name: "sendAttachment", Node: &Node{Types: TBool}},
+										{Name: "polls", Node: &Node{Types: TBool}},
+									}}},
+								{Name: "sendTransport", Node: &Node{Types: TString, Enum: []string{"auto", "bridge", "applescript"}, Doc: "How replies are sent: through the imsg bridge, AppleScript, or\nwhichever is available."}},
+								{Name: "probeTimeoutMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Timeout of the channel probe (imsg rpc start-up check), in ms."}},
+								{Name: "sendReadReceipts", Node: &Node{Types: TBool, Doc: "Mark handled messages as read."}},
+								{Name: "reactionNotifications", Node: &Node{Types: TString, Enum: []string{"off", "own", "all"}, Doc: "Which reactions reach the agent as notifications."}},
+								{Name: "catchup", Node: &Node{Types: TObject, Doc: "Catch-up of messages that arrived while the gateway was down.",
+									Fields: []*Field{
+										{Name: "enabled", Node: &Node{Types: TBool, Doc: "Replay missed messages on start (a disabled block is retired: doctor\nremoves it)."}},
+										{Name: "maxAgeMinutes", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 720, Exclusive: false}, Doc: "Oldest message to replay, in minutes."}},
+										{Name: "perRunLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 500, Exclusive: false}, Doc: "Most messages replayed per run."}},
+										{Name: "firstRunLookbackMinutes", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 720, Exclusive: false}, Doc: "How far back the first run looks, in minutes."}},
+										{Name: "maxFailureRetries", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 1000, Exclusive: false}, Doc: "Retries of a message that failed to replay."}},
+									}}},
+								{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
+									"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
 								{Name: "healthMonitor", Node: &Node{Types: TObject, Doc: "Channel health monitoring.",
 									Fields: []*Field{
 										{Name: "enabled", Node: &Node{Types: TBool, Doc: "Enable channel health monitoring."}},
 									}}},
 								{Name: "responsePrefix", Node: &Node{Types: TString, Doc: "Text prefixed to every reply; \"auto\" uses the agent's identity name.\nOverrides messages.responsePrefix."}},
 							}}}},
-						{Name: "defaultAccount", Node: &Node{Types: TString, Doc: "Account used when none is named. Must match a key of accounts after\nnormalisation, otherwise `default` or the first account is used.", Notes: []string{
-							"Used when a caller names no account; in 2026.3.x the monitor and resolveIMessageAccount still default to \"default\"."}}},
+						{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending.",
+							Fields: []*Field{
+								{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code", "block"}, Doc: "How markdown tables are rendered before sending."}},
+							}}},
+						{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present).", Values: &Node{Types: TObject,
+							Fields: []*Field{
+								{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
+									"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
+									"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
+									"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
+								{Name: "systemPrompt", Node: &Node{Types: TString, Doc: "Extra system prompt for this group."}},
+								{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
+									Fields: []*Field{
+										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+									}}},
+								{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
+									Fields: []*Field{
+										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+									}}}},
+							}}}},
+						{Name: "contextVisibility", Node: &Node{Types: TString, Enum: []string{"all", "allowlist", "allowlist_quote"}, Doc: "Which earlier messages of a conversation the agent sees as context:\nall of them, only those of allowed senders, or those plus quotes."}},
 						{Name: "name", Node: &Node{Types: TString, Doc: "Display name for the account, shown in CLI and UI account lists.\nTrimmed; an empty name counts as unset."}},
 						{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
-						{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
-							Fields: []*Field{
-								{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
-							}}},
 						{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says.", Notes: []string{
 							"A top-level false disables every account, whatever the account says."}}},
 						{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`.", Notes: []string{
@@ -553,51 +603,62 @@ var root_2026_9_6 = &Node{Types: TObject,
 							"Remote staging copies at most 5 MiB per file whatever mediaMaxMb says."}, Elem: &Node{Types: TString}}},
 						{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB).", Notes: []string{
 							"Caps outbound media only (replies and pairing messages); inbound attachments are not size-checked by the monitor."}}},
-						{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
-							"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
-						{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones.", Notes: []string{
-							"\"newline\" sends every blank-line-separated paragraph as its own message (paragraphs are not packed) and does not split at blank lines inside fenced code blocks; a paragraph longer than textChunkLimit is still length-split, fences included."}}},
-						{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
-						{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
+						{Name: "streaming", Node: &Node{Types: TObject, Doc: "Streaming and chunking of replies (chunkMode and the block streaming\nkeys of 2026.3.24 moved here).",
 							Fields: []*Field{
-								{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
-								{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
-								{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
-							}}},
-						{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Notes: []string{
-							"An account's groups map replaces the top-level one whole (no merge).",
-							"Any groups entry turns the chat allowlist on, even under groupPolicy \"open\".",
-							"A chat_id listed here is treated as a group even when imsg reports is_group=false (group gating and group session); the \"*\" entry does not do this.",
-							"Keys are compared exactly with String(chat_id)."}, Values: &Node{Types: TObject,
-							Fields: []*Field{
-								{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
-									"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
-									"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
-									"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
-								{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
+								{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage."}},
+								{Name: "block", Node: &Node{Types: TObject, Doc: "Block streaming of replies as they are produced.",
 									Fields: []*Field{
-										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+										{Name: "enabled", Node: &Node{Types: TBool, Doc: "Stream block replies (false disables)."}},
+										{Name: "coalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
+											Fields: []*Field{
+												{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
+												{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
+												{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
+											}}},
 									}}},
-								{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
-									Fields: []*Field{
-										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
-									}}}},
-							}}}},
-						{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel.",
+							}}},
+						{Name: "heartbeatVisibility", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel (2026.3.24's `heartbeat`).",
 							Fields: []*Field{
 								{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
 								{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
 								{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
 							}}},
+						{Name: "actions", Node: &Node{Types: TObject, Doc: "Message actions the agent may use on iMessage.",
+							Fields: []*Field{
+								{Name: "reactions", Node: &Node{Types: TBool}},
+								{Name: "edit", Node: &Node{Types: TBool}},
+								{Name: "unsend", Node: &Node{Types: TBool}},
+								{Name: "reply", Node: &Node{Types: TBool}},
+								{Name: "sendWithEffect", Node: &Node{Types: TBool}},
+								{Name: "renameGroup", Node: &Node{Types: TBool}},
+								{Name: "setGroupIcon", Node: &Node{Types: TBool}},
+								{Name: "addParticipant", Node: &Node{Types: TBool}},
+								{Name: "removeParticipant", Node: &Node{Types: TBool}},
+								{Name: "leaveGroup", Node: &Node{Types: TBool}},
+								{Name: "sendAttachment", Node: &Node{Types: TBool}},
+								{Name: "polls", Node: &Node{Types: TBool}},
+							}}},
+						{Name: "sendTransport", Node: &Node{Types: TString, Enum: []string{"auto", "bridge", "applescript"}, Doc: "How replies are sent: through the imsg bridge, AppleScript, or\nwhichever is available."}},
+						{Name: "probeTimeoutMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Timeout of the channel probe (imsg rpc start-up check), in ms."}},
+						{Name: "sendReadReceipts", Node: &Node{Types: TBool, Doc: "Mark handled messages as read."}},
+						{Name: "reactionNotifications", Node: &Node{Types: TString, Enum: []string{"off", "own", "all"}, Doc: "Which reactions reach the agent as notifications."}},
+						{Name: "catchup", Node: &Node{Types: TObject, Doc: "Catch-up of messages that arrived while the gateway was down.",
+							Fields: []*Field{
+								{Name: "enabled", Node: &Node{Types: TBool, Doc: "Replay missed messages on start (a disabled block is retired: doctor\nremoves it)."}},
+								{Name: "maxAgeMinutes", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 720, Exclusive: false}, Doc: "Oldest message to replay, in minutes."}},
+								{Name: "perRunLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 500, Exclusive: false}, Doc: "Most messages replayed per run."}},
+								{Name: "firstRunLookbackMinutes", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 720, Exclusive: false}, Doc: "How far back the first run looks, in minutes."}},
+								{Name: "maxFailureRetries", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 1, Exclusive: false}, Max: &Bound{Value: 1000, Exclusive: false}, Doc: "Retries of a message that failed to replay."}},
+							}}},
+						{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
+							"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
 						{Name: "healthMonitor", Node: &Node{Types: TObject, Doc: "Channel health monitoring.",
 							Fields: []*Field{
 								{Name: "enabled", Node: &Node{Types: TBool, Doc: "Enable channel health monitoring."}},
 							}}},
 						{Name: "responsePrefix", Node: &Node{Types: TString, Doc: "Text prefixed to every reply; \"auto\" uses the agent's identity name.\nOverrides messages.responsePrefix."}},
+						{Name: "defaultAccount", Node: &Node{Types: TString, Doc: "Account used when none is named. Must match a key of accounts after\nnormalisation, otherwise `default` or the first account is used.", Notes: []string{
+							"Used when a caller names no account; in 2026.3.x the monitor and resolveIMessageAccount still default to \"default\"."}}},
 					}}},
 				{Name: "a2a", Node: &Node{Types: TAny, Doc: "Channels shipped with 2026.9.6 (bundled plugin metadata); their\ncontents are validated by their own plugins, not here."}},
 				{Name: "buzz", Node: &Node{Types: TAny}},
@@ -661,6 +722,7 @@ var root_2026_9_6 = &Node{Types: TObject,
 		{Name: "proxy", Node: &Node{Types: TAny}},
 	}}
 
+// agentDefaults_2026_9_6 is agents.defaults, which the agents check walks, as OpenClaw 2026.9.6 has it.
 var agentDefaults_2026_9_6 = &Node{Types: TObject, Doc: "Settings every agent inherits (AgentDefaultsSchema of 2026.9.6). The\niMessage channel reads humanDelay and mediaMaxMb; every other key is\nknown by name and its plain values are checked.",
 	Fields: []*Field{
 		{Name: "params", Node: &Node{Types: TObject, Values: Any}},

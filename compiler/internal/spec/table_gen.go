@@ -6,6 +6,261 @@ package spec
 var Root = &Node{Types: TObject, Doc: "The root of openclaw.json as far as the iMessage channel is\nconcerned. The top-level key names are those of OpenClaw 2026.3.24's root\nschema (strict there, so an unknown key is an error); the contents of\nsections the channel never reads are not ours and stay open (`_`).",
 	Fields: []*Field{
 		{Name: "$schema", Node: &Node{Types: TString, Doc: "JSON schema reference for editors."}},
+		{Name: "channels", Node: &Node{Types: TObject, Doc: "Channel configurations.",
+			Fields: []*Field{
+				{Name: "defaults", Node: &Node{Types: TObject, Doc: "Settings shared by every channel.",
+					Fields: []*Field{
+						{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"open", "disabled", "allowlist"}, Doc: "Group policy for channels that set none. iMessage never uses it:\nOpenClaw writes groupPolicy=\"allowlist\" into channels.imessage,\nand without channels.imessage the runtime falls back to\n\"allowlist\" anyway.", Notes: []string{
+							"Never used by iMessage: while channels.imessage exists its schema default \"allowlist\" wins, and when it is missing the runtime falls back to \"allowlist\"."}}},
+						{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Default heartbeat visibility.",
+							Fields: []*Field{
+								{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
+								{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
+								{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
+							}}},
+					}}},
+				{Name: "imessage", Node: &Node{Types: TObject, Doc: "The iMessage channel (imsg JSON-RPC over stdio).",
+					Fields: []*Field{
+						{Name: "accounts", Node: &Node{Types: TObject, Doc: "Named accounts, each a full set of account fields layered over the\ntop-level values. With any account listed, no implicit `default`\naccount exists.", Notes: []string{
+							"With any account listed there is no implicit \"default\" account; top-level fields are only inherited values.",
+							"Account keys are normalised (lowercased, other characters to \"-\"); a key like \"my bot\" becomes \"my-bot\" and is then not found, so that account runs on top-level settings only."}, Values: &Node{Types: TObject,
+							Fields: []*Field{
+								{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
+									Fields: []*Field{
+										{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
+									}}},
+								{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones.", Notes: []string{
+									"\"newline\" sends every blank-line-separated paragraph as its own message (paragraphs are not packed) and does not split at blank lines inside fenced code blocks; a paragraph longer than textChunkLimit is still length-split, fences included."}}},
+								{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
+								{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
+									Fields: []*Field{
+										{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
+										{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
+										{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
+									}}},
+								{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Notes: []string{
+									"An account's groups map replaces the top-level one whole (no merge).",
+									"Any groups entry turns the chat allowlist on, even under groupPolicy \"open\".",
+									"A chat_id listed here is treated as a group even when imsg reports is_group=false (group gating and group session); the \"*\" entry does not do this.",
+									"Keys are compared exactly with String(chat_id)."}, Values: &Node{Types: TObject,
+									Fields: []*Field{
+										{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
+											"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
+											"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
+											"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
+										{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
+											Fields: []*Field{
+												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+											}}},
+										{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
+											Fields: []*Field{
+												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+											}}}},
+									}}}},
+								{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel.",
+									Fields: []*Field{
+										{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
+										{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
+										{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
+									}}},
+								{Name: "name", Node: &Node{Types: TString, Doc: "Display name for the account, shown in CLI and UI account lists.\nTrimmed; an empty name counts as unset."}},
+								{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
+								{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says.", Notes: []string{
+									"A top-level false disables every account, whatever the account says."}}},
+								{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`.", Notes: []string{
+									"The /config command also needs commands.config: true."}}},
+								{Name: "cliPath", Node: &Node{Types: TString, Runtime: "\"imsg\"", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv.", Notes: []string{
+									"A leading ~ is expanded when the config loads; the client itself does not expand it.",
+									"The wrapper must pass stdio through unbuffered (exec ssh -T host imsg \"$@\").",
+									"channels status --probe probes the top-level cliPath for every account (a 2026.3.x quirk)."}}},
+								{Name: "dbPath", Node: &Node{Types: TString, Doc: "Messages database path, passed as `imsg rpc --db <dbPath>`. A leading\n`~` is expanded when the config loads."}},
+								{Name: "remoteHost", Node: &Node{Types: TString, Check: "remoteHost", Doc: "SSH target for SCP attachment fetches when cliPath runs imsg on a\nremote Mac: `host` or `user@host`, no port, no spaces, no SSH options.\nWhen unset, OpenClaw tries to detect it from the cliPath wrapper\nscript. SCP uses StrictHostKeyChecking=yes, so the host key must\nalready be in ~/.ssh/known_hosts.", Notes: []string{
+									"When unset (or unsafe), OpenClaw tries to detect it from the cliPath wrapper script with two regexes; a port given there is lost and ProxyJump is not understood.",
+									"SCP runs /usr/bin/scp -o BatchMode=yes -o StrictHostKeyChecking=yes: the host key must already be in ~/.ssh/known_hosts.",
+									"A remote host switches inbound attachment checks to remoteAttachmentRoots."}}},
+								{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "\"auto\"", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
+								{Name: "region", Node: &Node{Types: TString, Runtime: "\"US\"", Doc: "SMS region sent with every send."}},
+								{Name: "dmPolicy", Node: &Node{Types: TString, Enum: []string{"pairing", "allowlist", "open", "disabled"}, Default: "\"pairing\"", Doc: "Who may start a direct conversation: `pairing` sends unknown senders\na code to approve, `allowlist` admits only allowFrom, `open` admits\nanyone (requires \"*\" in allowFrom), `disabled` drops every DM.", Notes: []string{
+									"OpenClaw writes dmPolicy=\"pairing\" into every accounts.<id> entry that sets none, so a top-level dmPolicy does not reach named accounts (vet warns: shadowed-policy).",
+									"\"open\" admits anyone at runtime; the schema demands \"*\" in allowFrom, but the runtime does not check it.",
+									"\"*\" in allowFrom turns \"pairing\" into open access too, and through the groupAllowFrom fallback it also opens groups.",
+									"Pairing approvals (openclaw pairing approve imessage CODE) count for every policy except \"allowlist\"; they never authorise group senders."}}},
+								{Name: "allowFrom", Node: &Node{Types: TArray, Doc: "DM allowlist: handles (E.164 numbers, emails), chat targets\n(`chat_id:`, `chat_guid:`, `chat_identifier:`) or \"*\" for everyone.\nNumbers are read as phone numbers. Also the fallback sender list for\ngroups when groupAllowFrom is unset.", Notes: []string{
+									"Entries are compared after String(entry).trim(); numbers are read as phone numbers (15551234567 matches +1 (555) 123-4567).",
+									"Handles are normalised: imessage:/sms:/auto: prefixes stripped, emails lowercased, anything else reduced to +digits (so \"abc\" becomes \"+\" and matches every other digit-less handle).",
+									"chat_id:<n> entries also admit DM threads with that chat id.",
+									"When groupAllowFrom is unset, a non-empty allowFrom is also the group sender list."}, Elem: &Node{Types: TNumber | TString}}},
+								{Name: "defaultTo", Node: &Node{Types: TString, Doc: "Default delivery target for CLI `--deliver` and cron jobs when no\nexplicit target is given."}},
+								{Name: "groupAllowFrom", Node: &Node{Types: TArray, Doc: "Group sender allowlist. When unset, group sender checks fall back to\nallowFrom; an explicit empty list blocks every group sender.", Notes: []string{
+									"Unset: falls back to allowFrom when allowFrom is non-empty. Set to []: blocks every group sender under groupPolicy \"allowlist\" (no fallback).",
+									"Pairing-store approvals never count for groups."}, Elem: &Node{Types: TNumber | TString}}},
+								{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"allowlist", "open", "disabled"}, Default: "\"allowlist\"", Doc: "Group handling: `allowlist` admits only chats listed under groups\n(or \"*\") and senders in groupAllowFrom, `open` admits any group,\n`disabled` drops every group message.", Notes: []string{
+									"Under \"allowlist\" there are two gates: the sender must pass groupAllowFrom (or its allowFrom fallback) AND the chat must be a key of groups (or \"*\" must be). \"allowlist\" with no groups map drops every group message.",
+									"OpenClaw writes groupPolicy=\"allowlist\" into the top level and every account that sets none; channels.defaults.groupPolicy is therefore never used while channels.imessage exists.",
+									"If channels.imessage is missing entirely, the runtime uses \"allowlist\" and logs a warning, even when channels.defaults.groupPolicy is set.",
+									"\"open\" with a non-empty groups map still admits only the listed chats (or all with \"*\")."}}},
+								{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Runtime: "50", Doc: "Maximum pending group messages kept as context; 0 disables the\nbuffer. Falls back to messages.groupChat.historyLimit, then 50.", Notes: []string{
+									"Size of the pending group history buffer; falls back to messages.groupChat.historyLimit, then 50. 0 disables it."}}},
+								{Name: "dmHistoryLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "DM history limit, in user turns.", Notes: []string{
+									"Applies only with session.dmScope \"per-channel-peer\"; with the default \"main\" no DM limit applies."}}},
+								{Name: "dms", Node: &Node{Types: TObject, Doc: "Per-DM overrides, keyed by the sender id as it appears in the session\nkey.", Notes: []string{
+									"Keyed by the lowercased normalised handle (+15551234567, user@example.com); applies only with session.dmScope \"per-channel-peer\"."}, Values: &Node{Types: TObject,
+									Fields: []*Field{
+										{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "History limit for this DM, in user turns."}},
+									}}}},
+								{Name: "includeAttachments", Node: &Node{Types: TBool, Runtime: "false", Doc: "Ingest inbound attachments into the agent context (also sent as the\n`attachments` flag of watch.subscribe).", Notes: []string{
+									"Also sent as the attachments flag of watch.subscribe; with false, attachments are ignored even when present."}}},
+								{Name: "attachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Extra allowed roots for local attachment paths. Always merged with\n/Users/*/Library/Messages/Attachments, so roots can only widen the\nset. Each must be absolute; a segment is either exactly `*` (one\npath segment) or contains no `*`.", Notes: []string{
+									"Always merged with /Users/*/Library/Messages/Attachments: roots can only widen the set.",
+									"'*' matches exactly one path segment; matching is lexical and case-sensitive, symlinks are not resolved.",
+									"Invalid roots fail validation; at runtime they would be dropped silently."}, Elem: &Node{Types: TString}}},
+								{Name: "remoteAttachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Allowed roots for attachment paths fetched over SCP when a remote host\nis in effect. Merged with attachmentRoots and the default root.", Notes: []string{
+									"Used only when a remote host is in effect; merged with attachmentRoots (account, then top level) and the default root.",
+									"Remote staging copies at most 5 MiB per file whatever mediaMaxMb says."}, Elem: &Node{Types: TString}}},
+								{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB).", Notes: []string{
+									"Caps outbound media only (replies and pairing messages); inbound attachments are not size-checked by the monitor."}}},
+								{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
+									"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
+								{Name: "healthMonitor", Node: &Node{Types: TObject, Doc: "Channel health monitoring.",
+									Fields: []*Field{
+										{Name: "enabled", Node: &Node{Types: TBool, Doc: "Enable channel health monitoring."}},
+									}}},
+								{Name: "responsePrefix", Node: &Node{Types: TString, Doc: "Text prefixed to every reply; \"auto\" uses the agent's identity name.\nOverrides messages.responsePrefix."}},
+							}}}},
+						{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
+							Fields: []*Field{
+								{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
+							}}},
+						{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones.", Notes: []string{
+							"\"newline\" sends every blank-line-separated paragraph as its own message (paragraphs are not packed) and does not split at blank lines inside fenced code blocks; a paragraph longer than textChunkLimit is still length-split, fences included."}}},
+						{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
+						{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
+							Fields: []*Field{
+								{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
+								{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
+								{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
+							}}},
+						{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Notes: []string{
+							"An account's groups map replaces the top-level one whole (no merge).",
+							"Any groups entry turns the chat allowlist on, even under groupPolicy \"open\".",
+							"A chat_id listed here is treated as a group even when imsg reports is_group=false (group gating and group session); the \"*\" entry does not do this.",
+							"Keys are compared exactly with String(chat_id)."}, Values: &Node{Types: TObject,
+							Fields: []*Field{
+								{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
+									"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
+									"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
+									"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
+								{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
+									Fields: []*Field{
+										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+									}}},
+								{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
+									Fields: []*Field{
+										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
+										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
+										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
+									}}}},
+							}}}},
+						{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel.",
+							Fields: []*Field{
+								{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
+								{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
+								{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
+							}}},
+						{Name: "name", Node: &Node{Types: TString, Doc: "Display name for the account, shown in CLI and UI account lists.\nTrimmed; an empty name counts as unset."}},
+						{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
+						{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says.", Notes: []string{
+							"A top-level false disables every account, whatever the account says."}}},
+						{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`.", Notes: []string{
+							"The /config command also needs commands.config: true."}}},
+						{Name: "cliPath", Node: &Node{Types: TString, Runtime: "\"imsg\"", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv.", Notes: []string{
+							"A leading ~ is expanded when the config loads; the client itself does not expand it.",
+							"The wrapper must pass stdio through unbuffered (exec ssh -T host imsg \"$@\").",
+							"channels status --probe probes the top-level cliPath for every account (a 2026.3.x quirk)."}}},
+						{Name: "dbPath", Node: &Node{Types: TString, Doc: "Messages database path, passed as `imsg rpc --db <dbPath>`. A leading\n`~` is expanded when the config loads."}},
+						{Name: "remoteHost", Node: &Node{Types: TString, Check: "remoteHost", Doc: "SSH target for SCP attachment fetches when cliPath runs imsg on a\nremote Mac: `host` or `user@host`, no port, no spaces, no SSH options.\nWhen unset, OpenClaw tries to detect it from the cliPath wrapper\nscript. SCP uses StrictHostKeyChecking=yes, so the host key must\nalready be in ~/.ssh/known_hosts.", Notes: []string{
+							"When unset (or unsafe), OpenClaw tries to detect it from the cliPath wrapper script with two regexes; a port given there is lost and ProxyJump is not understood.",
+							"SCP runs /usr/bin/scp -o BatchMode=yes -o StrictHostKeyChecking=yes: the host key must already be in ~/.ssh/known_hosts.",
+							"A remote host switches inbound attachment checks to remoteAttachmentRoots."}}},
+						{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "\"auto\"", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
+						{Name: "region", Node: &Node{Types: TString, Runtime: "\"US\"", Doc: "SMS region sent with every send."}},
+						{Name: "dmPolicy", Node: &Node{Types: TString, Enum: []string{"pairing", "allowlist", "open", "disabled"}, Default: "\"pairing\"", Doc: "Who may start a direct conversation: `pairing` sends unknown senders\na code to approve, `allowlist` admits only allowFrom, `open` admits\nanyone (requires \"*\" in allowFrom), `disabled` drops every DM.", Notes: []string{
+							"OpenClaw writes dmPolicy=\"pairing\" into every accounts.<id> entry that sets none, so a top-level dmPolicy does not reach named accounts (vet warns: shadowed-policy).",
+							"\"open\" admits anyone at runtime; the schema demands \"*\" in allowFrom, but the runtime does not check it.",
+							"\"*\" in allowFrom turns \"pairing\" into open access too, and through the groupAllowFrom fallback it also opens groups.",
+							"Pairing approvals (openclaw pairing approve imessage CODE) count for every policy except \"allowlist\"; they never authorise group senders."}}},
+						{Name: "allowFrom", Node: &Node{Types: TArray, Doc: "DM allowlist: handles (E.164 numbers, emails), chat targets\n(`chat_id:`, `chat_guid:`, `chat_identifier:`) or \"*\" for everyone.\nNumbers are read as phone numbers. Also the fallback sender list for\ngroups when groupAllowFrom is unset.", Notes: []string{
+							"Entries are compared after String(entry).trim(); numbers are read as phone numbers (15551234567 matches +1 (555) 123-4567).",
+							"Handles are normalised: imessage:/sms:/auto: prefixes stripped, emails lowercased, anything else reduced to +digits (so \"abc\" becomes \"+\" and matches every other digit-less handle).",
+							"chat_id:<n> entries also admit DM threads with that chat id.",
+							"When groupAllowFrom is unset, a non-empty allowFrom is also the group sender list."}, Elem: &Node{Types: TNumber | TString}}},
+						{Name: "defaultTo", Node: &Node{Types: TString, Doc: "Default delivery target for CLI `--deliver` and cron jobs when no\nexplicit target is given."}},
+						{Name: "groupAllowFrom", Node: &Node{Types: TArray, Doc: "Group sender allowlist. When unset, group sender checks fall back to\nallowFrom; an explicit empty list blocks every group sender.", Notes: []string{
+							"Unset: falls back to allowFrom when allowFrom is non-empty. Set to []: blocks every group sender under groupPolicy \"allowlist\" (no fallback).",
+							"Pairing-store approvals never count for groups."}, Elem: &Node{Types: TNumber | TString}}},
+						{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"allowlist", "open", "disabled"}, Default: "\"allowlist\"", Doc: "Group handling: `allowlist` admits only chats listed under groups\n(or \"*\") and senders in groupAllowFrom, `open` admits any group,\n`disabled` drops every group message.", Notes: []string{
+							"Under \"allowlist\" there are two gates: the sender must pass groupAllowFrom (or its allowFrom fallback) AND the chat must be a key of groups (or \"*\" must be). \"allowlist\" with no groups map drops every group message.",
+							"OpenClaw writes groupPolicy=\"allowlist\" into the top level and every account that sets none; channels.defaults.groupPolicy is therefore never used while channels.imessage exists.",
+							"If channels.imessage is missing entirely, the runtime uses \"allowlist\" and logs a warning, even when channels.defaults.groupPolicy is set.",
+							"\"open\" with a non-empty groups map still admits only the listed chats (or all with \"*\")."}}},
+						{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Runtime: "50", Doc: "Maximum pending group messages kept as context; 0 disables the\nbuffer. Falls back to messages.groupChat.historyLimit, then 50.", Notes: []string{
+							"Size of the pending group history buffer; falls back to messages.groupChat.historyLimit, then 50. 0 disables it."}}},
+						{Name: "dmHistoryLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "DM history limit, in user turns.", Notes: []string{
+							"Applies only with session.dmScope \"per-channel-peer\"; with the default \"main\" no DM limit applies."}}},
+						{Name: "dms", Node: &Node{Types: TObject, Doc: "Per-DM overrides, keyed by the sender id as it appears in the session\nkey.", Notes: []string{
+							"Keyed by the lowercased normalised handle (+15551234567, user@example.com); applies only with session.dmScope \"per-channel-peer\"."}, Values: &Node{Types: TObject,
+							Fields: []*Field{
+								{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "History limit for this DM, in user turns."}},
+							}}}},
+						{Name: "includeAttachments", Node: &Node{Types: TBool, Runtime: "false", Doc: "Ingest inbound attachments into the agent context (also sent as the\n`attachments` flag of watch.subscribe).", Notes: []string{
+							"Also sent as the attachments flag of watch.subscribe; with false, attachments are ignored even when present."}}},
+						{Name: "attachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Extra allowed roots for local attachment paths. Always merged with\n/Users/*/Library/Messages/Attachments, so roots can only widen the\nset. Each must be absolute; a segment is either exactly `*` (one\npath segment) or contains no `*`.", Notes: []string{
+							"Always merged with /Users/*/Library/Messages/Attachments: roots can only widen the set.",
+							"'*' matches exactly one path segment; matching is lexical and case-sensitive, symlinks are not resolved.",
+							"Invalid roots fail validation; at runtime they would be dropped silently."}, Elem: &Node{Types: TString}}},
+						{Name: "remoteAttachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Allowed roots for attachment paths fetched over SCP when a remote host\nis in effect. Merged with attachmentRoots and the default root.", Notes: []string{
+							"Used only when a remote host is in effect; merged with attachmentRoots (account, then top level) and the default root.",
+							"Remote staging copies at most 5 MiB per file whatever mediaMaxMb says."}, Elem: &Node{Types: TString}}},
+						{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB).", Notes: []string{
+							"Caps outbound media only (replies and pairing messages); inbound attachments are not size-checked by the monitor."}}},
+						{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
+							"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
+						{Name: "healthMonitor", Node: &Node{Types: TObject, Doc: "Channel health monitoring.",
+							Fields: []*Field{
+								{Name: "enabled", Node: &Node{Types: TBool, Doc: "Enable channel health monitoring."}},
+							}}},
+						{Name: "responsePrefix", Node: &Node{Types: TString, Doc: "Text prefixed to every reply; \"auto\" uses the agent's identity name.\nOverrides messages.responsePrefix."}},
+						{Name: "defaultAccount", Node: &Node{Types: TString, Doc: "Account used when none is named. Must match a key of accounts after\nnormalisation, otherwise `default` or the first account is used.", Notes: []string{
+							"Used when a caller names no account; in 2026.3.x the monitor and resolveIMessageAccount still default to \"default\"."}}},
+					}}},
+				{Name: "modelByChannel", Node: &Node{Types: TObject, Doc: "Model overrides per channel and peer.", Values: &Node{Types: TObject, Values: &Node{Types: TString}}}},
+				{Name: "whatsapp", Node: &Node{Types: TAny}},
+				{Name: "telegram", Node: &Node{Types: TAny}},
+				{Name: "discord", Node: &Node{Types: TAny}},
+				{Name: "irc", Node: &Node{Types: TAny}},
+				{Name: "googlechat", Node: &Node{Types: TAny}},
+				{Name: "slack", Node: &Node{Types: TAny}},
+				{Name: "signal", Node: &Node{Types: TAny}},
+				{Name: "bluebubbles", Node: &Node{Types: TAny}},
+				{Name: "msteams", Node: &Node{Types: TAny}},
+				{Name: "feishu", Node: &Node{Types: TAny, Doc: "Channels shipped as bundled extensions in 2026.3.24; their contents\nare validated by their own plugins, not here."}},
+				{Name: "line", Node: &Node{Types: TAny}},
+				{Name: "matrix", Node: &Node{Types: TAny}},
+				{Name: "mattermost", Node: &Node{Types: TAny}},
+				{Name: "nextcloud-talk", Node: &Node{Types: TAny}},
+				{Name: "nostr", Node: &Node{Types: TAny}},
+				{Name: "synology-chat", Node: &Node{Types: TAny}},
+				{Name: "tlon", Node: &Node{Types: TAny}},
+				{Name: "twitch", Node: &Node{Types: TAny}},
+				{Name: "zalo", Node: &Node{Types: TAny}},
+				{Name: "zalouser", Node: &Node{Types: TAny}},
+			}}},
 		{Name: "meta", Node: &Node{Types: TAny}},
 		{Name: "env", Node: &Node{Types: TObject, Doc: "Environment variables OpenClaw sets before it substitutes ${VAR}.",
 			Fields: []*Field{
@@ -303,261 +558,6 @@ var Root = &Node{Types: TObject, Doc: "The root of openclaw.json as far as the i
 		{Name: "cron", Node: &Node{Types: TAny}},
 		{Name: "hooks", Node: &Node{Types: TAny}},
 		{Name: "web", Node: &Node{Types: TAny}},
-		{Name: "channels", Node: &Node{Types: TObject, Doc: "Channel configurations.",
-			Fields: []*Field{
-				{Name: "defaults", Node: &Node{Types: TObject, Doc: "Settings shared by every channel.",
-					Fields: []*Field{
-						{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"open", "disabled", "allowlist"}, Doc: "Group policy for channels that set none. iMessage never uses it:\nOpenClaw writes groupPolicy=\"allowlist\" into channels.imessage,\nand without channels.imessage the runtime falls back to\n\"allowlist\" anyway.", Notes: []string{
-							"Never used by iMessage: while channels.imessage exists its schema default \"allowlist\" wins, and when it is missing the runtime falls back to \"allowlist\"."}}},
-						{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Default heartbeat visibility.",
-							Fields: []*Field{
-								{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
-								{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
-								{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
-							}}},
-					}}},
-				{Name: "modelByChannel", Node: &Node{Types: TObject, Doc: "Model overrides per channel and peer.", Values: &Node{Types: TObject, Values: &Node{Types: TString}}}},
-				{Name: "imessage", Node: &Node{Types: TObject, Doc: "The iMessage channel (imsg JSON-RPC over stdio).",
-					Fields: []*Field{
-						{Name: "accounts", Node: &Node{Types: TObject, Doc: "Named accounts, each a full set of account fields layered over the\ntop-level values. With any account listed, no implicit `default`\naccount exists.", Notes: []string{
-							"With any account listed there is no implicit \"default\" account; top-level fields are only inherited values.",
-							"Account keys are normalised (lowercased, other characters to \"-\"); a key like \"my bot\" becomes \"my-bot\" and is then not found, so that account runs on top-level settings only."}, Values: &Node{Types: TObject,
-							Fields: []*Field{
-								{Name: "name", Node: &Node{Types: TString, Doc: "Display name for the account, shown in CLI and UI account lists.\nTrimmed; an empty name counts as unset."}},
-								{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
-								{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
-									Fields: []*Field{
-										{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
-									}}},
-								{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says.", Notes: []string{
-									"A top-level false disables every account, whatever the account says."}}},
-								{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`.", Notes: []string{
-									"The /config command also needs commands.config: true."}}},
-								{Name: "cliPath", Node: &Node{Types: TString, Runtime: "\"imsg\"", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv.", Notes: []string{
-									"A leading ~ is expanded when the config loads; the client itself does not expand it.",
-									"The wrapper must pass stdio through unbuffered (exec ssh -T host imsg \"$@\").",
-									"channels status --probe probes the top-level cliPath for every account (a 2026.3.x quirk)."}}},
-								{Name: "dbPath", Node: &Node{Types: TString, Doc: "Messages database path, passed as `imsg rpc --db <dbPath>`. A leading\n`~` is expanded when the config loads."}},
-								{Name: "remoteHost", Node: &Node{Types: TString, Check: "remoteHost", Doc: "SSH target for SCP attachment fetches when cliPath runs imsg on a\nremote Mac: `host` or `user@host`, no port, no spaces, no SSH options.\nWhen unset, OpenClaw tries to detect it from the cliPath wrapper\nscript. SCP uses StrictHostKeyChecking=yes, so the host key must\nalready be in ~/.ssh/known_hosts.", Notes: []string{
-									"When unset (or unsafe), OpenClaw tries to detect it from the cliPath wrapper script with two regexes; a port given there is lost and ProxyJump is not understood.",
-									"SCP runs /usr/bin/scp -o BatchMode=yes -o StrictHostKeyChecking=yes: the host key must already be in ~/.ssh/known_hosts.",
-									"A remote host switches inbound attachment checks to remoteAttachmentRoots."}}},
-								{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "\"auto\"", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
-								{Name: "region", Node: &Node{Types: TString, Runtime: "\"US\"", Doc: "SMS region sent with every send."}},
-								{Name: "dmPolicy", Node: &Node{Types: TString, Enum: []string{"pairing", "allowlist", "open", "disabled"}, Default: "\"pairing\"", Doc: "Who may start a direct conversation: `pairing` sends unknown senders\na code to approve, `allowlist` admits only allowFrom, `open` admits\nanyone (requires \"*\" in allowFrom), `disabled` drops every DM.", Notes: []string{
-									"OpenClaw writes dmPolicy=\"pairing\" into every accounts.<id> entry that sets none, so a top-level dmPolicy does not reach named accounts (vet warns: shadowed-policy).",
-									"\"open\" admits anyone at runtime; the schema demands \"*\" in allowFrom, but the runtime does not check it.",
-									"\"*\" in allowFrom turns \"pairing\" into open access too, and through the groupAllowFrom fallback it also opens groups.",
-									"Pairing approvals (openclaw pairing approve imessage CODE) count for every policy except \"allowlist\"; they never authorise group senders."}}},
-								{Name: "allowFrom", Node: &Node{Types: TArray, Doc: "DM allowlist: handles (E.164 numbers, emails), chat targets\n(`chat_id:`, `chat_guid:`, `chat_identifier:`) or \"*\" for everyone.\nNumbers are read as phone numbers. Also the fallback sender list for\ngroups when groupAllowFrom is unset.", Notes: []string{
-									"Entries are compared after String(entry).trim(); numbers are read as phone numbers (15551234567 matches +1 (555) 123-4567).",
-									"Handles are normalised: imessage:/sms:/auto: prefixes stripped, emails lowercased, anything else reduced to +digits (so \"abc\" becomes \"+\" and matches every other digit-less handle).",
-									"chat_id:<n> entries also admit DM threads with that chat id.",
-									"When groupAllowFrom is unset, a non-empty allowFrom is also the group sender list."}, Elem: &Node{Types: TNumber | TString}}},
-								{Name: "defaultTo", Node: &Node{Types: TString, Doc: "Default delivery target for CLI `--deliver` and cron jobs when no\nexplicit target is given."}},
-								{Name: "groupAllowFrom", Node: &Node{Types: TArray, Doc: "Group sender allowlist. When unset, group sender checks fall back to\nallowFrom; an explicit empty list blocks every group sender.", Notes: []string{
-									"Unset: falls back to allowFrom when allowFrom is non-empty. Set to []: blocks every group sender under groupPolicy \"allowlist\" (no fallback).",
-									"Pairing-store approvals never count for groups."}, Elem: &Node{Types: TNumber | TString}}},
-								{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"allowlist", "open", "disabled"}, Default: "\"allowlist\"", Doc: "Group handling: `allowlist` admits only chats listed under groups\n(or \"*\") and senders in groupAllowFrom, `open` admits any group,\n`disabled` drops every group message.", Notes: []string{
-									"Under \"allowlist\" there are two gates: the sender must pass groupAllowFrom (or its allowFrom fallback) AND the chat must be a key of groups (or \"*\" must be). \"allowlist\" with no groups map drops every group message.",
-									"OpenClaw writes groupPolicy=\"allowlist\" into the top level and every account that sets none; channels.defaults.groupPolicy is therefore never used while channels.imessage exists.",
-									"If channels.imessage is missing entirely, the runtime uses \"allowlist\" and logs a warning, even when channels.defaults.groupPolicy is set.",
-									"\"open\" with a non-empty groups map still admits only the listed chats (or all with \"*\")."}}},
-								{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Runtime: "50", Doc: "Maximum pending group messages kept as context; 0 disables the\nbuffer. Falls back to messages.groupChat.historyLimit, then 50.", Notes: []string{
-									"Size of the pending group history buffer; falls back to messages.groupChat.historyLimit, then 50. 0 disables it."}}},
-								{Name: "dmHistoryLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "DM history limit, in user turns.", Notes: []string{
-									"Applies only with session.dmScope \"per-channel-peer\"; with the default \"main\" no DM limit applies."}}},
-								{Name: "dms", Node: &Node{Types: TObject, Doc: "Per-DM overrides, keyed by the sender id as it appears in the session\nkey.", Notes: []string{
-									"Keyed by the lowercased normalised handle (+15551234567, user@example.com); applies only with session.dmScope \"per-channel-peer\"."}, Values: &Node{Types: TObject,
-									Fields: []*Field{
-										{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "History limit for this DM, in user turns."}},
-									}}}},
-								{Name: "includeAttachments", Node: &Node{Types: TBool, Runtime: "false", Doc: "Ingest inbound attachments into the agent context (also sent as the\n`attachments` flag of watch.subscribe).", Notes: []string{
-									"Also sent as the attachments flag of watch.subscribe; with false, attachments are ignored even when present."}}},
-								{Name: "attachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Extra allowed roots for local attachment paths. Always merged with\n/Users/*/Library/Messages/Attachments, so roots can only widen the\nset. Each must be absolute; a segment is either exactly `*` (one\npath segment) or contains no `*`.", Notes: []string{
-									"Always merged with /Users/*/Library/Messages/Attachments: roots can only widen the set.",
-									"'*' matches exactly one path segment; matching is lexical and case-sensitive, symlinks are not resolved.",
-									"Invalid roots fail validation; at runtime they would be dropped silently."}, Elem: &Node{Types: TString}}},
-								{Name: "remoteAttachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Allowed roots for attachment paths fetched over SCP when a remote host\nis in effect. Merged with attachmentRoots and the default root.", Notes: []string{
-									"Used only when a remote host is in effect; merged with attachmentRoots (account, then top level) and the default root.",
-									"Remote staging copies at most 5 MiB per file whatever mediaMaxMb says."}, Elem: &Node{Types: TString}}},
-								{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB).", Notes: []string{
-									"Caps outbound media only (replies and pairing messages); inbound attachments are not size-checked by the monitor."}}},
-								{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
-									"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
-								{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones.", Notes: []string{
-									"\"newline\" sends every blank-line-separated paragraph as its own message (paragraphs are not packed) and does not split at blank lines inside fenced code blocks; a paragraph longer than textChunkLimit is still length-split, fences included."}}},
-								{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
-								{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
-									Fields: []*Field{
-										{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
-										{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
-										{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
-									}}},
-								{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Notes: []string{
-									"An account's groups map replaces the top-level one whole (no merge).",
-									"Any groups entry turns the chat allowlist on, even under groupPolicy \"open\".",
-									"A chat_id listed here is treated as a group even when imsg reports is_group=false (group gating and group session); the \"*\" entry does not do this.",
-									"Keys are compared exactly with String(chat_id)."}, Values: &Node{Types: TObject,
-									Fields: []*Field{
-										{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
-											"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
-											"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
-											"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
-										{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
-											Fields: []*Field{
-												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
-											}}},
-										{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
-											Fields: []*Field{
-												{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-												{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-												{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
-											}}}},
-									}}}},
-								{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel.",
-									Fields: []*Field{
-										{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
-										{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
-										{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
-									}}},
-								{Name: "healthMonitor", Node: &Node{Types: TObject, Doc: "Channel health monitoring.",
-									Fields: []*Field{
-										{Name: "enabled", Node: &Node{Types: TBool, Doc: "Enable channel health monitoring."}},
-									}}},
-								{Name: "responsePrefix", Node: &Node{Types: TString, Doc: "Text prefixed to every reply; \"auto\" uses the agent's identity name.\nOverrides messages.responsePrefix."}},
-							}}}},
-						{Name: "defaultAccount", Node: &Node{Types: TString, Doc: "Account used when none is named. Must match a key of accounts after\nnormalisation, otherwise `default` or the first account is used.", Notes: []string{
-							"Used when a caller names no account; in 2026.3.x the monitor and resolveIMessageAccount still default to \"default\"."}}},
-						{Name: "name", Node: &Node{Types: TString, Doc: "Display name for the account, shown in CLI and UI account lists.\nTrimmed; an empty name counts as unset."}},
-						{Name: "capabilities", Node: &Node{Types: TArray, Doc: "Free-form capability tags that guide agents and the runtime.", Elem: &Node{Types: TString}}},
-						{Name: "markdown", Node: &Node{Types: TObject, Doc: "Markdown rendering before sending. iMessage converts tables to code\nblocks unless told otherwise.",
-							Fields: []*Field{
-								{Name: "tables", Node: &Node{Types: TString, Enum: []string{"off", "bullets", "code"}, Runtime: "\"code\"", Doc: "How markdown tables are rendered before sending."}},
-							}}},
-						{Name: "enabled", Node: &Node{Types: TBool, Runtime: "true", Doc: "Set false to stop this channel (top level) or this account from\nstarting. A top-level false disables every account, whatever the\naccount says.", Notes: []string{
-							"A top-level false disables every account, whatever the account says."}}},
-						{Name: "configWrites", Node: &Node{Types: TBool, Runtime: "true", Doc: "Allow channel-initiated `/config set|unset` writes from iMessage.\nOnly false disables; the command itself also needs\n`commands.config: true`.", Notes: []string{
-							"The /config command also needs commands.config: true."}}},
-						{Name: "cliPath", Node: &Node{Types: TString, Runtime: "\"imsg\"", Check: "executable", Doc: "Path or bare name of the `imsg` binary, or of a wrapper script that\nruns `imsg` elsewhere (for example over SSH). A leading `~` is\nexpanded when the config loads. Shell metacharacters, quotes, control\ncharacters and a leading `-` are rejected: the value reaches argv.", Notes: []string{
-							"A leading ~ is expanded when the config loads; the client itself does not expand it.",
-							"The wrapper must pass stdio through unbuffered (exec ssh -T host imsg \"$@\").",
-							"channels status --probe probes the top-level cliPath for every account (a 2026.3.x quirk)."}}},
-						{Name: "dbPath", Node: &Node{Types: TString, Doc: "Messages database path, passed as `imsg rpc --db <dbPath>`. A leading\n`~` is expanded when the config loads."}},
-						{Name: "remoteHost", Node: &Node{Types: TString, Check: "remoteHost", Doc: "SSH target for SCP attachment fetches when cliPath runs imsg on a\nremote Mac: `host` or `user@host`, no port, no spaces, no SSH options.\nWhen unset, OpenClaw tries to detect it from the cliPath wrapper\nscript. SCP uses StrictHostKeyChecking=yes, so the host key must\nalready be in ~/.ssh/known_hosts.", Notes: []string{
-							"When unset (or unsafe), OpenClaw tries to detect it from the cliPath wrapper script with two regexes; a port given there is lost and ProxyJump is not understood.",
-							"SCP runs /usr/bin/scp -o BatchMode=yes -o StrictHostKeyChecking=yes: the host key must already be in ~/.ssh/known_hosts.",
-							"A remote host switches inbound attachment checks to remoteAttachmentRoots."}}},
-						{Name: "service", Node: &Node{Types: TString, Enum: []string{"imessage", "sms", "auto"}, Runtime: "\"auto\"", Doc: "Send service for chat_* targets: iMessage, SMS, or let Messages pick."}},
-						{Name: "region", Node: &Node{Types: TString, Runtime: "\"US\"", Doc: "SMS region sent with every send."}},
-						{Name: "dmPolicy", Node: &Node{Types: TString, Enum: []string{"pairing", "allowlist", "open", "disabled"}, Default: "\"pairing\"", Doc: "Who may start a direct conversation: `pairing` sends unknown senders\na code to approve, `allowlist` admits only allowFrom, `open` admits\nanyone (requires \"*\" in allowFrom), `disabled` drops every DM.", Notes: []string{
-							"OpenClaw writes dmPolicy=\"pairing\" into every accounts.<id> entry that sets none, so a top-level dmPolicy does not reach named accounts (vet warns: shadowed-policy).",
-							"\"open\" admits anyone at runtime; the schema demands \"*\" in allowFrom, but the runtime does not check it.",
-							"\"*\" in allowFrom turns \"pairing\" into open access too, and through the groupAllowFrom fallback it also opens groups.",
-							"Pairing approvals (openclaw pairing approve imessage CODE) count for every policy except \"allowlist\"; they never authorise group senders."}}},
-						{Name: "allowFrom", Node: &Node{Types: TArray, Doc: "DM allowlist: handles (E.164 numbers, emails), chat targets\n(`chat_id:`, `chat_guid:`, `chat_identifier:`) or \"*\" for everyone.\nNumbers are read as phone numbers. Also the fallback sender list for\ngroups when groupAllowFrom is unset.", Notes: []string{
-							"Entries are compared after String(entry).trim(); numbers are read as phone numbers (15551234567 matches +1 (555) 123-4567).",
-							"Handles are normalised: imessage:/sms:/auto: prefixes stripped, emails lowercased, anything else reduced to +digits (so \"abc\" becomes \"+\" and matches every other digit-less handle).",
-							"chat_id:<n> entries also admit DM threads with that chat id.",
-							"When groupAllowFrom is unset, a non-empty allowFrom is also the group sender list."}, Elem: &Node{Types: TNumber | TString}}},
-						{Name: "defaultTo", Node: &Node{Types: TString, Doc: "Default delivery target for CLI `--deliver` and cron jobs when no\nexplicit target is given."}},
-						{Name: "groupAllowFrom", Node: &Node{Types: TArray, Doc: "Group sender allowlist. When unset, group sender checks fall back to\nallowFrom; an explicit empty list blocks every group sender.", Notes: []string{
-							"Unset: falls back to allowFrom when allowFrom is non-empty. Set to []: blocks every group sender under groupPolicy \"allowlist\" (no fallback).",
-							"Pairing-store approvals never count for groups."}, Elem: &Node{Types: TNumber | TString}}},
-						{Name: "groupPolicy", Node: &Node{Types: TString, Enum: []string{"allowlist", "open", "disabled"}, Default: "\"allowlist\"", Doc: "Group handling: `allowlist` admits only chats listed under groups\n(or \"*\") and senders in groupAllowFrom, `open` admits any group,\n`disabled` drops every group message.", Notes: []string{
-							"Under \"allowlist\" there are two gates: the sender must pass groupAllowFrom (or its allowFrom fallback) AND the chat must be a key of groups (or \"*\" must be). \"allowlist\" with no groups map drops every group message.",
-							"OpenClaw writes groupPolicy=\"allowlist\" into the top level and every account that sets none; channels.defaults.groupPolicy is therefore never used while channels.imessage exists.",
-							"If channels.imessage is missing entirely, the runtime uses \"allowlist\" and logs a warning, even when channels.defaults.groupPolicy is set.",
-							"\"open\" with a non-empty groups map still admits only the listed chats (or all with \"*\")."}}},
-						{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Runtime: "50", Doc: "Maximum pending group messages kept as context; 0 disables the\nbuffer. Falls back to messages.groupChat.historyLimit, then 50.", Notes: []string{
-							"Size of the pending group history buffer; falls back to messages.groupChat.historyLimit, then 50. 0 disables it."}}},
-						{Name: "dmHistoryLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "DM history limit, in user turns.", Notes: []string{
-							"Applies only with session.dmScope \"per-channel-peer\"; with the default \"main\" no DM limit applies."}}},
-						{Name: "dms", Node: &Node{Types: TObject, Doc: "Per-DM overrides, keyed by the sender id as it appears in the session\nkey.", Notes: []string{
-							"Keyed by the lowercased normalised handle (+15551234567, user@example.com); applies only with session.dmScope \"per-channel-peer\"."}, Values: &Node{Types: TObject,
-							Fields: []*Field{
-								{Name: "historyLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "History limit for this DM, in user turns."}},
-							}}}},
-						{Name: "includeAttachments", Node: &Node{Types: TBool, Runtime: "false", Doc: "Ingest inbound attachments into the agent context (also sent as the\n`attachments` flag of watch.subscribe).", Notes: []string{
-							"Also sent as the attachments flag of watch.subscribe; with false, attachments are ignored even when present."}}},
-						{Name: "attachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Extra allowed roots for local attachment paths. Always merged with\n/Users/*/Library/Messages/Attachments, so roots can only widen the\nset. Each must be absolute; a segment is either exactly `*` (one\npath segment) or contains no `*`.", Notes: []string{
-							"Always merged with /Users/*/Library/Messages/Attachments: roots can only widen the set.",
-							"'*' matches exactly one path segment; matching is lexical and case-sensitive, symlinks are not resolved.",
-							"Invalid roots fail validation; at runtime they would be dropped silently."}, Elem: &Node{Types: TString}}},
-						{Name: "remoteAttachmentRoots", Node: &Node{Types: TArray, ElemCheck: "rootPattern", Doc: "Allowed roots for attachment paths fetched over SCP when a remote host\nis in effect. Merged with attachmentRoots and the default root.", Notes: []string{
-							"Used only when a remote host is in effect; merged with attachmentRoots (account, then top level) and the default root.",
-							"Remote staging copies at most 5 MiB per file whatever mediaMaxMb says."}, Elem: &Node{Types: TString}}},
-						{Name: "mediaMaxMb", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "16", Doc: "Outbound media cap in megabytes (MiB).", Notes: []string{
-							"Caps outbound media only (replies and pairing messages); inbound attachments are not size-checked by the monitor."}}},
-						{Name: "textChunkLimit", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Runtime: "4000", Doc: "Outbound text chunk size in characters.", Notes: []string{
-							"Account value, then top level, then 4000. Chunking is not code-fence aware in \"length\" mode."}}},
-						{Name: "chunkMode", Node: &Node{Types: TString, Enum: []string{"length", "newline"}, Runtime: "\"length\"", Doc: "`length` splits at the limit (preferring newlines, then spaces);\n`newline` sends each blank-line-separated paragraph as its own\nmessage, then length-splits long ones.", Notes: []string{
-							"\"newline\" sends every blank-line-separated paragraph as its own message (paragraphs are not packed) and does not split at blank lines inside fenced code blocks; a paragraph longer than textChunkLimit is still length-split, fences included."}}},
-						{Name: "blockStreaming", Node: &Node{Types: TBool, Doc: "Stream block replies as they are produced (false disables)."}},
-						{Name: "blockStreamingCoalesce", Node: &Node{Types: TObject, Doc: "Coalescing of streamed blocks before sending.",
-							Fields: []*Field{
-								{Name: "minChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Minimum characters before a block is flushed."}},
-								{Name: "maxChars", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: true}, Doc: "Maximum characters in one coalesced block."}},
-								{Name: "idleMs", Node: &Node{Types: TNumber, Int: true, Min: &Bound{Value: 0, Exclusive: false}, Doc: "Idle time in milliseconds before a partial block is flushed."}},
-							}}},
-						{Name: "groups", Node: &Node{Types: TObject, Doc: "Per-group settings keyed by chat_id (as a string), or \"*\" for the\ndefaults of every group. Under groupPolicy `allowlist` a chat must be\nlisted here (or \"*\" present). A chat_id listed here is treated as a\ngroup even when imsg reports is_group=false.", Notes: []string{
-							"An account's groups map replaces the top-level one whole (no merge).",
-							"Any groups entry turns the chat allowlist on, even under groupPolicy \"open\".",
-							"A chat_id listed here is treated as a group even when imsg reports is_group=false (group gating and group session); the \"*\" entry does not do this.",
-							"Keys are compared exactly with String(chat_id)."}, Values: &Node{Types: TObject,
-							Fields: []*Field{
-								{Name: "requireMention", Node: &Node{Types: TBool, Runtime: "true", Doc: "Whether a message in this group must mention the agent to be\nanswered. Mentions are detected with regex patterns only; with no\npatterns configured, mention gating cannot be enforced.", Notes: []string{
-									"Precedence: groups.<chat_id>.requireMention, then groups[\"*\"].requireMention, then true.",
-									"Mentions are found only by regex (agents.list[].groupChat.mentionPatterns, then messages.groupChat.mentionPatterns, then the agent's identity name/emoji). With no patterns, mention gating cannot be enforced and every admitted message passes.",
-									"An authorised control command (/status, /new, ...) bypasses mention gating."}}},
-								{Name: "tools", Node: &Node{Types: TObject, Check: "toolPolicy", Doc: "Tool policy for this group.",
-									Fields: []*Field{
-										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
-									}}},
-								{Name: "toolsBySender", Node: &Node{Types: TObject, ValueCheck: "toolPolicy", Doc: "Tool policy per sender, keyed by `id:`, `e164:`, `username:`,\n`name:`-prefixed ids or \"*\".", Values: &Node{Types: TObject,
-									Fields: []*Field{
-										{Name: "allow", Node: &Node{Types: TArray, Doc: "Tools allowed in this scope (replaces the profile).", Elem: &Node{Types: TString}}},
-										{Name: "alsoAllow", Node: &Node{Types: TArray, Doc: "Tools allowed on top of the profile.", Elem: &Node{Types: TString}}},
-										{Name: "deny", Node: &Node{Types: TArray, Doc: "Tools denied in this scope.", Elem: &Node{Types: TString}}},
-									}}}},
-							}}}},
-						{Name: "heartbeat", Node: &Node{Types: TObject, Doc: "Heartbeat visibility for this channel.",
-							Fields: []*Field{
-								{Name: "showOk", Node: &Node{Types: TBool, Doc: "Show OK heartbeats."}},
-								{Name: "showAlerts", Node: &Node{Types: TBool, Doc: "Show alert heartbeats."}},
-								{Name: "useIndicator", Node: &Node{Types: TBool, Doc: "Use a typing indicator for heartbeats."}},
-							}}},
-						{Name: "healthMonitor", Node: &Node{Types: TObject, Doc: "Channel health monitoring.",
-							Fields: []*Field{
-								{Name: "enabled", Node: &Node{Types: TBool, Doc: "Enable channel health monitoring."}},
-							}}},
-						{Name: "responsePrefix", Node: &Node{Types: TString, Doc: "Text prefixed to every reply; \"auto\" uses the agent's identity name.\nOverrides messages.responsePrefix."}},
-					}}},
-				{Name: "whatsapp", Node: &Node{Types: TAny}},
-				{Name: "telegram", Node: &Node{Types: TAny}},
-				{Name: "discord", Node: &Node{Types: TAny}},
-				{Name: "irc", Node: &Node{Types: TAny}},
-				{Name: "googlechat", Node: &Node{Types: TAny}},
-				{Name: "slack", Node: &Node{Types: TAny}},
-				{Name: "signal", Node: &Node{Types: TAny}},
-				{Name: "bluebubbles", Node: &Node{Types: TAny}},
-				{Name: "msteams", Node: &Node{Types: TAny}},
-				{Name: "feishu", Node: &Node{Types: TAny, Doc: "Channels shipped as bundled extensions in 2026.3.24; their contents\nare validated by their own plugins, not here."}},
-				{Name: "line", Node: &Node{Types: TAny}},
-				{Name: "matrix", Node: &Node{Types: TAny}},
-				{Name: "mattermost", Node: &Node{Types: TAny}},
-				{Name: "nextcloud-talk", Node: &Node{Types: TAny}},
-				{Name: "nostr", Node: &Node{Types: TAny}},
-				{Name: "synology-chat", Node: &Node{Types: TAny}},
-				{Name: "tlon", Node: &Node{Types: TAny}},
-				{Name: "twitch", Node: &Node{Types: TAny}},
-				{Name: "zalo", Node: &Node{Types: TAny}},
-				{Name: "zalouser", Node: &Node{Types: TAny}},
-			}}},
 		{Name: "discovery", Node: &Node{Types: TAny}},
 		{Name: "canvasHost", Node: &Node{Types: TAny}},
 		{Name: "talk", Node: &Node{Types: TAny}},

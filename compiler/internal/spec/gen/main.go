@@ -1,4 +1,4 @@
-// Command gen writes table_gen.go and openclaw.schema.json from the CUE
+// Command gen writes each release's table and JSON Schema from the CUE
 // schema.
 package main
 
@@ -10,18 +10,20 @@ import (
 )
 
 func main() {
-	src, err := specgen.Generate()
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile("table_gen.go", src, 0o644); err != nil {
-		log.Fatal(err)
-	}
-	js, err := specgen.GenerateJSONSchema()
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := os.WriteFile("openclaw.schema.json", js, 0o644); err != nil {
-		log.Fatal(err)
+	for _, r := range specgen.Releases {
+		src, err := specgen.GenerateRelease(r.Release)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(r.File, src, 0o644); err != nil {
+			log.Fatal(err)
+		}
+		js, err := specgen.GenerateJSONSchemaRelease(r.Release)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(specgen.JSONSchemaFile(r.Release), js, 0o644); err != nil {
+			log.Fatal(err)
+		}
 	}
 }

@@ -8,7 +8,18 @@ import (
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
+
+// defOf is rel's $defs entry for a definition: Name_2026_9_6 when the
+// release redefines it, else the shared Name.
+func defOf(defs map[string]any, name, rel string) map[string]any {
+	if d, ok := defs[name+suffix(rel)].(map[string]any); ok {
+		return d
+	}
+	d, _ := defs[name].(map[string]any)
+	return d
+}
 
 // SchemaID is the $id of the exported JSON Schema: an identifier (not a
 // download location) naming the OpenClaw release it describes.
@@ -83,6 +94,22 @@ var enumDescriptions = map[string]map[string]string{
 		"off":     "Leave markdown tables as they are.",
 		"bullets": "Render each table row as a bullet list.",
 		"code":    "Render tables as code blocks (the iMessage default).",
+		"block":   "Render tables as a block (OpenClaw 2026.9.6 and later).",
+	},
+	"contextVisibility": {
+		"all":             "Earlier messages of every sender are context for the agent.",
+		"allowlist":       "Only messages of allowed senders are context.",
+		"allowlist_quote": "Messages of allowed senders, and quotes of any sender, are context.",
+	},
+	"sendTransport": {
+		"auto":        "Use the imsg bridge when it is available, else AppleScript.",
+		"bridge":      "Send through the imsg bridge.",
+		"applescript": "Send through AppleScript.",
+	},
+	"reactionNotifications": {
+		"off": "Reactions never reach the agent.",
+		"own": "Reactions to the agent's own messages reach it.",
+		"all": "Every reaction reaches the agent.",
 	},
 	"dmScope": {
 		"main":                     "Every DM shares the agent's main session.",
@@ -122,6 +149,64 @@ var enumDescriptions = map[string]map[string]string{
 		"high":     "High thinking budget.",
 		"xhigh":    "Extra-high thinking budget.",
 		"adaptive": "Let the model decide.",
+		"max":      "The model's largest thinking budget (2026.9.6).",
+		"ultra":    "Beyond max, where the provider offers it (2026.9.6).",
+	},
+	"toolProgressDetail": {
+		"explain": "Describe tool progress in words.",
+		"raw":     "Show raw tool progress.",
+	},
+	"contextInjection": {
+		"always":            "Inject the bootstrap context on every turn.",
+		"continuation-skip": "Skip it on continuation turns.",
+		"never":             "Never inject it.",
+	},
+	"modelSelectionScope": {
+		"session": "A model choice applies to the session.",
+		"agent":   "A model choice applies to the agent.",
+		"global":  "A model choice applies everywhere.",
+	},
+	"imageQuality": {
+		"auto":      "Let OpenClaw choose.",
+		"efficient": "Smallest images.",
+		"balanced":  "Balance size and detail.",
+		"high":      "Most detail.",
+	},
+	"delegationMode": {
+		"suggest": "Suggest delegating to sub-agents.",
+		"prefer":  "Prefer delegating to sub-agents.",
+	},
+	"unmentionedInbound": {
+		"user_request": "Unmentioned group messages reach the agent as user requests.",
+		"room_event":   "Unmentioned group messages reach the agent as room events.",
+	},
+	"visibleReplies": {
+		"automatic":    "Replies are sent automatically.",
+		"message_tool": "Replies are sent only through the message tool.",
+	},
+	"groupScope": {
+		"main":      "Every group shares the agent's main session.",
+		"per-group": "One session per group.",
+	},
+	"defaultSpawnContext": {
+		"isolated": "A spawned thread session starts empty.",
+		"fork":     "A spawned thread session starts from its parent.",
+	},
+	"ownership": {
+		"explicit": "The roster assigns every surface itself (bindings, defaults); required for several agents without a default marker.",
+	},
+	"bind": {
+		"auto":     "Loopback if available, else all interfaces.",
+		"lan":      "All interfaces (0.0.0.0).",
+		"loopback": "127.0.0.1 only.",
+		"custom":   "The IPv4 address in customBindHost.",
+		"tailnet":  "The Tailnet address plus loopback.",
+	},
+	"skipOptionalBootstrapFiles": {
+		"SOUL.md":      "Skip SOUL.md.",
+		"USER.md":      "Skip USER.md.",
+		"HEARTBEAT.md": "Skip HEARTBEAT.md.",
+		"IDENTITY.md":  "Skip IDENTITY.md.",
 	},
 	"reasoningDefault": {
 		"on":     "Show reasoning.",
@@ -170,6 +255,7 @@ var enumDescriptions = map[string]map[string]string{
 		"message":  "Show typing while a reply is written.",
 	},
 	"mode (reset)": {
+		"none":  "Never reset sessions (2026.9.6).",
 		"daily": "Reset sessions daily at atHour.",
 		"idle":  "Reset sessions after idleMinutes of inactivity.",
 	},
@@ -223,14 +309,17 @@ var enumDescriptions = map[string]map[string]string{
 // remoteHost and attachment-root patterns, the tool-policy and ACP-binding
 // exclusions, $include everywhere, padded and blank channel keys, and the
 // dmPolicy/allowFrom rules as if/then.
-func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
+func refine(doc map[string]any, root, agentDefaults *spec.Node, rel string) error {
 	defs, _ := doc["$defs"].(map[string]any)
 	if defs == nil {
 		return fmt.Errorf("specgen: the exported schema has no $defs")
 	}
 	doc["$id"] = SchemaID
-	doc["title"] = "openclaw.json (OpenClaw 2026.3.24), as openclawcfg checks it"
-	doc["description"] = "The OpenClaw 2026.3.24 configuration file. channels.imessage and the keys it reads are " +
+	if rel != release.Seed {
+		doc["$id"] = strings.Replace(SchemaID, release.Seed, rel, 1)
+	}
+	doc["title"] = "openclaw.json (OpenClaw " + rel + "), as openclawcfg checks it"
+	doc["description"] = "The OpenClaw " + rel + " configuration file. channels.imessage and the keys it reads are " +
 		"checked in full; other sections are known by name only. `openclawcfg vet` checks what JSON Schema cannot " +
 		"($include and ${VAR} resolution, duplicate keys, and the rules its README lists)."
 	visitSchemas(doc, simplifyInt)
@@ -254,18 +343,19 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
 	})
 	defs["Include"] = incl
 
-	w := &walker{defs: defs, seen: map[string]bool{}}
+	_, keyed := defs["AgentEntry"+suffix(rel)]
+	w := &walker{defs: defs, seen: map[string]bool{}, keyed: keyed}
 	if err := w.walk(doc, root); err != nil {
 		return err
 	}
 	if err := w.walk(defs["AgentDefaults"].(map[string]any), agentDefaults); err != nil {
 		return fmt.Errorf("AgentDefaults: %w", err)
 	}
-	if err := refineGlobals(doc, defs); err != nil {
+	if err := refineGlobals(doc, defs, rel); err != nil {
 		return err
 	}
 
-	channels, _ := defs["Channels"].(map[string]any)
+	channels := defOf(defs, "Channels", rel)
 	if channels == nil {
 		return fmt.Errorf("specgen: no Channels definition")
 	}
@@ -284,6 +374,10 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
 		`^(?:\s+(?:` + alt + `)\s*|(?:` + alt + `)\s+)$`: true,
 	}
 
+	if rel != release.Seed {
+		// Later releases only warn about the dmPolicy rules.
+		return nil
+	}
 	var rules any
 	if err := json.Unmarshal([]byte(strings.NewReplacer("STAR", starEntry, "SENDER", senderEntry).Replace(dmPolicyRules)), &rules); err != nil {
 		return fmt.Errorf("specgen: dmPolicy rules: %w", err)
@@ -295,8 +389,11 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node) error {
 
 // walker visits the schema and the spec table side by side.
 type walker struct {
-	defs map[string]any
-	seen map[string]bool
+	// keyed: the release keys agents (2026.9.6), with its binding and
+	// maintenance rules.
+	keyed bool
+	defs  map[string]any
+	seen  map[string]bool
 }
 
 func (w *walker) walk(s map[string]any, n *spec.Node) error {
@@ -384,6 +481,10 @@ func (w *walker) field(name string, s map[string]any, n *spec.Node) error {
 				},
 			}
 		case "binding":
+			if w.keyed {
+				target["allOf"] = acpBindingRulesKeyed()
+				break
+			}
 			target["not"] = map[string]any{
 				"required": []any{"type", "match"},
 				"properties": map[string]any{
@@ -407,7 +508,7 @@ func (w *walker) field(name string, s map[string]any, n *spec.Node) error {
 			target["if"] = map[string]any{"required": []any{"type"}, "properties": map[string]any{"type": map[string]any{"const": "embedded"}}}
 			target["then"] = map[string]any{"not": map[string]any{"required": []any{"acp"}}}
 		case "maintenance":
-			target["allOf"] = []any{maintenanceRules()}
+			target["allOf"] = []any{maintenanceRules(w.keyed)}
 		default:
 			return fmt.Errorf("no JSON Schema form for the check %q", check)
 		}
@@ -445,14 +546,17 @@ func describeEnum(field string, s map[string]any, enum []string) error {
 	}
 	var name string
 	for field, m := range enumDescriptions {
-		if _, ok := m[enum[0]]; ok && len(m) == len(enum) {
+		// The smallest described set holding every value: a release may
+		// know fewer values of an enum than another (tables "block").
+		if _, ok := m[enum[0]]; ok && len(m) >= len(enum) {
 			match := true
 			for _, v := range enum {
 				if _, ok := m[v]; !ok {
 					match = false
 				}
 			}
-			if match && (name == "" || field < name) {
+			best := name == "" || len(m) < len(enumDescriptions[name]) || (len(m) == len(enumDescriptions[name]) && field < name)
+			if match && best {
 				name = field
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
 // namedCheck runs the Go check the schema names for n. It returns false
@@ -20,7 +21,7 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 	case "executable":
 		if n.Kind == json5.String {
 			if p := openclaw.ExecutableProblem(n.Str); p != "" {
-				d := c.errorAt(n, diag.CodeExecutable, "must be a safe executable name or path: "+describe(n)+" "+p)
+				d := c.refinementAt(n, diag.CodeExecutable, "must be a safe executable name or path: "+describe(n)+" "+p)
 				d.Fix = "point cliPath at the imsg binary or at a wrapper script; put arguments and pipes inside the script"
 				if strings.ContainsAny(openclaw.TrimJS(n.Str), " \t") && !strings.ContainsAny(n.Str, ";&|`$<>\"'") {
 					d.Message += " (it contains a space: cliPath names only the program, and OpenClaw adds the rpc argument itself)"
@@ -35,7 +36,7 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 	case "remoteHost":
 		if n.Kind == json5.String {
 			if p := openclaw.RemoteHostProblem(n.Str); p != "" {
-				d := c.errorAt(n, diag.CodeRemoteHost, "must be an SSH host or user@host with no spaces or options: "+describe(n)+" "+p)
+				d := c.refinementAt(n, diag.CodeRemoteHost, "must be an SSH host or user@host with no spaces or options: "+describe(n)+" "+p)
 				d.Fix = remoteHostFix(n.Str)
 				if unset := c.unsetRefs(n); len(unset) > 0 {
 					msg, fix := unsetMessage(unset)
@@ -50,13 +51,13 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 				if strings.HasPrefix(openclaw.TrimJS(n.Str), "~") {
 					p += " (~ is not expanded in attachment roots)"
 				}
-				d := c.errorAt(n, diag.CodeAttachmentRoot, "must be an absolute path root: "+describe(n)+" "+p)
+				d := c.refinementAt(n, diag.CodeAttachmentRoot, "must be an absolute path root: "+describe(n)+" "+p)
 				d.Fix = `use an absolute directory such as "/Users/*/Library/Messages/Attachments"`
 			}
 		}
 	case "toolPolicy":
 		if n.Kind == json5.Object && nonEmptyList(n.Lookup("allow")) && nonEmptyList(n.Lookup("alsoAllow")) {
-			d := c.errorAt(n, diag.CodeToolPolicy, "cannot set both allow and alsoAllow in the same scope")
+			d := c.refinementAt(n, diag.CodeToolPolicy, "cannot set both allow and alsoAllow in the same scope")
 			d.Fix = "merge alsoAllow into allow, or remove allow and keep alsoAllow"
 		}
 	case "binding":
@@ -367,6 +368,10 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 // imessageRules runs the cross-field refinements of IMessageConfigSchema
 // on the values OpenClaw sees (last duplicate wins).
 func (c *checker) imessageRules(n *json5.Node) {
+	if c.rel != release.Seed {
+		c.dmPolicyWarnings(n)
+		return
+	}
 	topPolicy := policyOf(n.Lookup("dmPolicy"), "pairing")
 	topAllow := n.Lookup("allowFrom")
 	c.dmPolicyRule(topPolicy, n.Lookup("dmPolicy"), topAllow, "channels.imessage.allowFrom", "")

@@ -336,7 +336,7 @@ func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 		}
 	}
 	if s == c.chans {
-		c.channelID(m)
+		c.channelID(obj, m)
 	}
 	if f := s.Field(m.Key); f != nil {
 		c.value(m.Value, f.Node)

@@ -273,8 +273,18 @@ var knownChannels = map[string]bool{
 
 // channelID warns about channel keys OpenClaw matches after trimming but
 // never validates or reads, such as " imessage".
-func (c *checker) channelID(m *json5.Member) {
+func (c *checker) channelID(obj *json5.Node, m *json5.Member) {
 	t := openclaw.TrimJS(m.Key)
+	if t != m.Key && c.keyed() && c.channelKnown(t) && t != "defaults" && t != "modelByChannel" && obj.Lookup(t) == nil {
+		// 2026.9.6 validates the trimmed id's section, which is missing.
+		c.add(diag.Diagnostic{
+			File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: "channels." + t, Severity: diag.Error, Code: diag.CodePaddedKey,
+			Message: fmt.Sprintf("channel key %q has surrounding spaces: OpenClaw 2026.9.6 validates channels.%s, which is missing, and refuses the file (\"must be object\")", m.Key, t),
+			Fix:     fmt.Sprintf("rename it to %q", t),
+			Edit:    c.renameKey(m, t),
+		})
+		return
+	}
 	if t != m.Key && c.channelKnown(t) {
 		c.add(diag.Diagnostic{
 			File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodePaddedKey,

@@ -2,9 +2,11 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
+	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
 	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
@@ -104,4 +106,55 @@ func (c *checker) dmPolicyWarning(base, account string, policyNode, allow *json5
 		return
 	}
 	c.add(diag.Diagnostic{File: c.file(at), Offset: at.Start, End: at.End, Path: allowPath, Severity: diag.Warning, Code: diag.CodeDMPolicy, Message: msg})
+}
+
+// otherRelease explains an unknown key that another supported release has
+// at this very path: the file is probably judged as the wrong release, or
+// was written for an older one. It reports whether it did.
+func (c *checker) otherRelease(d *diag.Diagnostic) bool {
+	for _, rel := range release.Supported {
+		if rel == c.rel || nodeAt(spec.For(rel), c.path) == nil {
+			continue
+		}
+		d.Message += fmt.Sprintf("; OpenClaw %s has it here, %s does not", rel, c.rel)
+		if release.Compare(mustParse(rel), mustParse(c.rel)) > 0 {
+			d.Fix = fmt.Sprintf("if the gateway runs OpenClaw %s, vet with --openclaw %s (OpenClaw stamps meta.lastTouchedVersion when it writes the file, and vet follows the stamp)", rel, rel)
+		} else {
+			d.Fix = fmt.Sprintf("`openclawcfg migrate --to %s FILE` rewrites the keys of OpenClaw %s", c.rel, rel)
+			if elsewhere := validUnder(c.rel, d.Path[strings.LastIndexByte(d.Path, '.')+1:]); len(elsewhere) > 0 {
+				d.Message += "; it is valid under " + strings.Join(elsewhere, " and ")
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func mustParse(rel string) release.Version {
+	v, _ := release.Parse(rel)
+	return v
+}
+
+// nodeAt is the schema node at path in t, or nil when t has no such
+// place (map keys and list indexes match any key or index).
+func nodeAt(t *spec.Tables, path []string) *spec.Node {
+	n := t.Root
+	for i, seg := range path {
+		switch {
+		case n.IsAny():
+			return nil
+		case n.Field(seg) != nil:
+			n = n.Field(seg).Node
+			if i == 1 && path[0] == "agents" && seg == "defaults" {
+				n = t.AgentDefaults
+			}
+		case n.Values != nil && n.Values != spec.Any:
+			n = n.Values
+		case n.Elem != nil && isDigits(seg):
+			n = n.Elem
+		default:
+			return nil
+		}
+	}
+	return n
 }

@@ -339,6 +339,10 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	if c.saturated(d) {
 		return
 	}
+	if c.otherRelease(&d) {
+		c.add(d)
+		return
+	}
 	names := make([]string, len(s.Fields))
 	for i, f := range s.Fields {
 		names[i] = f.Name

@@ -61,7 +61,9 @@ func Lint(low *lower.Result) []diag.Diagnostic {
 			continue
 		}
 		acct := fmt.Sprintf("account %q", a.ID)
-		if a.DM.Policy.Value == plan.DMOpen {
+		// Open without "*" drops every DM (2026.9.6 warns in its own words;
+		// 2026.3.24 refuses it), so it admits nobody.
+		if a.DM.Policy.Value == plan.DMOpen && a.DM.AllowAll {
 			once(originPath(a.DM.Policy.Origin, "channels.imessage.dmPolicy"), diag.CodeOpenDM,
 				acct+` admits direct messages from anyone (dmPolicy "open")`, `use dmPolicy "pairing" to approve senders one by one`)
 		}

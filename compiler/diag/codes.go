@@ -23,6 +23,7 @@ const (
 	CodeFormat         = "format"          // a duration or byte size OpenClaw cannot parse
 	CodeAvatar         = "avatar"          // identity.avatar not in the workspace, an URL or a data URI
 	CodeAgentDir       = "agent-dir"       // two agents sharing one agentDir
+	CodeRoster         = "agent-roster"    // agents.entries or agents.ownership that OpenClaw 2026.9.6 refuses
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 	CodeRelease        = "release"         // an OpenClaw release openclawcfg has no profile for
 
@@ -94,6 +95,7 @@ var rules = []Rule{
 	{CodeAvatar, "An agent avatar outside the agent's workspace, and neither an http(s) URL nor a data: URI.", false},
 	{CodeAgentDir, "Two agents sharing one agentDir.", false},
 	{CodeRelease, "An OpenClaw release openclawcfg has no profile for.", false},
+	{CodeRoster, "An agent roster OpenClaw 2026.9.6 refuses: no agent, duplicate ids, or several agents without an owner.", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -46,6 +46,8 @@ type checker struct {
 	t     *spec.Tables
 	chans *spec.Node
 	im    *spec.Node
+	// roster is 2026.9.6's reading of agents (prepareRoster).
+	roster *roster
 
 	diags []diag.Diagnostic
 	path  []string
@@ -162,8 +164,15 @@ func (c *checker) root(n *json5.Node) {
 		})
 		return
 	}
-	c.legacyNested(n)
+	if c.keyed() {
+		c.prepareRoster(n) // 2026.9.6 has no legacy-key stage
+	} else {
+		c.legacyNested(n)
+	}
 	c.object(n, c.t.Root)
+	if c.keyed() {
+		c.bindingAgents(n)
+	}
 }
 
 // value checks n against s at the current path.
@@ -321,13 +330,13 @@ func (c *checker) object(n *json5.Node, s *spec.Node) {
 func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 	c.push(m.Key)
 	defer c.pop()
-	if s == c.t.Root {
+	if s == c.t.Root && !c.keyed() {
 		if c.legacyRoot(m) || m.Key == "routing" && c.legacyCovered["routing"] {
 			return
 		}
 	}
 	if s == c.chans {
-		c.channelID(m)
+		c.channelID(obj, m)
 	}
 	if f := s.Field(m.Key); f != nil {
 		c.value(m.Value, f.Node)

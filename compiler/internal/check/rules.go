@@ -61,12 +61,23 @@ func (c *checker) namedCheck(name string, n *json5.Node, s *spec.Node) bool {
 			d.Fix = "merge alsoAllow into allow, or remove allow and keep alsoAllow"
 		}
 	case "binding":
+		if c.keyed() {
+			return c.bindingKeyed(n)
+		}
 		return c.binding(n)
 	case "agents":
+		if c.keyed() {
+			c.agentsKeyed(n)
+			break
+		}
 		c.agents(n)
 	case "agentRuntime":
 		c.agentRuntime(n)
 	case "maintenance":
+		if c.keyed() {
+			c.maintenanceKeyed(n)
+			break
+		}
 		c.maintenance(n)
 	default:
 		panic("check: the schema names an unknown check " + strconv.Quote(name))
@@ -262,9 +273,19 @@ var knownChannels = map[string]bool{
 
 // channelID warns about channel keys OpenClaw matches after trimming but
 // never validates or reads, such as " imessage".
-func (c *checker) channelID(m *json5.Member) {
+func (c *checker) channelID(obj *json5.Node, m *json5.Member) {
 	t := openclaw.TrimJS(m.Key)
-	if t != m.Key && knownChannels[t] {
+	if t != m.Key && c.keyed() && c.channelKnown(t) && t != "defaults" && t != "modelByChannel" && obj.Lookup(t) == nil {
+		// 2026.9.6 validates the trimmed id's section, which is missing.
+		c.add(diag.Diagnostic{
+			File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: "channels." + t, Severity: diag.Error, Code: diag.CodePaddedKey,
+			Message: fmt.Sprintf("channel key %q has surrounding spaces: OpenClaw 2026.9.6 validates channels.%s, which is missing, and refuses the file (\"must be object\")", m.Key, t),
+			Fix:     fmt.Sprintf("rename it to %q", t),
+			Edit:    c.renameKey(m, t),
+		})
+		return
+	}
+	if t != m.Key && c.channelKnown(t) {
 		c.add(diag.Diagnostic{
 			File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodePaddedKey,
 			Message: fmt.Sprintf("channel key %q has surrounding spaces: OpenClaw accepts it but never validates or reads it", m.Key),
@@ -285,7 +306,7 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	}
 	if s == c.chans {
 		t := openclaw.TrimJS(m.Key)
-		if t == "" || knownChannels[t] {
+		if t == "" || c.channelKnown(t) {
 			// OpenClaw skips channel keys that are blank after trimming,
 			// and accepts padded known ids (channelID warns about those).
 			return
@@ -298,6 +319,10 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 	} else {
 		d.Message = fmt.Sprintf("unknown key %q %s", m.Key, where)
 	}
+	if c.keyed() && c.retiredKey(m, &d) {
+		c.add(d)
+		return
+	}
 	if s == c.t.Root && m.Key == "routing" {
 		msg, fix := routingHint(m.Value)
 		d.Message += msg
@@ -305,7 +330,7 @@ func (c *checker) unknownKey(m *json5.Member, s *spec.Node) {
 		c.add(d)
 		return
 	}
-	if s == c.t.AgentDefaults && m.Key == "groupChat" {
+	if s == c.t.AgentDefaults && m.Key == "groupChat" && !c.keyed() {
 		d.Message += "; OpenClaw 2026.3.24 has no per-agent defaults for group chats"
 		d.Fix = "move it to messages.groupChat (every agent), or into each agent's agents.list[].groupChat"
 		c.add(d)

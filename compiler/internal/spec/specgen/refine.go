@@ -149,6 +149,64 @@ var enumDescriptions = map[string]map[string]string{
 		"high":     "High thinking budget.",
 		"xhigh":    "Extra-high thinking budget.",
 		"adaptive": "Let the model decide.",
+		"max":      "The model's largest thinking budget (2026.9.6).",
+		"ultra":    "Beyond max, where the provider offers it (2026.9.6).",
+	},
+	"toolProgressDetail": {
+		"explain": "Describe tool progress in words.",
+		"raw":     "Show raw tool progress.",
+	},
+	"contextInjection": {
+		"always":            "Inject the bootstrap context on every turn.",
+		"continuation-skip": "Skip it on continuation turns.",
+		"never":             "Never inject it.",
+	},
+	"modelSelectionScope": {
+		"session": "A model choice applies to the session.",
+		"agent":   "A model choice applies to the agent.",
+		"global":  "A model choice applies everywhere.",
+	},
+	"imageQuality": {
+		"auto":      "Let OpenClaw choose.",
+		"efficient": "Smallest images.",
+		"balanced":  "Balance size and detail.",
+		"high":      "Most detail.",
+	},
+	"delegationMode": {
+		"suggest": "Suggest delegating to sub-agents.",
+		"prefer":  "Prefer delegating to sub-agents.",
+	},
+	"unmentionedInbound": {
+		"user_request": "Unmentioned group messages reach the agent as user requests.",
+		"room_event":   "Unmentioned group messages reach the agent as room events.",
+	},
+	"visibleReplies": {
+		"automatic":    "Replies are sent automatically.",
+		"message_tool": "Replies are sent only through the message tool.",
+	},
+	"groupScope": {
+		"main":      "Every group shares the agent's main session.",
+		"per-group": "One session per group.",
+	},
+	"defaultSpawnContext": {
+		"isolated": "A spawned thread session starts empty.",
+		"fork":     "A spawned thread session starts from its parent.",
+	},
+	"ownership": {
+		"explicit": "The roster assigns every surface itself (bindings, defaults); required for several agents without a default marker.",
+	},
+	"bind": {
+		"auto":     "Loopback if available, else all interfaces.",
+		"lan":      "All interfaces (0.0.0.0).",
+		"loopback": "127.0.0.1 only.",
+		"custom":   "The IPv4 address in customBindHost.",
+		"tailnet":  "The Tailnet address plus loopback.",
+	},
+	"skipOptionalBootstrapFiles": {
+		"SOUL.md":      "Skip SOUL.md.",
+		"USER.md":      "Skip USER.md.",
+		"HEARTBEAT.md": "Skip HEARTBEAT.md.",
+		"IDENTITY.md":  "Skip IDENTITY.md.",
 	},
 	"reasoningDefault": {
 		"on":     "Show reasoning.",
@@ -197,6 +255,7 @@ var enumDescriptions = map[string]map[string]string{
 		"message":  "Show typing while a reply is written.",
 	},
 	"mode (reset)": {
+		"none":  "Never reset sessions (2026.9.6).",
 		"daily": "Reset sessions daily at atHour.",
 		"idle":  "Reset sessions after idleMinutes of inactivity.",
 	},
@@ -284,7 +343,8 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node, rel string) erro
 	})
 	defs["Include"] = incl
 
-	w := &walker{defs: defs, seen: map[string]bool{}}
+	_, keyed := defs["AgentEntry"+suffix(rel)]
+	w := &walker{defs: defs, seen: map[string]bool{}, keyed: keyed}
 	if err := w.walk(doc, root); err != nil {
 		return err
 	}
@@ -329,8 +389,11 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node, rel string) erro
 
 // walker visits the schema and the spec table side by side.
 type walker struct {
-	defs map[string]any
-	seen map[string]bool
+	// keyed: the release keys agents (2026.9.6), with its binding and
+	// maintenance rules.
+	keyed bool
+	defs  map[string]any
+	seen  map[string]bool
 }
 
 func (w *walker) walk(s map[string]any, n *spec.Node) error {
@@ -418,6 +481,10 @@ func (w *walker) field(name string, s map[string]any, n *spec.Node) error {
 				},
 			}
 		case "binding":
+			if w.keyed {
+				target["allOf"] = acpBindingRulesKeyed()
+				break
+			}
 			target["not"] = map[string]any{
 				"required": []any{"type", "match"},
 				"properties": map[string]any{
@@ -441,7 +508,7 @@ func (w *walker) field(name string, s map[string]any, n *spec.Node) error {
 			target["if"] = map[string]any{"required": []any{"type"}, "properties": map[string]any{"type": map[string]any{"const": "embedded"}}}
 			target["then"] = map[string]any{"not": map[string]any{"required": []any{"acp"}}}
 		case "maintenance":
-			target["allOf"] = []any{maintenanceRules()}
+			target["allOf"] = []any{maintenanceRules(w.keyed)}
 		default:
 			return fmt.Errorf("no JSON Schema form for the check %q", check)
 		}

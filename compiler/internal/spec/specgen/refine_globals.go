@@ -78,12 +78,34 @@ func acpBindingRules() []any {
 	}
 }
 
+// acpBindingRulesKeyed is AcpBindingSchema's refinement of 2026.9.6: a
+// peer id, on any channel.
+func acpBindingRulesKeyed() []any {
+	return []any{
+		obj{"if": obj{"not": acpType}, "then": obj{"not": obj{"required": req("acp")}}},
+		obj{"if": acpType, "then": obj{"required": req("match"), "properties": obj{"match": obj{"required": req("peer"), "properties": obj{"peer": obj{"required": req("id"), "properties": obj{"id": obj{"pattern": `\S`}}}}}}}},
+	}
+}
+
 // maintenanceRules: durations and byte sizes as strings, or numbers that
 // JavaScript prints without an exponent (String(n) is what is parsed).
-func maintenanceRules() obj {
+func maintenanceRules(keyed bool) obj {
 	num := obj{"anyOf": []any{obj{"const": 0}, obj{"type": "number", "minimum": 1e-6, "exclusiveMaximum": 1e21}}}
 	dur := obj{"anyOf": []any{obj{"type": "string", "pattern": DurationPattern}, num}}
 	size := obj{"anyOf": []any{obj{"type": "string", "pattern": ByteSizePattern}, num}}
+	if keyed {
+		// 2026.9.6: durations must also be positive (not expressible
+		// here; vet checks it), and false turns several settings off.
+		off := obj{"const": false}
+		return obj{"properties": obj{
+			"pruneAfter":            dur,
+			"archiveDashboardAfter": obj{"anyOf": []any{dur, off}},
+			"preserveRecent":        obj{"anyOf": []any{dur, off}},
+			"resetArchiveRetention": obj{"anyOf": []any{dur, off}},
+			"maxDiskBytes":          obj{"anyOf": []any{size, off}},
+			"highWaterBytes":        size,
+		}}
+	}
 	return obj{"properties": obj{
 		"pruneAfter":            dur,
 		"rotateBytes":           size,
@@ -97,6 +119,11 @@ func maintenanceRules() obj {
 // sections: the env catch-all, the avatar rule, and the legacy keys
 // OpenClaw refuses inside sections openclawcfg otherwise leaves open.
 func refineGlobals(doc map[string]any, defs map[string]any, rel string) error {
+	if _, keyed := defs["AgentEntry"+suffix(rel)]; keyed {
+		// 2026.9.6: env is strict, agents are keyed entries, and the keys
+		// 2026.3.24 migrated are plain unknown keys of strict objects.
+		return avatarRule(defOf(defs, "AgentEntry", rel), "agents.entries.*.identity.avatar")
+	}
 	env := defOf(defs, "Env", rel)
 	if env == nil {
 		return fmt.Errorf("specgen: no Env definition")
@@ -104,15 +131,9 @@ func refineGlobals(doc map[string]any, defs map[string]any, rel string) error {
 	// Every key besides shellEnv and vars names a variable.
 	env["additionalProperties"] = obj{"type": "string"}
 
-	agent := defOf(defs, "Agent", rel)
-	props, _ := agent["properties"].(map[string]any)
-	ident, _ := props["identity"].(map[string]any)
-	iprops, _ := ident["properties"].(map[string]any)
-	avatar, _ := iprops["avatar"].(map[string]any)
-	if avatar == nil {
-		return fmt.Errorf("specgen: no agents.list[].identity.avatar")
+	if err := avatarRule(defOf(defs, "Agent", rel), "agents.list[].identity.avatar"); err != nil {
+		return err
 	}
-	avatar["not"] = obj{"pattern": AvatarRejectPattern}
 
 	noKey := func(k string) obj { return obj{"not": obj{"type": "object", "required": req(k)}} }
 	legacy := obj{"properties": obj{
@@ -129,5 +150,19 @@ func refineGlobals(doc map[string]any, defs map[string]any, rel string) error {
 	}}
 	all, _ := doc["allOf"].([]any)
 	doc["allOf"] = append(all, legacy)
+	return nil
+}
+
+// avatarRule adds the workspace-independent part of the avatar rule to an
+// agent definition.
+func avatarRule(agent map[string]any, where string) error {
+	props, _ := agent["properties"].(map[string]any)
+	ident, _ := props["identity"].(map[string]any)
+	iprops, _ := ident["properties"].(map[string]any)
+	avatar, _ := iprops["avatar"].(map[string]any)
+	if avatar == nil {
+		return fmt.Errorf("specgen: no %s", where)
+	}
+	avatar["not"] = obj{"pattern": AvatarRejectPattern}
 	return nil
 }

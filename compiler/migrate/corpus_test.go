@@ -33,7 +33,13 @@ type verdict struct {
 // unavoidable lists the migrated cases whose effective policies differ
 // between 2026.3.24 and 2026.9.6 because 2026.9.6 itself reads the same
 // value differently; migrate must report exactly that difference.
-var unavoidable = map[string]string{}
+var unavoidable = map[string]string{
+	"293-attroot-valid-windows-drive.json5":     "2026.9.6 lower-cases a Windows drive root (C:/Users -> c:/users) before matching",
+	"294-attroot-valid-windows-backslash.json5": "2026.9.6 lower-cases a Windows drive root (C:\\Users -> c:/users) before matching",
+	"362-json5-trailing-commas.json5":           `2026.9.6 keeps a handle that is no phone number or email as written; 2026.3.24 read "a" as "+"`,
+	"426-dup-dmpolicy-refinement.json5":         `2026.9.6 keeps a handle that is no phone number or email as written; 2026.3.24 read "x" as "+"`,
+	"547-env-in-array.json5":                    `2026.9.6 keeps an unset "${VAR}" entry as written; 2026.3.24 read it as "+"`,
+}
 
 const (
 	casesDir = "../testdata/conformance/cases"

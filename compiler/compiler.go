@@ -268,8 +268,10 @@ func vet(name string, src []byte, opt Options) (*Result, *json5.Node) {
 func (r *Result) choose(want, stamp string) bool {
 	c, err := release.Choose(want, stamp)
 	if err != nil {
-		r.add([]diag.Diagnostic{{Severity: diag.Error, Code: diag.CodeRelease, Message: err.Error(),
-			Fix: "pass --openclaw with one of " + release.List()}})
+		r.add([]diag.Diagnostic{{
+			Severity: diag.Error, Code: diag.CodeRelease, Message: err.Error(),
+			Fix: "pass --openclaw with one of " + release.List(),
+		}})
 		return false
 	}
 	r.Release = c

@@ -3,11 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/openclawcfg/openclawcfg/internal/release"
 	"io"
 	"runtime/debug"
 	"slices"
 	"strings"
+
+	"github.com/openclawcfg/openclawcfg/internal/release"
 
 	"github.com/alecthomas/kong"
 

@@ -2,10 +2,11 @@ package migrate
 
 import (
 	"fmt"
-	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 )

@@ -72,8 +72,10 @@ func Choose(flag, stamp string) (Choice, error) {
 	}
 	v, ok := Parse(stamp)
 	if !ok {
-		return Choice{Release: Seed, Source: FromDefault, Stamp: stamp,
-			Reason: fmt.Sprintf("meta.lastTouchedVersion %q is not a version", stamp)}, nil
+		return Choice{
+			Release: Seed, Source: FromDefault, Stamp: stamp,
+			Reason: fmt.Sprintf("meta.lastTouchedVersion %q is not a version", stamp),
+		}, nil
 	}
 	pick := ""
 	for _, s := range Supported {
@@ -84,13 +86,17 @@ func Choose(flag, stamp string) (Choice, error) {
 	}
 	switch {
 	case pick == "":
-		return Choice{Release: Seed, Source: FromStamp, Stamp: stamp,
-			Reason: fmt.Sprintf("meta.lastTouchedVersion %s is older than every supported release", stamp)}, nil
+		return Choice{
+			Release: Seed, Source: FromStamp, Stamp: stamp,
+			Reason: fmt.Sprintf("meta.lastTouchedVersion %s is older than every supported release", stamp),
+		}, nil
 	case pick == stamp:
 		return Choice{Release: pick, Source: FromStamp, Stamp: stamp, Reason: "meta.lastTouchedVersion " + stamp}, nil
 	default:
-		return Choice{Release: pick, Source: FromStamp, Stamp: stamp,
-			Reason: fmt.Sprintf("meta.lastTouchedVersion %s; the newest supported release not newer", stamp)}, nil
+		return Choice{
+			Release: pick, Source: FromStamp, Stamp: stamp,
+			Reason: fmt.Sprintf("meta.lastTouchedVersion %s; the newest supported release not newer", stamp),
+		}, nil
 	}
 }
 

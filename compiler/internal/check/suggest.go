@@ -1,10 +1,11 @@
 package check
 
 import (
-	"github.com/openclawcfg/openclawcfg/internal/release"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/openclawcfg/openclawcfg/internal/release"
 
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
 )

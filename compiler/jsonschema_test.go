@@ -32,11 +32,11 @@ import (
 // attachment roots, but the editor schema keeps openclawcfg's patterns for
 // them (vet warns there, and JSON Schema cannot warn), so it rejects the
 // configs vet warns about too (counted, each checked to carry such a
-// warning). Its gap, 35: 4 $include problems, 17 avatars outside the
-// workspace and 11 rosters JSON Schema cannot judge (shared agentDirs,
+// warning). Its gap, 35: 4 $include problems, 14 avatars outside the
+// workspace, 13 rosters JSON Schema cannot judge (shared agentDirs,
 // several default markers or none for several agents, ids that clash
-// once normalised), a padded channel key, and 2 other channels' plugin
-// schemas (matrix, discord).
+// once normalised), a padded channel key, and 3 cases of other channels'
+// plugin schemas (matrix, discord).
 var schemaRejectGap = map[string]int{release.Seed: 31, release.Current: 35}
 
 // jsRegexp makes the validator compile "pattern" as JavaScript does, like

@@ -27,15 +27,16 @@ func (m *migration) run(root *json5.Node) {
 	m.meta(root)
 }
 
-// includes refuses a config that uses $include: migrate rewrites one
-// file, and the keys an included file brings in would stay as they are.
+// includes finds the $include keys. The included files are not
+// rewritten: To accepts the result only when the whole config, included
+// files and all, passes as the target and keeps its policies.
 func (m *migration) includes(n *json5.Node, path string) {
 	switch n.Kind {
 	case json5.Object:
 		for i := range n.Members {
 			mem := &n.Members[i]
 			if mem.Key == "$include" {
-				m.refuse(mem.KeyStart, join(path, "$include"), "migrate rewrites one file, and the keys an included file brings in would not be rewritten", "inline the included files, or migrate them by hand, then vet with --openclaw 2026.9.6")
+				m.incl = append(m.incl, include{path: join(path, "$include"), off: mem.KeyStart})
 				continue
 			}
 			m.includes(mem.Value, join(path, mem.Key))
@@ -363,7 +364,7 @@ func (m *migration) bindings(root *json5.Node) {
 			p := fmt.Sprintf("bindings.%d.agentId", i)
 			m.change(id.Start, Change{
 				Path: p, To: p, Kind: "set",
-				Reason: fmt.Sprintf("agent %q is not in agents.list, so 2026.3.24 gives what this binding matches to its default agent %q (pickFirstExistingAgentId); 2026.9.6 rejects an unknown agent, and routes \"main\" to an agent of that name", id.Str, r.def),
+				Reason: fmt.Sprintf("agent %q is not in agents.list, so 2026.3.24 gives what this binding matches to its default agent %q (pickFirstExistingAgentId); 2026.9.6 %s", id.Str, r.def, unknownAgent96(id.Str)),
 			})
 		}
 		match := last(b, "match")
@@ -379,6 +380,15 @@ func (m *migration) bindings(root *json5.Node) {
 			Reason: `2026.9.6 calls a direct chat "direct" and no longer accepts "dm", which 2026.3.24 read as the same kind (its doctor makes the same rewrite)`,
 		})
 	}
+}
+
+// unknownAgent96 is what 2026.9.6 does with a binding to an agent it
+// does not know.
+func unknownAgent96(id string) string {
+	if openclaw.NormalizeAgentID(id) == "main" {
+		return `routes "main" to an agent of that name, which the roster does not define`
+	}
+	return "rejects a binding to an agent it does not know (Unknown agent id)"
 }
 
 // last is the value of obj's last member named key, or nil.

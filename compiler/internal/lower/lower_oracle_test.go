@@ -48,10 +48,9 @@ var knownLowering = map[string]*oraclegolden.Known{
 // knownLowering96 are the 2026.9.6 disagreements left.
 var knownLowering96 = map[string]string{}
 
-// requirePlans96: every config 2026.9.6 accepts must compile for it. Off
-// until the checker judges 2026.9.6 configs as 2026.9.6 does (the lead's
-// per-release tables); until then such configs are counted and skipped.
-const requirePlans96 = false
+// requirePlans96: every config 2026.9.6 accepts must compile for it (the
+// checker judges 2026.9.6 configs as 2026.9.6 does).
+const requirePlans96 = true
 
 type lowerLine struct {
 	ID      string            `json:"id"`

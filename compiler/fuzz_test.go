@@ -9,6 +9,7 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
 // FuzzVet drives the whole pipeline (JSON5, schema walk, OpenClaw rules,
@@ -24,15 +25,25 @@ func FuzzVet(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// Every release's profile, and the stamp's choice.
+		for _, rel := range append([]string{""}, release.Supported...) {
+			fuzzVet(t, src, rel)
+		}
+	})
+}
+
+func fuzzVet(t *testing.T, src []byte, rel string) {
+	{
 		start := time.Now()
 		// Hermetic: no $include reads, no environment, no wrapper reads.
 		r := compiler.Vet("fuzz.json5", src, compiler.Options{
 			IncludeFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist },
 			ReadFile:    func(string) ([]byte, error) { return nil, fs.ErrNotExist },
 			Env:         func(string) (string, bool) { return "", false },
+			OpenClaw:    rel,
 		})
 		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("Vet took %v on %d bytes", d, len(src))
+			t.Fatalf("Vet as %q took %v on %d bytes", rel, d, len(src))
 		}
 		for i, d := range r.Diagnostics {
 			if d.Offset < 0 || d.Offset > len(src) || d.End < d.Offset || d.End > len(src) {
@@ -49,5 +60,5 @@ func FuzzVet(f *testing.F) {
 			t.Fatal("not OK without diagnostics")
 		}
 		_, _ = diag.Count(r.Diagnostics)
-	})
+	}
 }

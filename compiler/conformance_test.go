@@ -39,11 +39,7 @@ var deliberate = map[string]string{}
 
 // verdictGaps lists, by release/case, the verdicts vet knowingly does not
 // reach yet, and why.
-var verdictGaps = map[string]string{
-	"2026.9.6/470-channels-plugin-id.json5":            "channels.matrix is judged by the Matrix plugin's JSON Schema, which vet does not carry",
-	"2026.9.6/854-g-legacy-discord-ttl.json5":          "channels.discord is judged by the Discord plugin's JSON Schema (threadBindings.ttlHours), which vet does not carry",
-	"2026.9.6/855-g-legacy-discord-accounts-ttl.json5": "channels.discord is judged by the Discord plugin's JSON Schema (accounts.<id>.threadBindings.ttlHours), which vet does not carry",
-}
+var verdictGaps = map[string]string{}
 
 // TestConformance replays every corpus config through Vet as each
 // supported release and requires the verdict that release reached, with

@@ -267,7 +267,8 @@ func flattenSchemaError(e *jsonschema.ValidationError, out []schemaIssue) []sche
 				msg += ": " + sub[0].msg
 			}
 		}
-		out = append(out, schemaIssue{at: e.InstanceLocation, key: k.Property, msg: msg})
+		// TypeBox reports it at the key and, once more, at the object.
+		out = append(out, schemaIssue{at: append(append([]string(nil), e.InstanceLocation...), k.Property), msg: msg})
 	default:
 		out = append(out, schemaIssue{at: e.InstanceLocation, msg: leafMessage(e)})
 	}

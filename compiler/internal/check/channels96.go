@@ -268,7 +268,7 @@ func flattenSchemaError(e *jsonschema.ValidationError, out []schemaIssue) []sche
 			}
 		}
 		// TypeBox reports it at the key and, once more, at the object.
-		out = append(out, schemaIssue{at: append(append([]string(nil), e.InstanceLocation...), k.Property), msg: msg})
+		out = append(out, schemaIssue{at: append(append([]string(nil), e.InstanceLocation...), k.Property), key: k.Property, msg: msg})
 	default:
 		out = append(out, schemaIssue{at: e.InstanceLocation, msg: leafMessage(e)})
 	}
@@ -365,7 +365,7 @@ func allowed(values []any) string {
 // channelIssue reports one issue at the json5 node its location names
 // (the nearest written ancestor when a default filled the place in).
 func (c *checker) channelIssue(m *json5.Member, cs *channelSchema, is schemaIssue) {
-	n := m.Value
+	n, parent := m.Value, (*json5.Node)(nil)
 	path := "channels." + m.Key
 	written := true
 	for _, seg := range is.at {
@@ -386,7 +386,7 @@ func (c *checker) channelIssue(m *json5.Member, cs *channelSchema, is schemaIssu
 			written = false
 			continue
 		}
-		n = next
+		n, parent = next, n
 	}
 	d := diag.Diagnostic{
 		File: c.file(n), Offset: n.Start, End: n.End, Path: path, Severity: diag.Error, Code: diag.CodeChannelSchema,
@@ -396,7 +396,13 @@ func (c *checker) channelIssue(m *json5.Member, cs *channelSchema, is schemaIssu
 	if strings.HasPrefix(is.msg, "must have required property") {
 		d.End = n.Start + 1 // the object's opening brace
 	}
-	if is.key != "" && n.Kind == json5.Object {
+	if is.key != "" && written && parent != nil && len(is.at) > 0 && is.at[len(is.at)-1] == is.key {
+		// A property name: the caret goes on the key.
+		if i := lastMember(parent, is.key); i >= 0 {
+			km := &parent.Members[i]
+			d.File, d.Offset, d.End = c.file(km.Value), km.KeyStart, km.KeyEnd
+		}
+	} else if is.key != "" && n.Kind == json5.Object {
 		if i := lastMember(n, is.key); i >= 0 {
 			km := &n.Members[i]
 			d.File, d.Offset, d.End = c.file(km.Value), km.KeyStart, km.KeyEnd

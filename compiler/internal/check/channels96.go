@@ -1,23 +1,23 @@
 package check
 
 import (
-	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/spec"
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 )
 
 // OpenClaw 2026.9.6 validates each channels.<id> it knows, after the core
@@ -26,14 +26,19 @@ import (
 // applyDefaults, TypeBox underneath) and refuses the file on any error,
 // reported as "invalid config: <message>" at channels.<id>.<instance path>.
 // vet does the same with the schemas scripts/channel-schemas.sh extracted
-// (spec.ChannelSchema), compiled on first use: a config pays only for the
+// (spec.ChannelSchema), decoded on first use: a config pays only for the
 // channels it has, and the seed profile never touches them.
+//
+// The validator is a small one of the draft-07 keywords those schemas use
+// (TestChannelSchemaKeywords keeps it honest), written here rather than
+// with a general JSON Schema library: it reports as TypeBox does, and a
+// library's package init (its meta-schemas) would cost every cold vet.
 
-// channelSchema is one channel's compiled schema.
+// channelSchema is one channel's decoded schema and its compiled patterns.
 type channelSchema struct {
 	once sync.Once
-	doc  any // the decoded schema: defaults and did-you-mean read it
-	sch  *jsonschema.Schema
+	doc  any
+	res  map[string]*regexp2.Regexp
 	err  error
 }
 
@@ -42,8 +47,8 @@ var (
 	channelSchemas   = map[string]*channelSchema{}
 )
 
-// compiledChannel returns rel's compiled schema of channel id, or nil when
-// rel validates no such section by JSON Schema.
+// compiledChannel returns rel's schema of channel id, or nil when rel
+// validates no such section by JSON Schema.
 func compiledChannel(rel, id string) *channelSchema {
 	raw := spec.ChannelSchema(rel, id)
 	if raw == nil {
@@ -56,61 +61,49 @@ func compiledChannel(rel, id string) *channelSchema {
 		channelSchemas[rel+"/"+id] = cs
 	}
 	channelSchemasMu.Unlock()
-	cs.once.Do(func() { cs.doc, cs.sch, cs.err = compileChannel(id, raw) })
+	cs.once.Do(func() {
+		cs.res = map[string]*regexp2.Regexp{}
+		if cs.err = json.Unmarshal(raw, &cs.doc); cs.err == nil {
+			cs.err = cs.compilePatterns(cs.doc)
+		}
+	})
 	return cs
 }
 
-func compileChannel(id string, raw []byte) (any, *jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return nil, nil, err
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft7)
-	c.UseRegexpEngine(jsPattern)
-	// schema-validator.ts: "uri" must parse as a URL, every other format
-	// is an annotation.
-	c.AssertFormat()
-	for _, f := range []string{"date-time", "date", "duration", "email", "hostname", "idn-email", "idn-hostname", "ipv4", "ipv6", "iri-reference", "iri", "json-pointer-uri-fragment", "json-pointer", "regex", "relative-json-pointer", "time", "uri-reference", "uri-template", "url", "uuid"} {
-		c.RegisterFormat(&jsonschema.Format{Name: f, Validate: func(any) error { return nil }})
-	}
-	c.RegisterFormat(&jsonschema.Format{Name: "uri", Validate: func(v any) error {
-		if s, ok := v.(string); ok && !canParseURL(s) {
-			return fmt.Errorf("not a URL")
+func (cs *channelSchema) compilePatterns(s any) error {
+	switch v := s.(type) {
+	case []any:
+		for _, e := range v {
+			if err := cs.compilePatterns(e); err != nil {
+				return err
+			}
 		}
-		return nil
-	}})
-	loc := "channel:" + id
-	if err := c.AddResource(loc, doc); err != nil {
-		return nil, nil, err
+	case map[string]any:
+		for k, e := range v {
+			switch k {
+			case "enum", "const", "default", "required":
+				continue
+			case "pattern":
+				p, _ := e.(string)
+				re, err := regexp2.Compile(asciiDigits(p), regexp2.None)
+				if err != nil {
+					return err
+				}
+				re.MatchTimeout = time.Second
+				cs.res[p] = re
+				continue
+			}
+			if err := cs.compilePatterns(e); err != nil {
+				return err
+			}
+		}
 	}
-	sch, err := c.Compile(loc)
-	return doc, sch, err
+	return nil
 }
-
-// jsPattern compiles a schema pattern as TypeBox does (a JavaScript RegExp
-// with the u flag): regexp2 has the lookaheads and \p classes RE2 lacks;
-// \d is made ASCII as in JavaScript.
-func jsPattern(p string) (jsonschema.Regexp, error) {
-	re, err := regexp2.Compile(asciiDigits(p), regexp2.None)
-	if err != nil {
-		return nil, err
-	}
-	re.MatchTimeout = time.Second
-	return jsRegexp{re}, nil
-}
-
-type jsRegexp struct{ re *regexp2.Regexp }
-
-func (r jsRegexp) MatchString(s string) bool {
-	ok, err := r.re.MatchString(s)
-	return ok && err == nil
-}
-
-func (r jsRegexp) String() string { return r.re.String() }
 
 // asciiDigits rewrites \d (any Unicode digit in .NET) to [0-9], inside a
-// class to 0-9.
+// class to 0-9: TypeBox's patterns are JavaScript RegExps (u flag), whose
+// lookaheads and \p classes regexp2 has and RE2 lacks.
 func asciiDigits(p string) string {
 	var b strings.Builder
 	class := false
@@ -198,151 +191,293 @@ func canParseURL(s string) bool {
 
 // channelSchemaCheck validates m, the member of channels whose key is the
 // channel id as written (a padded key is channelID's), with the release's
-// JSON Schema of that channel.
+// JSON Schema of that channel, after filling in its defaults.
 func (c *checker) channelSchemaCheck(m *json5.Member) {
 	cs := compiledChannel(c.rel, m.Key)
 	if cs == nil {
 		return
 	}
 	if cs.err != nil {
-		// The embedded schemas compile (TestChannelSchemasCompile).
+		// The embedded schemas decode (TestChannelSchemasCompile).
 		panic(fmt.Sprintf("check: channel schema %s: %v", m.Key, cs.err))
 	}
 	value, _ := applySchemaDefaults(cs.doc, toJSON(m.Value), true)
-	err := cs.sch.Validate(value)
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return
-	}
-	issues := flattenSchemaError(ve, nil)
+	var issues []schemaIssue
+	cs.validate(cs.doc, value, nil, &issues)
 	for _, is := range issues {
-		c.channelIssue(m, cs, is)
+		c.channelIssue(m, is)
 	}
 }
 
 // schemaIssue is one error as OpenClaw reports it: an instance location
-// under the channel, a message, and for additional properties and
-// property names the key at fault.
+// under the channel and a message; for an additional property or a
+// property name, the key (and the keys the object takes).
 type schemaIssue struct {
-	at     []string
-	msg    string
-	key    string // the key the issue is about (additional property, property name)
-	schema string // the schema location (for did-you-mean)
+	at    []string
+	msg   string
+	key   string
+	props []string
 }
 
-// flattenSchemaError turns jsonschema's error tree into the issues TypeBox
-// reports: every failing keyword at its instance location; a failed anyOf
-// or oneOf at its location, with its alternatives' errors that lie deeper
-// (at the same place, the anyOf issue stands for them).
-func flattenSchemaError(e *jsonschema.ValidationError, out []schemaIssue) []schemaIssue {
-	switch k := e.ErrorKind.(type) {
-	case *kind.Schema, *kind.Group, *kind.AllOf, *kind.Reference:
-		for _, cause := range e.Causes {
-			out = flattenSchemaError(cause, out)
+func at(loc []string, seg string) []string { return append(slices.Clip(loc), seg) }
+
+// validate checks v against schema s at loc, appending TypeBox's errors:
+// every failing keyword at its instance location; a failed anyOf or
+// oneOf at its location, with its alternatives' errors that lie deeper (at
+// the same place the anyOf issue stands for them).
+func (cs *channelSchema) validate(s, v any, loc []string, out *[]schemaIssue) bool {
+	sm, ok := s.(map[string]any)
+	if !ok {
+		if b, ok := s.(bool); ok && !b {
+			*out = append(*out, schemaIssue{at: loc, msg: "schema is false"})
+			return false
 		}
-	case *kind.AnyOf:
-		out = alternatives(e, "anyOf", out)
-	case *kind.OneOf:
-		if len(k.Subschemas) > 1 {
-			out = append(out, schemaIssue{at: e.InstanceLocation, msg: "must match exactly one schema in oneOf"})
-			break
+		return true
+	}
+	n := len(*out)
+	add := func(msg string) { *out = append(*out, schemaIssue{at: loc, msg: msg}) }
+	if t, ok := sm["type"]; ok && !typeMatches(t, v) {
+		add("must be " + typeWords(t) + ", got " + jsonKind(v))
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		cs.object(sm, x, loc, out)
+	case []any:
+		if items, ok := sm["items"]; ok {
+			for i, e := range x {
+				cs.validate(items, e, at(loc, strconv.Itoa(i)), out)
+			}
 		}
-		out = alternatives(e, "oneOf", out)
-	case *kind.Required:
-		for _, p := range k.Missing {
-			out = append(out, schemaIssue{at: append(append([]string(nil), e.InstanceLocation...), p), msg: fmt.Sprintf("must have required property '%s'", p)})
+		if lim, ok := sm["minItems"].(float64); ok && float64(len(x)) < lim {
+			add(fmt.Sprintf("must not have fewer than %v items", lim))
 		}
-	case *kind.AdditionalProperties:
-		for _, p := range k.Properties {
-			out = append(out, schemaIssue{at: e.InstanceLocation, key: p, schema: e.SchemaURL, msg: fmt.Sprintf("must not have additional properties: %q", p)})
+		if lim, ok := sm["maxItems"].(float64); ok && float64(len(x)) > lim {
+			add(fmt.Sprintf("must not have more than %v items", lim))
 		}
-	case *kind.PropertyNames:
-		msg := fmt.Sprintf("property name %q is invalid", k.Property)
-		if len(e.Causes) > 0 {
+	case string:
+		// TypeBox counts graphemes; code points differ only for combining
+		// sequences.
+		if lim, ok := sm["maxLength"].(float64); ok && float64(utf8.RuneCountInString(x)) > lim {
+			add(fmt.Sprintf("must not have more than %v characters", lim))
+		}
+		if lim, ok := sm["minLength"].(float64); ok && float64(utf8.RuneCountInString(x)) < lim {
+			add(fmt.Sprintf("must not have fewer than %v characters", lim))
+		}
+		// schema-validator.ts: "uri" must parse as a URL; every other
+		// format is an annotation.
+		if f, _ := sm["format"].(string); f == "uri" && !canParseURL(x) {
+			add(`must match format "uri"`)
+		}
+		if p, ok := sm["pattern"].(string); ok {
+			if m, err := cs.res[p].MatchString(x); err != nil || !m {
+				add(fmt.Sprintf("must match pattern %q", p))
+			}
+		}
+	case float64:
+		for _, b := range []struct {
+			key, op string
+			fails   func(v, lim float64) bool
+		}{
+			{"exclusiveMaximum", "<", func(v, l float64) bool { return v >= l }},
+			{"exclusiveMinimum", ">", func(v, l float64) bool { return v <= l }},
+			{"maximum", "<=", func(v, l float64) bool { return v > l }},
+			{"minimum", ">=", func(v, l float64) bool { return v < l }},
+		} {
+			if lim, ok := sm[b.key].(float64); ok && b.fails(x, lim) {
+				add("must be " + b.op + " " + openclaw.FormatJSNumber(lim))
+			}
+		}
+	}
+	if want, ok := sm["const"]; ok && !jsonEqual(want, v) {
+		add("must be equal to constant (allowed: " + allowed([]any{want}) + ")")
+	}
+	if list, ok := sm["enum"].([]any); ok && !slices.ContainsFunc(list, func(e any) bool { return jsonEqual(e, v) }) {
+		add("must be equal to one of the allowed values (allowed: " + allowed(list) + ")")
+	}
+	if all, ok := sm["allOf"].([]any); ok {
+		for _, b := range all {
+			cs.validate(b, v, loc, out)
+		}
+	}
+	for _, word := range []string{"anyOf", "oneOf"} {
+		list, ok := sm[word].([]any)
+		if !ok {
+			continue
+		}
+		var here []string
+		var deeper []schemaIssue
+		passed := 0
+		for _, b := range list {
 			var sub []schemaIssue
-			for _, cause := range e.Causes {
-				sub = flattenSchemaError(cause, sub)
+			if cs.validate(b, v, loc, &sub) {
+				passed++
 			}
-			if len(sub) > 0 {
-				msg += ": " + sub[0].msg
-			}
-		}
-		// TypeBox reports it at the key and, once more, at the object.
-		out = append(out, schemaIssue{at: append(append([]string(nil), e.InstanceLocation...), k.Property), key: k.Property, msg: msg})
-	default:
-		out = append(out, schemaIssue{at: e.InstanceLocation, msg: leafMessage(e)})
-	}
-	return out
-}
-
-func alternatives(e *jsonschema.ValidationError, word string, out []schemaIssue) []schemaIssue {
-	var here []string
-	var deeper []schemaIssue
-	for _, cause := range e.Causes {
-		for _, is := range flattenSchemaError(cause, nil) {
-			if len(is.at) > len(e.InstanceLocation) {
-				deeper = append(deeper, is)
-			} else if !contains(here, is.msg) {
-				here = append(here, is.msg)
+			for _, is := range sub {
+				if len(is.at) > len(loc) {
+					deeper = append(deeper, is)
+				} else if !slices.Contains(here, is.msg) {
+					here = append(here, is.msg)
+				}
 			}
 		}
+		switch {
+		case word == "anyOf" && passed > 0, word == "oneOf" && passed == 1:
+		case passed > 1:
+			add("must match exactly one schema in oneOf")
+		default:
+			msg := "must match a schema in " + word
+			if word == "oneOf" {
+				msg = "must match exactly one schema in oneOf"
+			}
+			if len(here) > 0 {
+				msg += " (" + strings.Join(here, "; or ") + ")"
+			}
+			add(msg)
+			*out = append(*out, deeper...)
+		}
 	}
-	msg := "must match a schema in " + word
-	if len(here) > 0 {
-		msg += " (" + strings.Join(here, "; or ") + ")"
-	}
-	out = append(out, schemaIssue{at: e.InstanceLocation, msg: msg})
-	return append(out, deeper...)
+	return len(*out) == n
 }
 
-// leafMessage words one failed keyword as TypeBox's en_US locale does,
-// with OpenClaw's allowed-values hint.
-func leafMessage(e *jsonschema.ValidationError) string {
-	switch k := e.ErrorKind.(type) {
-	case *kind.Type:
-		return "must be " + strings.Join(k.Want, " or ") + ", got " + k.Got
-	case *kind.Enum:
-		return "must be equal to one of the allowed values (allowed: " + allowed(k.Want) + ")"
-	case *kind.Const:
-		return "must be equal to constant (allowed: " + allowed([]any{k.Want}) + ")"
-	case *kind.Minimum:
-		return "must be >= " + rat(k.Want.FloatString(20))
-	case *kind.Maximum:
-		return "must be <= " + rat(k.Want.FloatString(20))
-	case *kind.ExclusiveMinimum:
-		return "must be > " + rat(k.Want.FloatString(20))
-	case *kind.ExclusiveMaximum:
-		return "must be < " + rat(k.Want.FloatString(20))
-	case *kind.MinLength:
-		return fmt.Sprintf("must not have fewer than %d characters", k.Want)
-	case *kind.MaxLength:
-		return fmt.Sprintf("must not have more than %d characters", k.Want)
-	case *kind.MinItems:
-		return fmt.Sprintf("must not have fewer than %d items", k.Want)
-	case *kind.MaxItems:
-		return fmt.Sprintf("must not have more than %d items", k.Want)
-	case *kind.MinProperties:
-		return fmt.Sprintf("must not have fewer than %d properties", k.Want)
-	case *kind.MaxProperties:
-		return fmt.Sprintf("must not have more than %d properties", k.Want)
-	case *kind.Pattern:
-		return fmt.Sprintf("must match pattern %q", k.Want)
-	case *kind.Format:
-		return fmt.Sprintf("must match format %q", k.Want)
-	case *kind.InvalidJsonValue:
-		return "must be a finite number" // NaN and Infinity are no JSON numbers
-	case *kind.FalseSchema:
-		return "schema is false"
+// object checks the object keywords of sm on x.
+func (cs *channelSchema) object(sm map[string]any, x map[string]any, loc []string, out *[]schemaIssue) {
+	props, _ := sm["properties"].(map[string]any)
+	if req, ok := sm["required"].([]any); ok {
+		for _, r := range req {
+			if k, _ := r.(string); k != "" {
+				if _, has := x[k]; !has {
+					*out = append(*out, schemaIssue{at: at(loc, k), msg: fmt.Sprintf("must have required property '%s'", k)})
+				}
+			}
+		}
 	}
-	return fmt.Sprint(e.ErrorKind.LocalizedString(nil))
+	keys := sortedKeys(x)
+	if addl, ok := sm["additionalProperties"]; ok {
+		for _, k := range keys {
+			if _, declared := props[k]; declared {
+				continue
+			}
+			if b, ok := addl.(bool); ok && !b {
+				*out = append(*out, schemaIssue{at: loc, key: k, props: sortedKeys(props), msg: fmt.Sprintf("must not have additional properties: %q", k)})
+				continue
+			}
+			cs.validate(addl, x[k], at(loc, k), out)
+		}
+	}
+	for _, k := range sortedKeys(props) {
+		if e, has := x[k]; has {
+			cs.validate(props[k], e, at(loc, k), out)
+		}
+	}
+	if pn, ok := sm["propertyNames"]; ok {
+		for _, k := range keys {
+			var sub []schemaIssue
+			if !cs.validate(pn, k, nil, &sub) {
+				// TypeBox reports it at the key and, once more, at the object.
+				*out = append(*out, schemaIssue{at: at(loc, k), key: k, msg: fmt.Sprintf("property name %q is invalid: %s", k, sub[0].msg)})
+			}
+		}
+	}
+	if lim, ok := sm["maxProperties"].(float64); ok && float64(len(x)) > lim {
+		*out = append(*out, schemaIssue{at: loc, msg: fmt.Sprintf("must not have more than %v properties", lim)})
+	}
+	if lim, ok := sm["minProperties"].(float64); ok && float64(len(x)) < lim {
+		*out = append(*out, schemaIssue{at: loc, msg: fmt.Sprintf("must not have fewer than %v properties", lim)})
+	}
 }
 
-// rat trims a decimal's trailing zeros ("5000.000" is "5000").
-func rat(s string) string {
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	return s
+	slices.Sort(keys)
+	return keys
+}
+
+// typeMatches is TypeBox's type keyword: numbers are finite, integers
+// also whole.
+func typeMatches(t, v any) bool {
+	if list, ok := t.([]any); ok {
+		return slices.ContainsFunc(list, func(e any) bool { return typeMatches(e, v) })
+	}
+	switch t {
+	case "object":
+		_, ok := v.(map[string]any)
+		return ok
+	case "array":
+		_, ok := v.([]any)
+		return ok
+	case "string":
+		_, ok := v.(string)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "null":
+		return v == nil
+	case "number":
+		_, ok := v.(float64)
+		return ok
+	case "integer":
+		f, ok := v.(float64)
+		return ok && f == math.Trunc(f)
+	}
+	return false
+}
+
+func typeWords(t any) string {
+	if list, ok := t.([]any); ok {
+		var w []string
+		for _, e := range list {
+			w = append(w, fmt.Sprint(e))
+		}
+		return "either " + strings.Join(w, " or ")
+	}
+	return fmt.Sprint(t)
+}
+
+func jsonKind(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		if x == math.Trunc(x) {
+			return "integer"
+		}
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "NaN or Infinity"
+}
+
+// jsonEqual is deep equality of decoded JSON values.
+func jsonEqual(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, e := range x {
+			f, has := y[k]
+			if !has || !jsonEqual(e, f) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		return ok && slices.EqualFunc(x, y, jsonEqual)
+	}
+	return a == b
 }
 
 // allowed is summarizeAllowedValues: strings quoted, at most 12 shown.
@@ -355,8 +490,11 @@ func allowed(values []any) string {
 		}
 		if s, ok := v.(string); ok {
 			parts = append(parts, strconv.Quote(s))
+		} else if f, ok := v.(float64); ok {
+			parts = append(parts, openclaw.FormatJSNumber(f))
 		} else {
-			parts = append(parts, fmt.Sprint(v))
+			b, _ := json.Marshal(v)
+			parts = append(parts, string(b))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -364,7 +502,7 @@ func allowed(values []any) string {
 
 // channelIssue reports one issue at the json5 node its location names
 // (the nearest written ancestor when a default filled the place in).
-func (c *checker) channelIssue(m *json5.Member, cs *channelSchema, is schemaIssue) {
+func (c *checker) channelIssue(m *json5.Member, is schemaIssue) {
 	n, parent := m.Value, (*json5.Node)(nil)
 	path := "channels." + m.Key
 	written := true
@@ -407,8 +545,8 @@ func (c *checker) channelIssue(m *json5.Member, cs *channelSchema, is schemaIssu
 			km := &n.Members[i]
 			d.File, d.Offset, d.End = c.file(km.Value), km.KeyStart, km.KeyEnd
 		}
-		if is.schema != "" {
-			if keys := schemaProperties(cs.doc, is.schema); len(keys) > 0 {
+		if len(is.props) > 0 {
+			if keys := is.props; len(keys) > 0 {
 				d.DidYouMean = closest(is.key, keys)
 				list := keys
 				if len(list) > 12 {
@@ -421,41 +559,8 @@ func (c *checker) channelIssue(m *json5.Member, cs *channelSchema, is schemaIssu
 	c.add(d)
 }
 
-// schemaProperties lists the properties of the schema at loc (a schema
-// URL whose fragment is a JSON pointer into doc), sorted.
-func schemaProperties(doc any, loc string) []string {
-	_, frag, _ := strings.Cut(loc, "#")
-	cur := doc
-	for _, seg := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
-		if seg == "" {
-			continue
-		}
-		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-		switch v := cur.(type) {
-		case map[string]any:
-			cur = v[seg]
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(v) {
-				return nil
-			}
-			cur = v[i]
-		default:
-			return nil
-		}
-	}
-	obj, _ := cur.(map[string]any)
-	props, _ := obj["properties"].(map[string]any)
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // notFinite stands for NaN and ±Infinity (JSON5 has them, JSON does not):
-// jsonschema rejects it as no JSON value, TypeBox as no number.
+// TypeBox takes them for no number.
 type notFinite struct{}
 
 // toJSON is the value OpenClaw validates: objects keep the last of

@@ -36,9 +36,14 @@ func TestChannelSchemasCompile(t *testing.T) {
 // as OpenClaw's applyJsonSchemaDefaults makes them.
 func TestChannelDefaults(t *testing.T) {
 	cs := compiledChannel(release.Current, "slack")
+	var issues []schemaIssue
+	if cs.validate(cs.doc, map[string]any{}, nil, &issues) {
+		t.Error("slack {} without defaults passes")
+	}
 	v, _ := applySchemaDefaults(cs.doc, map[string]any{}, true)
-	if err := cs.sch.Validate(v); err != nil {
-		t.Fatalf("slack {} with defaults: %v", err)
+	issues = nil
+	if !cs.validate(cs.doc, v, nil, &issues) {
+		t.Fatalf("slack {} with defaults: %+v", issues)
 	}
 	m := v.(map[string]any)
 	for k, want := range map[string]any{"mode": "socket", "postAs": "bot", "webhookPath": "/slack/events", "userTokenReadOnly": true, "dmPolicy": "pairing"} {
@@ -46,8 +51,47 @@ func TestChannelDefaults(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, m[k], want)
 		}
 	}
-	if err := cs.sch.Validate(map[string]any{}); err == nil {
-		t.Error("slack {} without defaults passes")
+}
+
+// TestChannelSchemaKeywords: the schemas use only the keywords validate
+// and applySchemaDefaults implement; a new one in a later extraction
+// fails here rather than being ignored.
+func TestChannelSchemaKeywords(t *testing.T) {
+	known := map[string]bool{
+		"$schema": true, "type": true, "properties": true, "required": true, "additionalProperties": true,
+		"propertyNames": true, "maxProperties": true, "minProperties": true, "items": true, "minItems": true,
+		"maxItems": true, "minLength": true, "maxLength": true, "pattern": true, "format": true, "minimum": true,
+		"maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true, "const": true, "enum": true,
+		"allOf": true, "anyOf": true, "oneOf": true, "default": true, "description": true,
+	}
+	var walk func(id string, s any)
+	walk = func(id string, s any) {
+		switch v := s.(type) {
+		case []any:
+			for _, e := range v {
+				walk(id, e)
+			}
+		case map[string]any:
+			for k, e := range v {
+				if !known[k] {
+					t.Errorf("%s: keyword %q", id, k)
+				}
+				switch k {
+				case "properties":
+					for _, p := range e.(map[string]any) {
+						walk(id, p)
+					}
+				case "enum", "const", "default", "required":
+				default:
+					walk(id, e)
+				}
+			}
+		}
+	}
+	for id := range knownChannelsKeyed {
+		if cs := compiledChannel(release.Current, id); cs != nil {
+			walk(id, cs.doc)
+		}
 	}
 }
 

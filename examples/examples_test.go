@@ -16,6 +16,8 @@ import (
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
+	"github.com/openclawcfg/openclawcfg/compiler/migrate"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -116,6 +118,39 @@ func TestExamplePlans(t *testing.T) {
 			}
 			if _, err := plan.Load(tampered); !errors.Is(err, plan.ErrTampered) {
 				t.Fatalf("a tampered plan loaded: err = %v", err)
+			}
+		})
+	}
+}
+
+// TestExamplesMigrate migrates every example stamped for no release to
+// OpenClaw 2026.9.6: none is refused, the output passes vet as 2026.9.6,
+// and who can reach the agent (and which agent answers) is unchanged.
+func TestExamplesMigrate(t *testing.T) {
+	files, _ := filepath.Glob("*.json5")
+	for _, name := range files {
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := migrate.To(name, src, release.Current, opts)
+			switch {
+			case err != nil:
+				t.Fatal(err)
+			case res.Already:
+				return // written for 2026.9.6 already
+			case len(res.Refusals) > 0:
+				t.Fatalf("refused: %+v", res.Refusals)
+			case res.Output == nil:
+				t.Fatal("no output")
+			case len(res.Differences) > 0:
+				t.Errorf("policies differ after migration: %+v", res.Differences)
+			}
+			o := opts
+			o.OpenClaw = release.Current
+			if r := compiler.Vet(name, res.Output, o); !r.OK() {
+				t.Errorf("the migrated example fails as 2026.9.6: %+v", r.Diagnostics)
 			}
 		})
 	}

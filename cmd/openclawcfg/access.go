@@ -17,6 +17,7 @@ type accessCmd struct {
 	Format   string   `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	NoEnv    bool     `name:"no-env" help:"Read no environment variable for $${VAR}."`
 	AllowEnv []string `name:"allow-env" placeholder:"NAME" help:"Read only these environment variables for $${VAR}."`
+	OpenClaw string   `name:"openclaw" placeholder:"RELEASE" help:"Read the config as this OpenClaw release (${releases}). Default: its meta.lastTouchedVersion, else ${seed}."`
 }
 
 func (c *accessCmd) Help() string {
@@ -28,7 +29,11 @@ config reads are shown as ${NAME}. Exit status 1 when the config has errors
 }
 
 func (c *accessCmd) Run(e *env) error {
-	opt, err := envRestrict(compiler.Options{}, c.NoEnv, c.AllowEnv)
+	rel, err := releaseFlag(c.OpenClaw)
+	if err != nil {
+		return err
+	}
+	opt, err := envRestrict(compiler.Options{OpenClaw: rel}, c.NoEnv, c.AllowEnv)
 	if err != nil {
 		return err
 	}
@@ -46,9 +51,11 @@ func (c *accessCmd) Run(e *env) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
+			OpenClaw          string             `json:"openclaw"`
+			OpenClawReason    string             `json:"openclawReason"`
 			ChannelConfigured bool               `json:"channelConfigured"`
 			Rows              []report.AccessRow `json:"rows"`
-		}{p.ChannelConfigured, rows})
+		}{r.Release.Release, r.Release.Reason, p.ChannelConfigured, rows})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	last := ""

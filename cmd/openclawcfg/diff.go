@@ -63,12 +63,21 @@ func policyDiff(e *env, oldPath, newPath, format string, noEnv bool, allowEnv []
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
-			Widened bool            `json:"widened"`
-			Changes []report.Change `json:"changes"`
-		}{widened, changes}); err != nil {
+			OldOpenClaw string          `json:"oldOpenclaw"`
+			NewOpenClaw string          `json:"newOpenclaw"`
+			Widened     bool            `json:"widened"`
+			Changes     []report.Change `json:"changes"`
+		}{rOld.Release.Release, rNew.Release.Release, widened, changes}); err != nil {
 			return err
 		}
 	} else {
+		if rOld.Release.Release != rNew.Release.Release {
+			// Across releases (after openclawcfg migrate, say), each side is
+			// read as its own release.
+			fmt.Fprintf(e.stdout, "%s read as OpenClaw %s (%s), %s as OpenClaw %s (%s)\n",
+				diag.Sanitize(oldPath), rOld.Release.Release, diag.Sanitize(rOld.Release.Reason),
+				diag.Sanitize(newPath), rNew.Release.Release, diag.Sanitize(rNew.Release.Reason))
+		}
 		writeChanges(e.stdout, changes, widened)
 	}
 	if widened {

@@ -116,16 +116,39 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 	target := opt
 	target.OpenClaw = to
 	if ov := compiler.Vet(name, out, target); !ov.OK() {
+		fix := "fix it by hand (openclawcfg vet --openclaw " + to + " shows it), or run openclaw doctor --fix on the gateway"
+		if len(m.incl) > 0 {
+			fix = "migrate rewrites this file only, not the files it includes: migrate or fix them by hand (openclawcfg vet --openclaw " + to + " shows what fails), or run openclaw doctor --fix on the gateway"
+		}
 		for _, d := range ov.Diagnostics {
-			if d.Severity == diag.Error {
-				m.refuse(0, d.Path, "the migrated file would still fail as OpenClaw "+to+": "+d.Message,
-					"fix it by hand (openclawcfg vet --openclaw "+to+" shows it), or run openclaw doctor --fix on the gateway")
+			if d.Severity != diag.Error {
+				continue
 			}
+			at, what := 0, "the migrated file"
+			if len(m.incl) > 0 && d.File != "" && d.File != name {
+				// The key is in an included file: point at the $include.
+				at, what = m.incl[0].off, "the included file "+d.File
+			}
+			m.refuse(at, d.Path, what+" would still fail as OpenClaw "+to+": "+d.Message, fix)
 		}
 		return res, nil
 	}
+	diffs := differences(name, src, out, vr.Release.Release, to, opt)
+	// A difference in a config with includes may come from an included
+	// file, which is not rewritten: it is no proof that no config can
+	// avoid it.
+	if len(diffs) > 0 && len(m.incl) > 0 {
+		for _, in := range m.incl {
+			d := diffs[0]
+			m.refuse(in.off, in.path,
+				fmt.Sprintf("with the included files as they are, OpenClaw %s would read account %q differently (%s: %s -> %s), and migrate rewrites this file only", to, d.Account, d.What, d.Old, d.New),
+				"inline the included files (or migrate them by hand), then migrate again")
+		}
+		sort.SliceStable(res.Refusals, func(i, j int) bool { return res.Refusals[i].Offset < res.Refusals[j].Offset })
+		return res, nil
+	}
 	res.Output = out
-	res.Differences = differences(name, src, out, vr.Release.Release, to, opt)
+	res.Differences = diffs
 	sort.SliceStable(res.Changes, func(i, j int) bool {
 		a, b := res.Changes[i], res.Changes[j]
 		if a.Line != b.Line {
@@ -160,6 +183,13 @@ type migration struct {
 	rw   *rewriter
 	res  *Result
 	to   string
+	incl []include // the $include keys of the file
+}
+
+// include is a $include key of the file migrated.
+type include struct {
+	path string
+	off  int
 }
 
 func (m *migration) pos(off int) (int, int) {

@@ -27,15 +27,16 @@ func (m *migration) run(root *json5.Node) {
 	m.meta(root)
 }
 
-// includes refuses a config that uses $include: migrate rewrites one
-// file, and the keys an included file brings in would stay as they are.
+// includes finds the $include keys. The included files are not
+// rewritten: To accepts the result only when the whole config, included
+// files and all, passes as the target and keeps its policies.
 func (m *migration) includes(n *json5.Node, path string) {
 	switch n.Kind {
 	case json5.Object:
 		for i := range n.Members {
 			mem := &n.Members[i]
 			if mem.Key == "$include" {
-				m.refuse(mem.KeyStart, join(path, "$include"), "migrate rewrites one file, and the keys an included file brings in would not be rewritten", "inline the included files, or migrate them by hand, then vet with --openclaw 2026.9.6")
+				m.incl = append(m.incl, include{path: join(path, "$include"), off: mem.KeyStart})
 				continue
 			}
 			m.includes(mem.Value, join(path, mem.Key))
@@ -118,9 +119,14 @@ func (m *migration) channels(root *json5.Node) {
 				Path: "channels." + strconv.Quote(key), Kind: "remove",
 				Reason: "2026.3.24 neither validates nor reads a channel section whose id has spaces around it, so it has no effect; 2026.9.6 trims the id and validates the section as channels." + strings.TrimSpace(key) + ", where it fails",
 			})
+		case key == "" || key == "__proto__" || key == "modelByChannel" || mem.Value.Kind == json5.Object && len(mem.Value.Members) == 0:
+			// Kept as written: both releases skip an empty id and a
+			// __proto__ key, modelByChannel is shared metadata, and an
+			// empty section sets nothing (the migrated file is vetted as
+			// 2026.9.6, which knows its channel ids).
 		default:
 			m.refuse(mem.KeyStart, "channels."+key,
-				fmt.Sprintf("openclawcfg migrates channels.imessage only; channels.%s is another channel, which 2026.9.6 validates by its own (plugin) rules", key),
+				fmt.Sprintf("openclawcfg migrates channels.imessage only; channels.%s is another channel, which 2026.9.6 validates by that channel plugin's own schema, which openclawcfg does not check", key),
 				doctorFix)
 		}
 	}
@@ -338,12 +344,28 @@ func (m *migration) bindings(root *json5.Node) {
 	if bs.Kind != json5.Array {
 		return
 	}
-	known := agentIDs(root)
+	r := rosterOf(root)
 	for i, b := range bs.Elems {
-		if id := last(b, "agentId"); id != nil && id.Kind == json5.String && known != nil && !known[strings.ToLower(strings.TrimSpace(id.Str))] {
+		id := last(b, "agentId")
+		if t := last(b, "type"); t != nil && t.Kind == json5.String && t.Str == "acp" {
+			id = nil // an ACP binding routes no message
+		}
+		switch {
+		case id == nil || id.Kind != json5.String:
+		case r == nil && openclaw.TrimJS(id.Str) != "" && openclaw.NormalizeAgentID(id.Str) != "main":
 			m.refuse(id.Start, fmt.Sprintf("bindings.%d.agentId", i),
-				fmt.Sprintf("agent %q is not defined in agents; 2026.3.24 accepts such a binding, 2026.9.6 rejects it (Unknown agent id) and openclawcfg cannot tell which agent should take it", id.Str),
-				"bind to a defined agent, or define the agent in agents.list")
+				fmt.Sprintf("agent %q is not defined in agents: 2026.3.24 then runs it as an agent of its own (with its own sessions and workspace), 2026.9.6 rejects a binding to an agent it does not know (Unknown agent id)", id.Str),
+				fmt.Sprintf("define the agent (agents.list: [{ id: \"main\" }, { id: %q }]) or bind to main, then migrate again", openclaw.NormalizeAgentID(id.Str)))
+		case r != nil && len(r.ids) > 0:
+			if _, ok := r.first[openclaw.NormalizeAgentID(id.Str)]; ok || openclaw.TrimJS(id.Str) == "" {
+				break
+			}
+			m.rw.vals[id] = m.quoted(id, r.def)
+			p := fmt.Sprintf("bindings.%d.agentId", i)
+			m.change(id.Start, Change{
+				Path: p, To: p, Kind: "set",
+				Reason: fmt.Sprintf("agent %q is not in agents.list, so 2026.3.24 gives what this binding matches to its default agent %q (pickFirstExistingAgentId); 2026.9.6 %s", id.Str, r.def, unknownAgent96(id.Str)),
+			})
 		}
 		match := last(b, "match")
 		peer := last(match, "peer")
@@ -360,23 +382,13 @@ func (m *migration) bindings(root *json5.Node) {
 	}
 }
 
-// agentIDs are the agents the config defines, normalised (lower case):
-// agents.list's ids, or the implicit "main"; nil when it cannot tell.
-func agentIDs(root *json5.Node) map[string]bool {
-	list := last(last(root, "agents"), "list")
-	if list == nil {
-		return map[string]bool{"main": true}
+// unknownAgent96 is what 2026.9.6 does with a binding to an agent it
+// does not know.
+func unknownAgent96(id string) string {
+	if openclaw.NormalizeAgentID(id) == "main" {
+		return `routes "main" to an agent of that name, which the roster does not define`
 	}
-	if list.Kind != json5.Array {
-		return nil
-	}
-	out := map[string]bool{}
-	for _, e := range list.Elems {
-		if id := last(e, "id"); id != nil && id.Kind == json5.String {
-			out[strings.ToLower(strings.TrimSpace(id.Str))] = true
-		}
-	}
-	return out
+	return "rejects a binding to an agent it does not know (Unknown agent id)"
 }
 
 // last is the value of obj's last member named key, or nil.
@@ -389,74 +401,218 @@ func last(obj *json5.Node, key string) *json5.Node {
 
 var agentIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
-// agents moves a one-agent agents.list to agents.entries keyed by id, as
-// 2026.9.6's loader and doctor do (migratePersistedImplicitMainRoster): a
-// single agent is the default agent in both releases, and a default:true
-// marker on it is retired. A roster of several agents is refused: 2026.9.6
-// then needs agents.ownership and materialises which agent owns each
-// surface, which openclawcfg does not reproduce.
-func (m *migration) agents(root *json5.Node) {
+// legacyRoster is agents.list as 2026.3.24 reads it.
+type legacyRoster struct {
+	agents *json5.Node // the agents object
+	at     int         // index of the list member in agents
+	list   *json5.Node
+	// ids are the entries' normalised ids (normalizeAgentId), in order;
+	// first[id] is the entry 2026.3.24 reads that agent's settings from
+	// (resolveAgentEntry: the first entry with the id).
+	ids   []string
+	first map[string]int
+	// def is resolveDefaultAgentId: the first entry marked default,
+	// else the first entry.
+	def string
+}
+
+// rosterOf reads agents.list; nil when there is none (or it is no list).
+func rosterOf(root *json5.Node) *legacyRoster {
 	agents := last(root, "agents")
 	if agents == nil || agents.Kind != json5.Object {
-		return
+		return nil
 	}
 	li := members(agents, "list")
 	if len(li) == 0 {
-		return
+		return nil
 	}
-	at := li[len(li)-1]
-	list := agents.Members[at].Value
-	if list.Kind != json5.Array {
-		return
+	r := &legacyRoster{agents: agents, at: li[len(li)-1], first: map[string]int{}}
+	r.list = agents.Members[r.at].Value
+	if r.list.Kind != json5.Array {
+		return nil
 	}
-	if len(list.Elems) != 1 {
-		if len(list.Elems) == 0 {
-			m.refuse(agents.Members[at].KeyStart, "agents.list", "an empty agents.list: 2026.9.6 then assumes an agent \"main\" whose settings openclawcfg cannot show to be those 2026.3.24 used", doctorFix)
-			return
+	chosen := ""
+	marked := false
+	for i, e := range r.list.Elems {
+		if e.Kind != json5.Object {
+			continue
 		}
-		m.refuse(agents.Members[at].KeyStart, "agents.list",
-			fmt.Sprintf("a roster of %d agents: 2026.9.6 keys it as agents.entries, requires agents.ownership \"explicit\" or one default marker, and materialises which agent owns each surface (bindings, talk.agentId, agents.defaults.*.agentId); openclawcfg does not reproduce that rewrite", len(list.Elems)),
-			doctorFix)
-		return
-	}
-	e := list.Elems[0]
-	idv := last(e, "id")
-	if e.Kind != json5.Object || idv == nil || idv.Kind != json5.String || !agentIDRE.MatchString(idv.Str) || strings.ToLower(idv.Str) != idv.Str {
-		m.refuse(list.Start, "agents.list.0.id", "2026.9.6 converts agents.list only when every id is already a normalised agent id (lower case letters, digits, _ and -); this one is not", doctorFix)
-		return
-	}
-	eo := m.rw.ops(e)
-	for _, i := range members(e, "id") {
-		eo.del[i] = true
-	}
-	if d := members(e, "default"); len(d) > 0 && e.Members[d[len(d)-1]].Value.Kind == json5.Bool && e.Members[d[len(d)-1]].Value.Bool {
-		for _, i := range d {
-			eo.del[i] = true
+		raw := ""
+		if v := last(e, "id"); v != nil && v.Kind == json5.String {
+			raw = v.Str
 		}
-		m.change(e.Members[d[len(d)-1]].KeyStart, Change{
-			Path: "agents.list.0.default", Kind: "remove",
-			Reason: "2026.9.6 retired the default marker; the only agent is the default agent in both releases",
-		})
+		id := openclaw.NormalizeAgentID(raw)
+		if _, dup := r.first[id]; !dup {
+			r.first[id] = i
+			r.ids = append(r.ids, id)
+		}
+		if d := last(e, "default"); !marked && d != nil && d.Truthy() {
+			chosen, marked = raw, true
+		}
+		if len(r.ids) == 1 && !marked && chosen == "" {
+			chosen = raw
+		}
 	}
-	g := &gen{key: "entries", members: []*gen{{key: idv.Str, raw: e, from: m.elemSlot(e)}}}
+	r.def = openclaw.NormalizeAgentID(chosen)
+	return r
+}
+
+// agents moves agents.list to agents.entries keyed by normalised id, the
+// form 2026.9.6 reads (its loader converts a list only when every id is
+// already normalised and unique; migratePersistedImplicitMainRoster).
+// The settings of each agent are those 2026.3.24 read: the first entry of
+// an id wins (resolveAgentEntry), so later entries with the same id are
+// dropped. Who gets the messages no binding claims is kept: 2026.3.24's
+// default agent (the first entry marked default, else the first entry)
+// carries the one default marker 2026.9.6 accepts in a roster of several
+// agents, from which its loader materialises that agent's ownership of
+// every unbound surface (a channel-wide binding per channel,
+// agents.defaults.*.agentId, talk.agentId) and keeps it the owner of the
+// legacy data (its workspace). A single agent needs no marker.
+func (m *migration) agents(root *json5.Node) {
+	r := rosterOf(root)
+	if r == nil {
+		return
+	}
+	agents, at, list := r.agents, r.at, r.list
+	if len(r.ids) == 0 {
+		m.refuse(agents.Members[at].KeyStart, "agents.list", "an empty agents.list: 2026.9.6 then assumes an agent \"main\" whose settings openclawcfg cannot show to be those 2026.3.24 used", doctorFix)
+		return
+	}
+	// 2026.9.6 puts an agent other than the owner in
+	// <agents.defaults.workspace>/<id>; 2026.3.24 in
+	// <state dir>/workspace-<id>, a directory only the gateway knows.
+	if len(r.ids) > 1 {
+		if ws := last(last(agents, "defaults"), "workspace"); ws != nil && ws.Kind == json5.String && openclaw.TrimJS(ws.Str) != "" {
+			for _, id := range r.ids {
+				e := list.Elems[r.first[id]]
+				if w := last(e, "workspace"); id == r.def || w != nil && w.Kind == json5.String && openclaw.TrimJS(w.Str) != "" {
+					continue
+				}
+				m.refuse(e.Start, fmt.Sprintf("agents.list.%d", r.first[id]),
+					fmt.Sprintf("agent %q has no workspace of its own: 2026.3.24 gives it <state dir>/workspace-%s, 2026.9.6 would give it %s/%s (under agents.defaults.workspace), so its files would move", id, id, openclaw.TrimJS(ws.Str), id),
+					fmt.Sprintf("set its workspace explicitly (by default \"~/.openclaw/workspace-%s\"), then migrate again", id))
+			}
+		}
+	}
+	g := &gen{key: "entries"}
+	for i, e := range list.Elems {
+		p := fmt.Sprintf("agents.list.%d", i)
+		if e.Kind != json5.Object {
+			m.refuse(e.Start, p, "an agents.list entry that is not an object; 2026.9.6 keys agents by id and has no place for it", doctorFix)
+			continue
+		}
+		raw := ""
+		idv := last(e, "id")
+		if idv != nil && idv.Kind == json5.String {
+			raw = idv.Str
+		}
+		id := openclaw.NormalizeAgentID(raw)
+		if r.first[id] != i {
+			m.change(e.Start, Change{
+				Path: p, Kind: "remove",
+				Reason: fmt.Sprintf("agent %q is listed before (agents.list.%d); 2026.3.24 reads its settings from the first entry only, so this one has no effect", id, r.first[id]),
+			})
+			continue
+		}
+		eo := m.rw.ops(e)
+		for _, k := range members(e, "id") {
+			eo.del[k] = true
+		}
+		if raw != id {
+			at := e.Start
+			if idv != nil {
+				at = idv.Start
+			}
+			m.change(at, Change{
+				Path: p + ".id", To: "agents.entries." + id, Kind: "rename",
+				Reason: fmt.Sprintf("2026.3.24 reads the id %q as the agent %q (normalizeAgentId) everywhere; 2026.9.6 keys agents by the normalised id", raw, id),
+			})
+		}
+		m.markDefault(e, eo, p, id, id == r.def && len(r.ids) > 1, len(r.ids) == 1)
+		s := m.elemSlot(e)
+		g.members = append(g.members, &gen{key: id, raw: e, from: s, comments: s.comments})
+	}
 	ao := m.rw.ops(agents)
-	for _, i := range li[:len(li)-1] {
-		ao.del[i] = true
+	for _, i := range members(agents, "list") {
+		if i != at {
+			ao.del[i] = true
+		}
 	}
 	ao.replace[at] = g
 	s := m.rw.slotOf(agents, at)
 	g.comments, g.trailing = m.rw.leadingComments(s), m.rw.trailingComment(s)
+	to := "agents.entries"
+	if len(r.ids) == 1 {
+		to += "." + r.ids[0]
+	}
 	m.change(agents.Members[at].KeyStart, Change{
-		Path: "agents.list", To: "agents.entries." + idv.Str, Kind: "move",
-		Reason: "2026.9.6 keys agents by id in agents.entries (its loader converts a list the same way, with a warning); the agent's settings are unchanged",
+		Path: "agents.list", To: to, Kind: "move",
+		Reason: "2026.9.6 keys agents by id in agents.entries (its loader converts a list the same way, with a warning); each agent's settings are unchanged",
 	})
 }
 
-// elemSlot is where an array element is written, for reindenting it.
+// markDefault leaves one default marker, on 2026.3.24's default agent
+// when the roster has several agents (keep), and none otherwise.
+func (m *migration) markDefault(e *json5.Node, eo *objOps, path, id string, keep, single bool) {
+	d := members(e, "default")
+	var v *json5.Node
+	if len(d) > 0 {
+		v = e.Members[d[len(d)-1]].Value
+	}
+	isTrue := v != nil && v.Kind == json5.Bool && v.Bool
+	switch {
+	case keep && isTrue:
+		for _, i := range d[:len(d)-1] {
+			eo.del[i] = true
+		}
+	case keep:
+		for _, i := range d {
+			eo.del[i] = true
+		}
+		eo.prepend = append(eo.prepend, &gen{key: "default", text: "true"})
+		at := e.Start
+		if v != nil {
+			at = e.Members[d[len(d)-1]].KeyStart
+		}
+		m.change(at, Change{
+			Path: path, To: path + ".default", Kind: "add",
+			Reason: fmt.Sprintf("2026.3.24 sends what no binding claims to its default agent, the first entry (%q) when none is marked; 2026.9.6 needs that agent marked default in a roster of several (else agents.ownership \"explicit\" and an owner for every surface), and its loader then makes it the owner of every unbound surface", id),
+		})
+	case len(d) > 0 && (v.Kind != json5.Bool || v.Bool):
+		for _, i := range d {
+			eo.del[i] = true
+		}
+		why := "2026.9.6 retired the default marker; the only agent is the default agent in both releases"
+		switch {
+		case v.Kind != json5.Bool:
+			why = fmt.Sprintf("2026.9.6 accepts only true or false here; 2026.3.24 read %s as a default marker only on its first marked agent, which %q is not", string(m.src[v.Start:v.End]), id)
+		case !single:
+			why = fmt.Sprintf("2026.3.24 takes the first agent marked default, so this marker on %q has no effect; 2026.9.6 accepts one marker only", id)
+		}
+		m.change(e.Members[d[len(d)-1]].KeyStart, Change{Path: path + ".default", Kind: "remove", Reason: why})
+	}
+}
+
+// elemSlot is where an array element is written, for reindenting it, with
+// the comment lines directly above it.
 func (m *migration) elemSlot(e *json5.Node) *slot {
 	ls := m.rw.lineStart(e.Start)
 	ind := leadingSpace(string(m.src[ls:e.Start]))
-	return &slot{indent: ind}
+	s := &slot{indent: ind}
+	if len(ind) != e.Start-ls {
+		return s
+	}
+	for ls > 0 {
+		prev := m.rw.lineStart(ls - 1)
+		t := strings.TrimSpace(string(m.src[prev : ls-1]))
+		if !(strings.HasPrefix(t, "//") || strings.HasPrefix(t, "/*") && strings.HasSuffix(t, "*/")) {
+			break
+		}
+		s.comments = append([]string{t}, s.comments...)
+		ls = prev
+	}
+	return s
 }
 
 // retiredKey is a key 2026.9.6 no longer accepts, with what its doctor

@@ -41,6 +41,7 @@ type slot struct {
 	end       int  // one past the newline ending its line (owned), or past the comma
 	owned     bool // the member has its lines to itself
 	indent    string
+	comments  []string // of an array element: the comment lines above it
 }
 
 type rewriter struct {

@@ -36,6 +36,16 @@ func TestLayout(t *testing.T) {
 			`{ meta: {}, env: { vars: { B: "2" }, A: "1" }, bindings: [{ agentId: "main", match: { channel: "imessage", peer: { kind: 'dm', id: "x" } } }] }`,
 			`{ meta: { lastTouchedVersion: "2026.9.6" }, env: { vars: { A: "1", B: "2" } }, bindings: [{ agentId: "main", match: { channel: "imessage", peer: { kind: 'direct', id: "x" } } }] }`,
 		},
+		{
+			"a roster: entries keyed by id, comments kept, the first agent marked default, a binding to an unlisted agent sent to it",
+			"{\n  meta: {},\n  agents: {\n    // who answers\n    list: [\n      // the family agent\n      { id: \"Home\", name: \"H\" },\n      {\n        id: \"work\", // ops\n        default: false,\n      },\n      { id: \"home\", name: \"dead\" },\n    ],\n  },\n  bindings: [{ agentId: \"ghost\", match: { channel: \"imessage\", accountId: \"x\" } }],\n}\n",
+			"{\n  meta: { lastTouchedVersion: \"2026.9.6\" },\n  agents: {\n    // who answers\n    entries: {\n      // the family agent\n      home: { default: true, name: \"H\" },\n      work: {\n        default: false,\n      },\n    },\n  },\n  bindings: [{ agentId: \"home\", match: { channel: \"imessage\", accountId: \"x\" } }],\n}\n",
+		},
+		{
+			"two default markers: the first wins",
+			`{ meta: {}, agents: { list: [{ id: "a" }, { id: "b", default: true }, { id: "c", default: true }] } }`,
+			`{ meta: { lastTouchedVersion: "2026.9.6" }, agents: { entries: { a: {}, b: { default: true }, c: {} } } }`,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := migrate.To("x.json5", []byte(tc.in), "2026.9.6", compiler.Options{Env: noEnv})
@@ -56,9 +66,9 @@ func TestLayout(t *testing.T) {
 // nothing is written.
 func TestRefusals(t *testing.T) {
 	for _, tc := range []struct{ in, path string }{
-		{`{ agents: { list: [{ id: "a" }, { id: "b" }] } }`, "agents.list"},
+		{`{ agents: { defaults: { workspace: "/w" }, list: [{ id: "a" }, { id: "b" }] } }`, "agents.list.1"},
 		{`{ bindings: [{ agentId: "ghost", match: { channel: "imessage" } }] }`, "bindings.0.agentId"},
-		{`{ channels: { telegram: {} } }`, "channels.telegram"},
+		{`{ channels: { telegram: { botToken: "x" } } }`, "channels.telegram"},
 		{`{ messages: { removeAckAfterReply: true } }`, "messages.removeAckAfterReply"},
 	} {
 		res, err := migrate.To("x.json5", []byte(tc.in), "2026.9.6", compiler.Options{Env: noEnv})

@@ -62,6 +62,7 @@ func PolicyDiff(old, cur *plan.Plan) []Change {
 			continue
 		}
 		out = append(out, accountDiff(id, o, c)...)
+		out = append(out, routeDiff(id, old, cur)...)
 	}
 	add := func(what, ov, cv string, widens bool) {
 		if ov != cv {
@@ -241,5 +242,39 @@ func sortedKeys[V any](ms ...map[string]V) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// routeDiff lists the conversations of an account that reach another
+// agent: neither wider nor narrower access, but another agent answers
+// (its tools, its workspace).
+func routeDiff(id string, old, cur *plan.Plan) []Change {
+	var out []Change
+	for _, kind := range []plan.PeerKind{plan.PeerDirect, plan.PeerGroup} {
+		agents := func(p *plan.Plan) map[string]string {
+			m := map[string]string{}
+			for _, t := range p.Global.Targets(id, kind) {
+				m[t.Peer] = t.AgentID
+			}
+			return m
+		}
+		om, cm := agents(old), agents(cur)
+		for _, peer := range sortedKeys(om, cm) {
+			ov, cv := om[peer], cm[peer]
+			if ov == cv {
+				continue
+			}
+			who := "direct messages"
+			if kind == plan.PeerGroup {
+				who = "group messages"
+			}
+			if peer == "" {
+				who += " not bound to an agent"
+			} else {
+				who += " of " + peer
+			}
+			out = append(out, Change{Account: id, What: who + " go to agent", Old: none(ov), New: none(cv)})
+		}
+	}
 	return out
 }

@@ -6,6 +6,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
@@ -110,15 +111,26 @@ func Lint(low *lower.Result) []diag.Diagnostic {
 					continue
 				}
 				path := "channels.imessage.groups"
+				// 2026.9.6 keys its roster: agents.entries.<id>.
+				agentPath, fix := "", `set agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns, e.g. ["@bot"]`
+				if ag != nil {
+					agentPath = "agents.list." + fmt.Sprint(agentIndex(p, ag))
+					if low.Release == release.Current {
+						agentPath = "agents.entries." + ag.ID
+					}
+				}
+				if low.Release == release.Current {
+					fix = `set agents.entries.<id>.groupChat.mentionPatterns or messages.groupChat.mentionPatterns, e.g. ["@bot"]`
+				}
 				switch {
-				case ag != nil && sites.At("agents.list."+fmt.Sprint(agentIndex(p, ag))) != sites.Root():
-					path = "agents.list." + fmt.Sprint(agentIndex(p, ag))
+				case agentPath != "" && sites.At(agentPath) != sites.Root():
+					path = agentPath
 				case t.Binding >= 0:
 					path = "bindings." + fmt.Sprint(p.Global.Bindings[t.Binding].Index)
 				}
 				once(path, diag.CodeMentionUndetectable,
 					fmt.Sprintf("agent %q has no usable mention patterns, so requireMention cannot be enforced in the groups of %s: every admitted message is answered", t.AgentID, acct),
-					`set agents.list[].groupChat.mentionPatterns or messages.groupChat.mentionPatterns, e.g. ["@bot"]`)
+					fix)
 			}
 		}
 		if a.RemoteHost.Host != "" && a.Attachments.Include.Value && !a.Attachments.RemoteRootsConfigured {

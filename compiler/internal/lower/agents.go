@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,8 +87,30 @@ func identityLinks(m obj, keys []string) []plan.IdentityLink {
 // lowerAgents resolves each agent's mention patterns: its own
 // groupChat.mentionPatterns (even []), else messages.groupChat's, else
 // patterns derived from its identity name and emoji.
-func lowerAgents(cfg obj) []plan.Agent {
+//
+// For 2026.9.6 (v96) the roster is agents.entries, keyed by id in
+// Object.keys order (a legacy agents.list is converted to it on load), and
+// the default agent is the one entry marked default: true unless
+// agents.ownership is "explicit", else the sole agent.
+func lowerAgents(cfg obj, v96 bool) []plan.Agent {
 	list, _ := cfg.obj("agents").list("list")
+	bases := make([]string, len(list))
+	for i := range list {
+		bases[i] = "agents.list." + strconv.Itoa(i)
+	}
+	if ent := cfg.obj("agents")["entries"]; v96 && ent != nil && ent.props != nil {
+		list, bases = nil, nil
+		for _, k := range objectKeys(ent.Node) {
+			e := ent.props[k]
+			if e == nil || e.props == nil {
+				continue
+			}
+			props := maps.Clone(e.props)
+			props["id"] = supplied(k)
+			list = append(list, &value{Node: e.Node, props: props})
+			bases = append(bases, "agents.entries."+k)
+		}
+	}
 	implicit := len(list) == 0
 	if implicit {
 		list = []*value{{Node: &json5.Node{Kind: json5.Object}, props: obj{"id": supplied("main")}}}
@@ -100,9 +123,9 @@ func lowerAgents(cfg obj) []plan.Agent {
 		e := v.props
 		id, _ := e.str("id")
 		a := plan.Agent{ID: id, Implicit: implicit}
-		base := "agents.list." + strconv.Itoa(i)
-		if implicit {
-			base = ""
+		base := ""
+		if !implicit {
+			base = bases[i]
 		}
 		var pats plan.Value[[]string]
 		switch {
@@ -140,7 +163,25 @@ func lowerAgents(cfg obj) []plan.Agent {
 		}
 		out = append(out, a)
 	}
-	// resolveDefaultAgentId: the first agent marked default, else the first.
+	if v96 {
+		// 2026.9.6's resolveDefaultAgentId: one marker counts, unless the
+		// roster's ownership is explicit; else the sole agent.
+		marked := 0
+		for _, a := range out {
+			if a.Default {
+				marked++
+			}
+		}
+		explicit, _ := cfg.obj("agents").str("ownership")
+		if marked != 1 || explicit == "explicit" {
+			for i := range out {
+				out[i].Default = false
+			}
+		}
+	}
+	// resolveDefaultAgentId: the first agent marked default, else the first
+	// (2026.9.6: the sole agent; with several and no marker it has no
+	// default agent, and this keeps the first).
 	if !slices.ContainsFunc(out, func(a plan.Agent) bool { return a.Default }) && len(out) > 0 {
 		out[0].Default = true
 	}

@@ -4,7 +4,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
-func lowerGlobal(cfg obj) plan.Global {
+func lowerGlobal(cfg obj, v96 bool) plan.Global {
 	var g plan.Global
 	g.DMScope = plan.Value[plan.DMScope]{Value: plan.ScopeMain, Origin: plan.Origin{Kind: plan.OriginDefault, Note: "every DM shares the agent's main session"}}
 	if s, ok := cfg.obj("session").str("dmScope"); ok {
@@ -39,7 +39,7 @@ func lowerGlobal(cfg obj) plan.Global {
 	} else if v, ok := in.num("debounceMs"); ok {
 		g.InboundDebounceMs = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: plan.OriginFallback, Path: "messages.inbound.debounceMs"}}
 	}
-	g.Agents = lowerAgents(cfg)
+	g.Agents = lowerAgents(cfg, v96)
 	if global := cfg.obj("messages").obj("groupChat"); global.has("mentionPatterns") {
 		m := plan.NewMentions(plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: plan.OriginSet, Path: "messages.groupChat.mentionPatterns"}})
 		g.GroupChatMentions = &m

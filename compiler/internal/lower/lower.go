@@ -38,6 +38,8 @@ const (
 // that the lints need and the runtime does not.
 type Result struct {
 	Plan *plan.Plan
+	// Release is the OpenClaw release lowered for (Options.Release).
+	Release string
 	// Sites are where the paths the plan's origins name are written.
 	Sites *Sites
 	// wrapper is, per listed account key, what remote-host detection saw
@@ -58,7 +60,7 @@ func (r *Result) WrapperNotes(a *plan.Account) []WrapperNote {
 func Lower(root *json5.Node, opt Options) *Result {
 	l := newLowering(root, opt, true)
 	p := &plan.Plan{ChannelConfigured: l.ch != nil}
-	p.Global = lowerGlobal(l.cfg)
+	p.Global = lowerGlobal(l.cfg, l.v96)
 	p.Global.IdentityLinks = identityLinks(l.cfg.obj("session").obj("identityLinks"), objectKeys(root.Lookup("session").Lookup("identityLinks")))
 	p.Enabled = boolValue(l.ch, "enabled", channelPath+".enabled", true)
 
@@ -78,7 +80,7 @@ func Lower(root *json5.Node, opt Options) *Result {
 		p.Accounts = append(p.Accounts, l.account(id))
 	}
 	slices.SortFunc(p.Accounts, func(a, b plan.Account) int { return cmp.Compare(a.ID, b.ID) })
-	return &Result{Plan: p, Sites: l.sites, wrapper: l.wrapper}
+	return &Result{Plan: p, Release: l.opt.Release, Sites: l.sites, wrapper: l.wrapper}
 }
 
 // lowering holds one config as the iMessage code reads it.

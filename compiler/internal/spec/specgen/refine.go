@@ -375,7 +375,29 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node, rel string) erro
 	}
 
 	if rel != release.Seed {
-		// Later releases only warn about the dmPolicy rules.
+		// Later releases only warn about the dmPolicy rules. They convert
+		// a legacy agents.list into agents.entries on load, so an editor
+		// must accept it (vet checks the conversion).
+		if agents := defOf(defs, "Agents", rel); agents != nil {
+			if props, ok := agents["properties"].(map[string]any); ok {
+				// An entry with its id, as the list carries it.
+				item := map[string]any{"type": "object"}
+				if entry := defOf(defs, "AgentEntry", rel); entry != nil {
+					var cp map[string]any
+					b, _ := json.Marshal(entry)
+					_ = json.Unmarshal(b, &cp)
+					if ps, ok := cp["properties"].(map[string]any); ok {
+						ps["id"] = map[string]any{"type": "string", "description": "Agent id; becomes the agents.entries key."}
+						cp["required"] = []any{"id"}
+						item = cp
+					}
+				}
+				props["list"] = map[string]any{
+					"type": "array", "items": item, "deprecated": true,
+					"description": "The 2026.3.24 roster; OpenClaw " + rel + " converts it to agents.entries when it loads the file (openclawcfg migrate rewrites it).",
+				}
+			}
+		}
 		return nil
 	}
 	var rules any

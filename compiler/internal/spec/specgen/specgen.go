@@ -68,7 +68,7 @@ func Build(def string) (*spec.Node, error) {
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
-	return lower(d, "")
+	return lower(d, release.Seed)
 }
 
 // Generate returns the formatted Go source of the seed release's table,
@@ -90,7 +90,7 @@ func GenerateRelease(rel string) ([]byte, error) {
 		if err := d.Err(); err != nil {
 			return nil, err
 		}
-		root, err := lower(d, "")
+		root, err := lower(d, rel)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func GenerateRelease(rel string) ([]byte, error) {
 	return src, nil
 }
 
-func lower(v cue.Value, attrs string) (*spec.Node, error) {
+func lower(v cue.Value, rel string) (*spec.Node, error) {
 	n := &spec.Node{Doc: docOf(v)}
 	k := v.IncompleteKind()
 	if k == cue.TopKind {
@@ -147,7 +147,7 @@ func lower(v cue.Value, attrs string) (*spec.Node, error) {
 			return nil, err
 		}
 		for it.Next() {
-			f, err := lowerField(it.Selector(), it.Value())
+			f, err := lowerField(it.Selector(), it.Value(), rel)
 			if err != nil {
 				return nil, err
 			}
@@ -160,7 +160,7 @@ func lower(v cue.Value, attrs string) (*spec.Node, error) {
 			p = sv.LookupPath(cue.MakePath(cue.Str(undeclared).Optional()))
 		}
 		if p.Exists() {
-			pn, err := lower(p, "")
+			pn, err := lower(p, rel)
 			if err != nil {
 				return nil, err
 			}
@@ -172,7 +172,7 @@ func lower(v cue.Value, attrs string) (*spec.Node, error) {
 	}
 	if k&cue.ListKind != 0 {
 		if e := part(v, cue.ListKind).LookupPath(cue.MakePath(cue.AnyIndex)); e.Exists() {
-			en, err := lower(e, "")
+			en, err := lower(e, rel)
 			if err != nil {
 				return nil, err
 			}
@@ -210,8 +210,8 @@ func expr(v cue.Value) (cue.Op, []cue.Value) {
 	return op, args
 }
 
-func lowerField(sel cue.Selector, v cue.Value) (*spec.Field, error) {
-	n, err := lower(v, "")
+func lowerField(sel cue.Selector, v cue.Value, rel string) (*spec.Field, error) {
+	n, err := lower(v, rel)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sel.Unquoted(), err)
 	}
@@ -238,7 +238,7 @@ func lowerField(sel cue.Selector, v cue.Value) (*spec.Field, error) {
 			}
 		}
 	}
-	if err := notes(v, n); err != nil {
+	if err := notes(v, n, rel); err != nil {
 		return nil, fmt.Errorf("%s: %w", sel.Unquoted(), err)
 	}
 	return &spec.Field{
@@ -252,7 +252,7 @@ func lowerField(sel cue.Selector, v cue.Value) (*spec.Field, error) {
 // about the field, each child="..." argument a note about that key of the
 // field's value (for a shared definition whose key means something else
 // at each use, like #GroupChat.mentionPatterns).
-func notes(v cue.Value, n *spec.Node) error {
+func notes(v cue.Value, n *spec.Node, rel string) error {
 	a := v.Attribute("note")
 	if a.Err() != nil {
 		return nil // no @note
@@ -260,16 +260,34 @@ func notes(v cue.Value, n *spec.Node) error {
 	for i := 0; i < a.NumArgs(); i++ {
 		key, val := a.Arg(i)
 		if val == "" {
-			n.Notes = append(n.Notes, key)
+			if note, ok := forRelease(key, rel); ok {
+				n.Notes = append(n.Notes, note)
+			}
 			continue
 		}
 		f := n.Field(key)
 		if f == nil {
 			return fmt.Errorf("@note names %q, which is not a key of the field", key)
 		}
-		f.Node.Notes = append(f.Node.Notes, val)
+		if note, ok := forRelease(val, rel); ok {
+			f.Node.Notes = append(f.Node.Notes, note)
+		}
 	}
 	return nil
+}
+
+// forRelease reads a note that starts with "[RELEASE] ": it belongs to
+// that release's table only (a shared field that behaves differently in
+// each release); other notes belong to every release.
+func forRelease(note, rel string) (string, bool) {
+	if !strings.HasPrefix(note, "[") {
+		return note, true
+	}
+	r, text, ok := strings.Cut(note[1:], "] ")
+	if !ok || !release.Known(r) {
+		return note, true
+	}
+	return text, r == rel
 }
 
 // constraints reads enums, defaults and numeric bounds from v's expression.
@@ -452,11 +470,11 @@ func GenerateJSONSchemaRelease(rel string) ([]byte, error) {
 	delete(adDoc, "$defs")
 	delete(adDoc, "$schema")
 	defs["AgentDefaults"] = adDoc
-	spec, err := lower(root, "")
+	spec, err := lower(root, rel)
 	if err != nil {
 		return nil, err
 	}
-	adSpec, err := lower(ad, "")
+	adSpec, err := lower(ad, rel)
 	if err != nil {
 		return nil, err
 	}

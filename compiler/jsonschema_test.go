@@ -35,9 +35,10 @@ import (
 // warning). Its gap, 35: 4 $include problems, 14 avatars outside the
 // workspace, 13 rosters JSON Schema cannot judge (shared agentDirs,
 // several default markers or none for several agents, ids that clash
-// once normalised), a padded channel key, and 3 cases of other channels'
-// plugin schemas (matrix, discord).
-var schemaRejectGap = map[string]int{release.Seed: 31, release.Current: 35}
+// once normalised), a padded channel key, and 14 cases of other channels'
+// plugin schemas (3 matrix and discord, 11 9xx-ch-*): the editor schema
+// leaves channels.<id> open, vet validates them (channel-schema).
+var schemaRejectGap = map[string]int{release.Seed: 31, release.Current: 46}
 
 // jsRegexp makes the validator compile "pattern" as JavaScript does, like
 // the editors that read the schema, instead of with Go's RE2.

@@ -24,6 +24,7 @@ const (
 	CodeAvatar         = "avatar"          // identity.avatar not in the workspace, an URL or a data URI
 	CodeAgentDir       = "agent-dir"       // two agents sharing one agentDir
 	CodeRoster         = "agent-roster"    // agents.entries or agents.ownership that OpenClaw 2026.9.6 refuses
+	CodeChannelSchema  = "channel-schema"  // a channels.<id> section its bundled plugin's JSON Schema refuses (2026.9.6)
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 	CodeRelease        = "release"         // an OpenClaw release openclawcfg has no profile for
 
@@ -96,6 +97,7 @@ var rules = []Rule{
 	{CodeAgentDir, "Two agents sharing one agentDir.", false},
 	{CodeRelease, "An OpenClaw release openclawcfg has no profile for.", false},
 	{CodeRoster, "An agent roster OpenClaw 2026.9.6 refuses: no agent, duplicate ids, or several agents without an owner.", false},
+	{CodeChannelSchema, "A channel section (Telegram, Discord, Slack, ...) its bundled plugin's JSON Schema refuses in OpenClaw 2026.9.6.", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -337,6 +337,9 @@ func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 	}
 	if s == c.chans {
 		c.channelID(obj, m)
+		if c.keyed() {
+			c.channelSchemaCheck(m)
+		}
 	}
 	if f := s.Field(m.Key); f != nil {
 		c.value(m.Value, f.Node)

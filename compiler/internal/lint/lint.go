@@ -6,8 +6,9 @@ package lint
 
 import (
 	"fmt"
-	"github.com/openclawcfg/openclawcfg/internal/release"
 	"strings"
+
+	"github.com/openclawcfg/openclawcfg/internal/release"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/lower"

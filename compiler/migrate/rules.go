@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -398,8 +397,6 @@ func last(obj *json5.Node, key string) *json5.Node {
 	}
 	return obj.Lookup(key)
 }
-
-var agentIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // legacyRoster is agents.list as 2026.3.24 reads it.
 type legacyRoster struct {

@@ -3,7 +3,6 @@ package check
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
@@ -48,7 +47,25 @@ type roster struct {
 	implicit bool
 }
 
-var agentKeyRE = regexp.MustCompile(`(?i)^[a-z0-9_][a-z0-9_-]{0,63}$`)
+// agentKeyOK is zod's /^[a-z0-9_][a-z0-9_-]{0,63}$/i on an agents.entries
+// key, by hand: the regexp's {0,63} compiled to 63 copies at every start
+// of the CLI, and Go's (?i) also folds "ſ" and the Kelvin sign into ASCII,
+// which JavaScript's /i (without u) does not.
+func agentKeyOK(k string) bool {
+	if len(k) == 0 || len(k) > 64 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i] | 0x20 // ASCII letters to lower case
+		switch {
+		case k[i] == '_', k[i] >= '0' && k[i] <= '9', c >= 'a' && c <= 'z':
+		case k[i] == '-' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // rosterOf reads agents (an object) as 2026.9.6 does before validating.
 func rosterOf(agents *json5.Node) roster {
@@ -186,7 +203,7 @@ func (c *checker) agentsKeyed(n *json5.Node) {
 		}
 	} else if e := n.Lookup("entries"); e != nil && e.Kind == json5.Object {
 		for _, m := range ownMembers(e) {
-			if !agentKeyRE.MatchString(m.Key) {
+			if !agentKeyOK(m.Key) {
 				c.push(m.Key)
 				d := c.errorAt(m.Value, diag.CodeRoster, fmt.Sprintf("invalid agent id %q: ids are 1 to 64 letters, digits, _ and -, not starting with -", m.Key))
 				d.Offset, d.End = m.KeyStart, m.KeyEnd

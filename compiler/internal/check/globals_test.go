@@ -98,3 +98,15 @@ func TestDirKey(t *testing.T) {
 		}
 	}
 }
+
+func TestAgentKeyOK(t *testing.T) {
+	for k, want := range map[string]bool{
+		"main": true, "Ops_2": true, "_x": true, "a-b": true, "-a": false, "": false,
+		strings.Repeat("a", 64): true, strings.Repeat("a", 65): false,
+		"a.b": false, "a b": false, "ſ": false, "\u212a": false, "é": false, "a@": false, "a[": false,
+	} {
+		if got := agentKeyOK(k); got != want {
+			t.Errorf("agentKeyOK(%q) = %v, want %v", k, got, want)
+		}
+	}
+}

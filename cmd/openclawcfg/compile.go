@@ -135,6 +135,15 @@ func writeAtomicFile(path string, data []byte, guard bool) error {
 		}
 		mode &= fi.Mode().Perm()
 	}
+	return replaceFile(path, data, mode, guard)
+}
+
+// replaceFile writes data with mode to a temporary file in path's
+// directory, syncs it and renames it over path, then syncs the directory:
+// readers see the old file or the new one, never a partial one, and the
+// new name survives a crash. With guard, a SIGINT or SIGTERM while the
+// temporary file exists removes it.
+func replaceFile(path string, data []byte, mode os.FileMode, guard bool) error {
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("directory %s does not exist", dir)

@@ -141,29 +141,14 @@ func (c *checker) avatar(e *json5.Node, a agentsView) {
 	if e.Kind != json5.Object {
 		return
 	}
-	ident := e.Lookup("identity")
-	if ident == nil || ident.Kind != json5.Object {
-		return
-	}
-	av := ident.Lookup("avatar")
-	if av == nil || av.Kind != json5.String {
-		return
-	}
-	v := openclaw.TrimJS(av.Str)
-	lower := strings.ToLower(v)
-	if v == "" || strings.HasPrefix(lower, "data:") || strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+	av, v := avatarPath(e)
+	if av == nil {
 		return
 	}
 	c.push("identity")
 	c.push("avatar")
 	defer func() { c.pop(); c.pop() }()
-	if strings.HasPrefix(v, "~") || avatarSchemeRE.MatchString(v) && !windowsAbsRE.MatchString(v) {
-		d := c.errorAt(av, diag.CodeAvatar, "identity.avatar must be a workspace-relative path, http(s) URL, or data URI: got "+describe(av))
-		if strings.HasPrefix(v, "~") {
-			d.Fix = "write the path relative to the agent's workspace (~ is not expanded here)"
-		} else {
-			d.Fix = "use an http(s) URL, a data: URI, or a path relative to the agent's workspace"
-		}
+	if c.avatarScheme(av, v) {
 		return
 	}
 	id, ok := str(e, "id")
@@ -200,16 +185,55 @@ func (c *checker) avatar(e *json5.Node, a agentsView) {
 		return // an absolute avatar and a workspace only the gateway knows
 	}
 	if !inside {
-		where := "the agent's workspace"
-		switch {
-		case ws.known:
-			where = fmt.Sprintf("the agent's workspace %q", ws.dir)
-		case ws.describe != "":
-			where = "the agent's workspace " + ws.describe
-		}
-		d := c.errorAt(av, diag.CodeAvatar, fmt.Sprintf("identity.avatar must stay within the agent workspace: %s is outside %s", describe(av), where))
-		d.Fix = "put the image inside the workspace and give its path relative to it, or use an http(s) URL or a data: URI"
+		c.avatarOutside(av, ws)
 	}
+}
+
+// avatarPath is identity.avatar of a roster entry, trimmed, when it is a
+// path to judge: nil for none, a data: URI or an http(s) URL.
+func avatarPath(e *json5.Node) (*json5.Node, string) {
+	ident := e.Lookup("identity")
+	if ident == nil || ident.Kind != json5.Object {
+		return nil, ""
+	}
+	av := ident.Lookup("avatar")
+	if av == nil || av.Kind != json5.String {
+		return nil, ""
+	}
+	v := openclaw.TrimJS(av.Str)
+	lower := strings.ToLower(v)
+	if v == "" || strings.HasPrefix(lower, "data:") || strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		return nil, ""
+	}
+	return av, v
+}
+
+// avatarScheme reports an avatar that is neither a path nor an allowed
+// URL (another scheme, or ~, which is not expanded).
+func (c *checker) avatarScheme(av *json5.Node, v string) bool {
+	if !strings.HasPrefix(v, "~") && (!avatarSchemeRE.MatchString(v) || windowsAbsRE.MatchString(v)) {
+		return false
+	}
+	d := c.errorAt(av, diag.CodeAvatar, "identity.avatar must be a workspace-relative path, http(s) URL, or data URI: got "+describe(av))
+	if strings.HasPrefix(v, "~") {
+		d.Fix = "write the path relative to the agent's workspace (~ is not expanded here)"
+	} else {
+		d.Fix = "use an http(s) URL, a data: URI, or a path relative to the agent's workspace"
+	}
+	return true
+}
+
+// avatarOutside reports an avatar path outside the agent's workspace.
+func (c *checker) avatarOutside(av *json5.Node, ws workspace) {
+	where := "the agent's workspace"
+	switch {
+	case ws.known:
+		where = fmt.Sprintf("the agent's workspace %q", ws.dir)
+	case ws.describe != "":
+		where = "the agent's workspace " + ws.describe
+	}
+	d := c.errorAt(av, diag.CodeAvatar, fmt.Sprintf("identity.avatar must stay within the agent workspace: %s is outside %s", describe(av), where))
+	d.Fix = "put the image inside the workspace and give its path relative to it, or use an http(s) URL or a data: URI"
 }
 
 // workspace is what the config tells of an agent's workspace directory

@@ -384,25 +384,14 @@ func keyedView(n *json5.Node, r *roster) keyedAgents {
 // not climb out (a "..x" name is a file), and the workspace of an agent
 // other than the owner is <agents.defaults.workspace>/<id>.
 func (c *checker) avatarKeyed(e rosterEntry, a keyedAgents) {
-	ident := e.value.Lookup("identity")
-	if ident == nil || ident.Kind != json5.Object {
-		return
-	}
-	av := ident.Lookup("avatar")
-	if av == nil || av.Kind != json5.String {
-		return
-	}
-	v := openclaw.TrimJS(av.Str)
-	lower := strings.ToLower(v)
-	if v == "" || strings.HasPrefix(lower, "data:") || strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+	av, v := avatarPath(e.value)
+	if av == nil {
 		return
 	}
 	c.push("identity")
 	c.push("avatar")
 	defer func() { c.pop(); c.pop() }()
-	if strings.HasPrefix(v, "~") || avatarSchemeRE.MatchString(v) && !windowsAbsRE.MatchString(v) {
-		d := c.errorAt(av, diag.CodeAvatar, "identity.avatar must be a workspace-relative path, http(s) URL, or data URI: got "+describe(av))
-		d.Fix = "use an http(s) URL, a data: URI, or a path relative to the agent's workspace"
+	if c.avatarScheme(av, v) {
 		return
 	}
 	ws := workspaceKeyed(openclaw.NormalizeAgentID(e.key), e.value, a)
@@ -422,15 +411,7 @@ func (c *checker) avatarKeyed(e rosterEntry, a keyedAgents) {
 		return // an absolute avatar and a workspace only the gateway knows
 	}
 	if !inside {
-		where := "the agent's workspace"
-		switch {
-		case ws.known:
-			where = fmt.Sprintf("the agent's workspace %q", ws.dir)
-		case ws.describe != "":
-			where = "the agent's workspace " + ws.describe
-		}
-		d := c.errorAt(av, diag.CodeAvatar, fmt.Sprintf("identity.avatar must stay within the agent workspace: %s is outside %s", describe(av), where))
-		d.Fix = "put the image inside the workspace and give its path relative to it, or use an http(s) URL or a data: URI"
+		c.avatarOutside(av, ws)
 	}
 }
 

@@ -49,6 +49,17 @@ func NormalizeE164(number string) string {
 // kept verbatim, lower-cases anything containing '@' (JS toLowerCase, see
 // ToLowerJS), and sends everything else through NormalizeE164.
 func NormalizeHandle(raw string) string {
+	return normalizeHandle(raw, func(trimmed string) string {
+		// normalizeE164 never returns "", so OpenClaw's whitespace-stripping
+		// fallback after it is unreachable.
+		return NormalizeE164(trimmed)
+	})
+}
+
+// normalizeHandle is what both releases' normalizeIMessageHandle share:
+// service prefixes stripped (repeatedly), chat prefixes canonicalised, a
+// handle with '@' lower-cased; rest normalises anything else.
+func normalizeHandle(raw string, rest func(trimmed string) string) string {
 	for {
 		trimmed := TrimJS(raw)
 		if trimmed == "" {
@@ -77,9 +88,7 @@ func NormalizeHandle(raw string) string {
 		if strings.Contains(trimmed, "@") {
 			return ToLowerJS(trimmed)
 		}
-		// normalizeE164 never returns "", so OpenClaw's whitespace-stripping
-		// fallback after it is unreachable.
-		return NormalizeE164(trimmed)
+		return rest(trimmed)
 	}
 }
 
@@ -247,34 +256,7 @@ func (l AllowList) Allows(senderNormalized string, chatID *int64, chatGUID, chat
 // - and an optional tel:) becomes NormalizeE16496 of it, and anything else
 // loses its whitespace ("abc" stays "abc", where 2026.3.24 gave "+").
 func NormalizeHandle96(raw string) string {
-	for {
-		trimmed := TrimJS(raw)
-		if trimmed == "" {
-			return ""
-		}
-		stripped := false
-		for _, p := range servicePrefixes {
-			if hasPrefixFoldASCII(trimmed, p) {
-				raw, stripped = trimmed[len(p):], true
-				break
-			}
-		}
-		if stripped {
-			continue
-		}
-		for _, group := range [...]struct {
-			prefixes []string
-			canon    string
-		}{{chatIDPrefixes, "chat_id:"}, {chatGUIDPrefixes, "chat_guid:"}, {chatIdentifierPrefixes, "chat_identifier:"}} {
-			for _, p := range group.prefixes {
-				if hasPrefixFoldASCII(trimmed, p) {
-					return group.canon + TrimJS(trimmed[len(p):])
-				}
-			}
-		}
-		if strings.Contains(trimmed, "@") {
-			return ToLowerJS(trimmed)
-		}
+	return normalizeHandle(raw, func(trimmed string) string {
 		if isBareChatIdentifier(trimmed) {
 			return "chat_identifier:" + strings.ToLower(trimmed)
 		}
@@ -284,7 +266,7 @@ func NormalizeHandle96(raw string) string {
 			}
 		}
 		return jsWhitespace.ReplaceAllString(trimmed, "")
-	}
+	})
 }
 
 // jsWhitespace is JavaScript's \s.

@@ -36,11 +36,11 @@ func (m *migration) drop(obj *json5.Node, key string) {
 }
 
 // wrapped is the member i of obj, moved under a new object key outer as
-// inner, the comments staying with the outer key.
+// inner, the comment lines above it staying with the outer key.
 func (m *migration) wrapped(obj *json5.Node, i int, outer, inner string, before ...*gen) *gen {
 	mv := m.moved(obj, i, inner)
-	g := &gen{key: outer, members: append(before, mv), comments: mv.comments, trailing: mv.trailing}
-	mv.comments, mv.trailing = nil, ""
+	g := &gen{key: outer, members: append(before, mv), comments: mv.comments}
+	mv.comments = nil // the trailing comment stays on the value's line
 	return g
 }
 

@@ -66,14 +66,18 @@ func (m *migration) session(root *json5.Node) {
 		switch {
 		case isObj(reset) && last(reset, "idleMinutes") != nil:
 			m.drop(s, "idleMinutes")
-			m.change(key, Change{Path: "session.idleMinutes", Kind: "remove",
-				Reason: "2026.3.24 reads session.reset.idleMinutes first, so this one has no effect; 2026.9.6 retired it (its doctor drops it the same way)"})
+			m.change(key, Change{
+				Path: "session.idleMinutes", Kind: "remove",
+				Reason: "2026.3.24 reads session.reset.idleMinutes first, so this one has no effect; 2026.9.6 retired it (its doctor drops it the same way)",
+			})
 		case isObj(reset):
 			m.drop(s, "idleMinutes")
 			ro := m.rw.ops(reset)
 			ro.prepend = append(ro.prepend, m.moved(s, i, "idleMinutes"))
-			m.change(key, Change{Path: "session.idleMinutes", To: "session.reset.idleMinutes", Kind: "move",
-				Reason: "2026.9.6 reads the idle timeout from session.reset only (its doctor moves it there); 2026.3.24 used this value when session.reset set none"})
+			m.change(key, Change{
+				Path: "session.idleMinutes", To: "session.reset.idleMinutes", Kind: "move",
+				Reason: "2026.9.6 reads the idle timeout from session.reset only (its doctor moves it there); 2026.3.24 used this value when session.reset set none",
+			})
 		case reset == nil:
 			// 2026.3.24 resets idle-only when neither reset nor resetByType
 			// is set, else daily plus idle; the doctor writes mode "idle"
@@ -86,8 +90,10 @@ func (m *migration) session(root *json5.Node) {
 				so.del[j] = true
 			}
 			so.replace[i] = m.wrapped(s, i, "reset", "idleMinutes", &gen{key: "mode", text: m.quoted(nil, mode)})
-			m.change(key, Change{Path: "session.idleMinutes", To: "session.reset", Kind: "move",
-				Reason: "2026.9.6 reads the idle timeout from session.reset only; with no session.reset" + map[bool]string{true: " but a session.resetByType, 2026.3.24 resets daily as well as after the idle minutes, so mode \"daily\" is written (2026.9.6's doctor would write \"idle\")", false: ", 2026.3.24 resets after the idle minutes only (mode \"idle\", as 2026.9.6's doctor writes)"}[mode == "daily"]})
+			m.change(key, Change{
+				Path: "session.idleMinutes", To: "session.reset", Kind: "move",
+				Reason: "2026.9.6 reads the idle timeout from session.reset only; with no session.reset" + map[bool]string{true: " but a session.resetByType, 2026.3.24 resets daily as well as after the idle minutes, so mode \"daily\" is written (2026.9.6's doctor would write \"idle\")", false: ", 2026.3.24 resets after the idle minutes only (mode \"idle\", as 2026.9.6's doctor writes)"}[mode == "daily"],
+			})
 		default:
 			m.refuse(key, "session.idleMinutes", "session.reset is not an object, so openclawcfg cannot move the idle minutes into it", doctorFix)
 		}
@@ -97,8 +103,10 @@ func (m *migration) session(root *json5.Node) {
 			key := rb.Members[i].KeyStart
 			if last(rb, "direct") != nil {
 				m.drop(rb, "dm")
-				m.change(key, Change{Path: "session.resetByType.dm", Kind: "remove",
-					Reason: "2026.3.24 reads session.resetByType.direct first, so this one has no effect; 2026.9.6 renamed dm to direct (its doctor drops it the same way)"})
+				m.change(key, Change{
+					Path: "session.resetByType.dm", Kind: "remove",
+					Reason: "2026.3.24 reads session.resetByType.direct first, so this one has no effect; 2026.9.6 renamed dm to direct (its doctor drops it the same way)",
+				})
 			} else {
 				o := m.rw.ops(rb)
 				for _, j := range members(rb, "dm") {
@@ -107,8 +115,10 @@ func (m *migration) session(root *json5.Node) {
 					}
 				}
 				o.rename[i] = "direct"
-				m.change(key, Change{Path: "session.resetByType.dm", To: "session.resetByType.direct", Kind: "rename",
-					Reason: "2026.9.6 renamed it direct; 2026.3.24 read dm as the direct-chat reset when direct was not set"})
+				m.change(key, Change{
+					Path: "session.resetByType.dm", To: "session.resetByType.direct", Kind: "rename",
+					Reason: "2026.9.6 renamed it direct; 2026.3.24 read dm as the direct-chat reset when direct was not set",
+				})
 			}
 		}
 	}
@@ -117,16 +127,20 @@ func (m *migration) session(root *json5.Node) {
 		m.drop(s, "typingMode")
 		mv := m.moved(s, i, "typingMode")
 		m.putDefault(root, "typingMode", mv)
-		m.change(key, Change{Path: "session.typingMode", To: "agents.defaults.typingMode", Kind: "move",
-			Reason: "2026.9.6 reads the typing mode from agents.defaults.typingMode (its doctor moves it there, replacing a value set there); 2026.3.24 read session.typingMode before agents.defaults.typingMode"})
+		m.change(key, Change{
+			Path: "session.typingMode", To: "agents.defaults.typingMode", Kind: "move",
+			Reason: "2026.9.6 reads the typing mode from agents.defaults.typingMode (its doctor moves it there, replacing a value set there); 2026.3.24 read session.typingMode before agents.defaults.typingMode",
+		})
 	}
 	if mt := last(s, "maintenance"); isObj(mt) {
 		if i := lastIdx(mt, "pruneDays"); i >= 0 {
 			key := mt.Members[i].KeyStart
 			if last(mt, "pruneAfter") != nil {
 				m.drop(mt, "pruneDays")
-				m.change(key, Change{Path: "session.maintenance.pruneDays", Kind: "remove",
-					Reason: "2026.3.24 reads session.maintenance.pruneAfter first, so this one has no effect; 2026.9.6 renamed it pruneAfter (its doctor drops it the same way)"})
+				m.change(key, Change{
+					Path: "session.maintenance.pruneDays", Kind: "remove",
+					Reason: "2026.3.24 reads session.maintenance.pruneAfter first, so this one has no effect; 2026.9.6 renamed it pruneAfter (its doctor drops it the same way)",
+				})
 			} else {
 				o := m.rw.ops(mt)
 				for _, j := range members(mt, "pruneDays") {
@@ -135,8 +149,10 @@ func (m *migration) session(root *json5.Node) {
 					}
 				}
 				o.rename[i] = "pruneAfter"
-				m.change(key, Change{Path: "session.maintenance.pruneDays", To: "session.maintenance.pruneAfter", Kind: "rename",
-					Reason: "2026.9.6 renamed it pruneAfter; both releases read a plain number there as days, so the value stays as written (as 2026.9.6's doctor keeps it)"})
+				m.change(key, Change{
+					Path: "session.maintenance.pruneDays", To: "session.maintenance.pruneAfter", Kind: "rename",
+					Reason: "2026.9.6 renamed it pruneAfter; both releases read a plain number there as days, so the value stays as written (as 2026.9.6's doctor keeps it)",
+				})
 			}
 		}
 	}
@@ -226,8 +242,10 @@ func (m *migration) agentDefaults(root *json5.Node) {
 				}
 			}
 			o.replace[i] = m.wrapped(e, i, "memory", "search")
-			m.change(e.Members[i].KeyStart, Change{Path: p, To: "agents.entries." + id + ".memory.search", Kind: "move",
-				Reason: "2026.9.6 reads an agent's memory search settings from its memory.search (its doctor moves them there); the settings are unchanged"})
+			m.change(e.Members[i].KeyStart, Change{
+				Path: p, To: "agents.entries." + id + ".memory.search", Kind: "move",
+				Reason: "2026.9.6 reads an agent's memory search settings from its memory.search (its doctor moves them there); the settings are unchanged",
+			})
 		}
 	}
 	d := last(agents, "defaults")
@@ -256,8 +274,10 @@ func (m *migration) agentDefaults(root *json5.Node) {
 				}
 			}
 			do.replace[i] = m.wrapped(d, i, "mediaModels", "image")
-			m.change(key, Change{Path: "agents.defaults.imageGenerationModel", To: "agents.defaults.mediaModels.image", Kind: "move",
-				Reason: "2026.9.6 reads the image generation model from agents.defaults.mediaModels.image (its doctor moves it there); the value is unchanged"})
+			m.change(key, Change{
+				Path: "agents.defaults.imageGenerationModel", To: "agents.defaults.mediaModels.image", Kind: "move",
+				Reason: "2026.9.6 reads the image generation model from agents.defaults.mediaModels.image (its doctor moves it there); the value is unchanged",
+			})
 		}
 	}
 	if i := lastIdx(d, "memorySearch"); i >= 0 {
@@ -279,15 +299,19 @@ func (m *migration) agentDefaults(root *json5.Node) {
 				mv.comments, mv.trailing = nil, ""
 				ro.prepend = append(ro.prepend, g)
 			}
-			m.change(key, Change{Path: "agents.defaults.memorySearch", To: "memory.search", Kind: "move",
-				Reason: "2026.9.6 reads the memory search defaults from memory.search (its doctor moves them there); the settings are unchanged"})
+			m.change(key, Change{
+				Path: "agents.defaults.memorySearch", To: "memory.search", Kind: "move",
+				Reason: "2026.9.6 reads the memory search defaults from memory.search (its doctor moves them there); the settings are unchanged",
+			})
 		}
 	}
 	if i := lastIdx(d, "cliBackends"); i >= 0 {
 		if v := d.Members[i].Value; isObj(v) && len(v.Members) == 0 {
 			m.drop(d, "cliBackends")
-			m.change(d.Members[i].KeyStart, Change{Path: "agents.defaults.cliBackends", Kind: "remove",
-				Reason: "an empty cliBackends configures no CLI backend in 2026.3.24; 2026.9.6 registers CLI backends through plugins and rejects the key (its doctor removes it)"})
+			m.change(d.Members[i].KeyStart, Change{
+				Path: "agents.defaults.cliBackends", Kind: "remove",
+				Reason: "an empty cliBackends configures no CLI backend in 2026.3.24; 2026.9.6 registers CLI backends through plugins and rejects the key (its doctor removes it)",
+			})
 		} else {
 			m.refuse(d.Members[i].KeyStart, "agents.defaults.cliBackends", "2026.9.6 registers CLI backend adapters through plugins (https://docs.openclaw.ai/plugins/cli-backend-plugins) and its doctor removes this key, so the backends configured here would be lost", "register the backends as plugins, remove the key, then migrate again")
 		}
@@ -325,8 +349,10 @@ func (m *migration) messages(root *json5.Node) {
 				return
 			}
 			m.rw.vals[v] = m.quoted(v, to)
-			m.change(v.Start, Change{Path: path, To: path, Kind: "set",
-				Reason: "2026.9.6 retired the queue mode \"" + v.Str + "\"; its doctor writes \"" + to + "\" for it"})
+			m.change(v.Start, Change{
+				Path: path, To: path, Kind: "set",
+				Reason: "2026.9.6 retired the queue mode \"" + v.Str + "\"; its doctor writes \"" + to + "\" for it",
+			})
 		}
 		mode(last(q, "mode"), "messages.queue.mode")
 		if bc := last(q, "byChannel"); isObj(bc) {
@@ -342,8 +368,10 @@ func (m *migration) messages(root *json5.Node) {
 		if i := lastIdx(msg, k); i >= 0 {
 			if v := msg.Members[i].Value; v.Kind == json5.Bool && !v.Bool {
 				m.drop(msg, k)
-				m.change(msg.Members[i].KeyStart, Change{Path: "messages." + k, Kind: "remove",
-					Reason: "false is 2026.3.24's default, so it has no effect; 2026.9.6 retired the key (its doctor removes it)"})
+				m.change(msg.Members[i].KeyStart, Change{
+					Path: "messages." + k, Kind: "remove",
+					Reason: "false is 2026.3.24's default, so it has no effect; 2026.9.6 retired the key (its doctor removes it)",
+				})
 			}
 		}
 	}
@@ -357,8 +385,10 @@ func (m *migration) commands(root *json5.Node) {
 	if i := lastIdx(c, "useAccessGroups"); i >= 0 {
 		if v := c.Members[i].Value; v.Kind == json5.Bool && v.Bool {
 			m.drop(c, "useAccessGroups")
-			m.change(c.Members[i].KeyStart, Change{Path: "commands.useAccessGroups", Kind: "remove",
-				Reason: "true is 2026.3.24's default (commands check access groups unless it is false), so it has no effect; 2026.9.6 retired the key (its doctor removes it)"})
+			m.change(c.Members[i].KeyStart, Change{
+				Path: "commands.useAccessGroups", Kind: "remove",
+				Reason: "true is 2026.3.24's default (commands check access groups unless it is false), so it has no effect; 2026.9.6 retired the key (its doctor removes it)",
+			})
 		}
 	}
 }

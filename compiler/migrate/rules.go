@@ -21,6 +21,7 @@ func (m *migration) run(root *json5.Node) {
 	m.channels(root)
 	m.env(root)
 	m.bindings(root)
+	m.renames(root)
 	m.agents(root)
 	m.retired(root, "", retiredKeys)
 	m.meta(root)
@@ -620,42 +621,32 @@ type retiredKey struct {
 }
 
 // retiredKeys are the keys a 2026.3.24 config may hold that 2026.9.6
-// rejects and migrate does not rewrite, found by running every
-// conformance case 2026.3.24 accepts through 2026.9.6, with the reasons
-// from 2026.9.6's doctor code.
+// rejects and migrate does not rewrite (renames.go rewrites the renamed
+// and moved ones, and removes those set to 2026.3.24's default), found by
+// running every conformance case 2026.3.24 accepts through 2026.9.6, with
+// what 2026.9.6's doctor does with them and why that changes behaviour.
 var retiredKeys = []retiredKey{
-	{"session.idleMinutes", "2026.9.6 moved it to session.reset.idleMinutes"},
-	{"session.typingMode", "2026.9.6 moved it to agents.defaults.typingMode"},
-	{"session.typingIntervalSeconds", "2026.9.6 has no session.typingIntervalSeconds"},
-	{"session.parentForkMaxTokens", "2026.9.6 removed it: parent fork sizing is automatic, so the limit set here would no longer apply"},
-	{"session.agentToAgent", "2026.9.6 has no session.agentToAgent"},
-	{"session.resetByType.dm", "2026.9.6 renamed it session.resetByType.direct"},
-	{"session.maintenance.pruneDays", "2026.9.6 renamed it session.maintenance.pruneAfter"},
-	{"session.maintenance.rotateBytes", "2026.9.6 removed it (deprecated); 2026.3.24 still rotated the session file at this size, so removing it changes behaviour"},
-	{"messages.messagePrefix", "2026.9.6 moved it to channels.whatsapp.responsePrefix"},
-	{"messages.removeAckAfterReply", "2026.9.6 removed it: acknowledgements are always retained, which changes behaviour where it was true"},
-	{"messages.suppressToolErrors", "2026.9.6 retired it: tool failure warnings now appear only when a run ends without a reply"},
-	{"messages.tts", "2026.9.6 has no messages.tts"},
-	{"messages.queue.debounceMs", "2026.9.6 has no messages.queue.debounceMs"},
-	{"messages.queue.byChannel.*", "2026.9.6 accepts only the queue modes steer, followup, collect and interrupt"},
-	{"messages.statusReactions.emojis", "2026.9.6 has no messages.statusReactions.emojis"},
-	{"messages.statusReactions.timing", "2026.9.6 has no messages.statusReactions.timing"},
-	{"commands.useAccessGroups", "2026.9.6 has no commands.useAccessGroups"},
-	{"commands.ownerDisplay", "2026.9.6 has no commands.ownerDisplay"},
-	{"commands.ownerDisplaySecret", "2026.9.6 has no commands.ownerDisplaySecret"},
+	{"session.typingIntervalSeconds", "2026.9.6 retired it (its doctor removes it and the built-in interval applies); 2026.3.24 repeated the typing indicator at this interval, so the behaviour would change"},
+	{"session.parentForkMaxTokens", "2026.9.6 removed it (its doctor removes it): parent fork sizing is automatic, so the limit set here would no longer apply"},
+	{"session.agentToAgent", "2026.9.6 retired session.agentToAgent.maxPingPongTurns (its doctor removes it and the built-in limit applies); 2026.3.24 limited agent-to-agent replies with it"},
+	{"session.maintenance.rotateBytes", "2026.9.6 ignores it (its doctor removes it); 2026.3.24 still rotated the session store at this size, so the behaviour would change"},
+	{"messages.messagePrefix", "2026.9.6's doctor moves it to channels.whatsapp.responsePrefix, a WhatsApp channel section openclawcfg neither writes nor checks"},
+	{"messages.removeAckAfterReply", "2026.9.6 retired it (its doctor removes it): acknowledgement reactions are always kept, while 2026.3.24 removed them after the reply where it is true"},
+	{"messages.suppressToolErrors", "2026.9.6 retired it (its doctor removes it): tool failure warnings appear only when a run ends without a reply, while 2026.3.24 suppressed them where it is true"},
+	{"messages.tts", "2026.9.6 has no messages.tts; text-to-speech is configured elsewhere, which openclawcfg does not write"},
+	{"messages.queue.debounceMs", "2026.9.6 retired it (its doctor removes it and the built-in debounce applies); 2026.3.24 debounced queued messages by it"},
+	{"messages.statusReactions.emojis", "2026.9.6 retired it (its doctor removes it and curated emojis apply), so the emojis set here would no longer be used"},
+	{"messages.statusReactions.timing", "2026.9.6 retired it (its doctor removes it and the built-in timing applies), so the timing set here would no longer be used"},
+	{"commands.useAccessGroups", "2026.9.6 retired it (its doctor removes it); false turned off 2026.3.24's access-group check for commands, which 2026.9.6 has no switch for"},
+	{"commands.ownerDisplay", "2026.9.6 removed it (its doctor removes it): owner ids render raw, while 2026.3.24 displayed them as set here"},
+	{"commands.ownerDisplaySecret", "2026.9.6 removed it with commands.ownerDisplay (its doctor removes both): owner ids render raw"},
 	{"meta.lastTouchedAt", ""}, // handled by meta
-	{"agents.defaults.memorySearch", "2026.9.6 moved it to memory.search"},
-	{"agents.defaults.cliBackends", "2026.9.6 no longer accepts agents.defaults.cliBackends as 2026.3.24 wrote it"},
-	{"agents.defaults.imageGenerationModel", "2026.9.6 moved it to agents.defaults.mediaModels.image"},
-	{"agents.defaults.pdfMaxBytesMb", "2026.9.6 renamed it agents.defaults.pdfMaxMb"},
-	{"agents.defaults.bootstrapPromptTruncationWarning", "2026.9.6 has no agents.defaults.bootstrapPromptTruncationWarning"},
-	{"agents.defaults.timeFormat", "2026.9.6 has no agents.defaults.timeFormat"},
-	{"agents.defaults.envelopeTimezone", "2026.9.6 has no agents.defaults.envelopeTimezone"},
-	{"agents.defaults.envelopeTimestamp", "2026.9.6 has no agents.defaults.envelopeTimestamp"},
-	{"agents.defaults.envelopeElapsed", "2026.9.6 has no agents.defaults.envelopeElapsed"},
-	{"agents.defaults.embeddedPi", "2026.9.6 renamed it agents.defaults.embeddedAgent"},
+	{"agents.defaults.bootstrapPromptTruncationWarning", "2026.9.6 removed it (its doctor removes it and built-in behaviour applies), so the setting here would no longer apply"},
+	{"agents.defaults.timeFormat", "2026.9.6 removed it (its doctor removes it and built-in behaviour applies), so the time format set here would no longer apply"},
+	{"agents.defaults.envelopeTimezone", "2026.9.6 removed it (its doctor removes it and built-in behaviour applies), so the envelope time zone set here would no longer apply"},
+	{"agents.defaults.envelopeTimestamp", "2026.9.6 removed it (its doctor removes it and built-in behaviour applies), so the envelope timestamp setting here would no longer apply"},
+	{"agents.defaults.envelopeElapsed", "2026.9.6 removed it (its doctor removes it and built-in behaviour applies), so the envelope elapsed-time setting here would no longer apply"},
 	{"agents.defaults.contextTokens", "2026.9.6 removed it: context tokens are set per model (models.providers.<provider>.models[].contextTokens)"},
-	{"agents.list.[].memorySearch", "2026.9.6 moved memorySearch to memory.search"},
 }
 
 // retired refuses every key of table present in obj (at path).
@@ -676,9 +667,12 @@ func (m *migration) retired(obj *json5.Node, path string, table []retiredKey) {
 		if n.Kind != json5.Object {
 			return
 		}
+		o := m.rw.objs[n]
 		for i := range n.Members {
 			mem := &n.Members[i]
 			switch {
+			case o != nil && (o.del[i] || o.replace[i] != nil || o.rename[i] != ""):
+				// A rule rewrote it.
 			case parts[0] != "*" && mem.Key != parts[0]:
 			case len(parts) == 1:
 				m.refuse(mem.KeyStart, join(at, mem.Key), r.why+"; openclawcfg does not migrate it", doctorFix)
@@ -703,7 +697,8 @@ func (m *migration) meta(root *json5.Node) {
 	mi := members(root, "meta")
 	if len(mi) == 0 {
 		ro := m.rw.ops(root)
-		ro.prepend = append(ro.prepend, &gen{key: "meta", members: []*gen{{key: "lastTouchedVersion", text: strconv.Quote(m.to)}}})
+		// First, ahead of what other rules add at the top.
+		ro.prepend = append([]*gen{{key: "meta", members: []*gen{{key: "lastTouchedVersion", text: strconv.Quote(m.to)}}}}, ro.prepend...)
 		m.change(root.Start, Change{
 			Path: "meta", To: "meta.lastTouchedVersion", Kind: "add",
 			Reason: "OpenClaw stamps the release that last wrote the config; the stamp makes openclawcfg (and OpenClaw) read the file as " + m.to,

@@ -142,6 +142,8 @@ func (c *migrateCmd) text(e *env, rep *migrateReport, d []byte, refusals []diag.
 			what = ch.To + " added"
 		case "set":
 			what += " set"
+		case "keep":
+			what += " kept"
 		}
 		fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %s\n", res.Name, ch.Line, ch.Column, what, ch.Reason)
 	}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/openclawcfg/openclawcfg/compiler"
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
@@ -30,7 +31,7 @@ import (
 type Change struct {
 	Path   string `json:"path"`         // the key as the input writes it
 	To     string `json:"to,omitempty"` // where it goes; "" when removed
-	Kind   string `json:"kind"`         // move, rename, remove, add, set
+	Kind   string `json:"kind"`         // move, rename, remove, add, set, keep (kept as written, with a caveat)
 	Line   int    `json:"line"`         // of Path in the input (of the object, for add)
 	Column int    `json:"column"`
 	Reason string `json:"reason"`
@@ -124,7 +125,7 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 			if d.Severity != diag.Error {
 				continue
 			}
-			at, what := 0, "the migrated file"
+			at, what := keyOffset(root, d.Path), "the migrated file"
 			if len(m.incl) > 0 && d.File != "" && d.File != name {
 				// The key is in an included file: point at the $include.
 				at, what = m.incl[0].off, "the included file "+d.File
@@ -235,4 +236,26 @@ func tokenEnd(src []byte, off int) int {
 		i++
 	}
 	return i
+}
+
+// keyOffset is where the input writes the key at path (dotted, as
+// findings name it), or of its nearest written parent; 0 when none is.
+func keyOffset(root *json5.Node, path string) int {
+	at, n := 0, root
+	for _, seg := range strings.Split(path, ".") {
+		if n == nil || n.Kind != json5.Object {
+			break
+		}
+		var next *json5.Node
+		for i := range n.Members {
+			if n.Members[i].Key == seg {
+				at, next = n.Members[i].KeyStart, n.Members[i].Value
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+	}
+	return at
 }

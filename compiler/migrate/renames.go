@@ -48,6 +48,7 @@ func isObj(n *json5.Node) bool { return n != nil && n.Kind == json5.Object }
 
 // renames runs the rules of the renamed global keys.
 func (m *migration) renames(root *json5.Node) {
+	m.resetDefault(root)
 	m.session(root)
 	m.agentDefaults(root)
 	m.messages(root)
@@ -156,6 +157,51 @@ func (m *migration) session(root *json5.Node) {
 			}
 		}
 	}
+}
+
+// resetDefault keeps 2026.3.24's session reset. With no session.reset
+// (and no session.idleMinutes, which the session rule turns into one),
+// 2026.3.24 resets every session daily at 4:00 (resolveSessionResetPolicy:
+// mode "daily"), while 2026.9.6 never resets (DEFAULT_RESET_MODE "none"),
+// also for the kinds a session.resetByType leaves out; so the daily reset
+// is written out.
+func (m *migration) resetDefault(root *json5.Node) {
+	s := last(root, "session")
+	daily := &gen{key: "reset", members: []*gen{{key: "mode", text: m.quoted(firstString(root), "daily")}}}
+	why := "2026.3.24 resets sessions daily at 4:00 when session.reset is unset; 2026.9.6 then never resets them, so the daily reset is written out"
+	switch {
+	case s == nil:
+		ro := m.rw.ops(root)
+		ro.prepend = append(ro.prepend, &gen{key: "session", members: []*gen{daily}})
+		m.change(root.Start, Change{Path: "session", To: "session.reset", Kind: "add", Reason: why})
+	case !isObj(s) || last(s, "reset") != nil || last(s, "idleMinutes") != nil:
+	default:
+		so := m.rw.ops(s)
+		so.prepend = append(so.prepend, daily)
+		m.change(s.Start, Change{Path: "session", To: "session.reset", Kind: "add", Reason: why})
+	}
+}
+
+// firstString is the first string value of the document, whose quotes a
+// new string follows.
+func firstString(n *json5.Node) *json5.Node {
+	switch n.Kind {
+	case json5.String:
+		return n
+	case json5.Object:
+		for _, m := range n.Members {
+			if s := firstString(m.Value); s != nil {
+				return s
+			}
+		}
+	case json5.Array:
+		for _, e := range n.Elems {
+			if s := firstString(e); s != nil {
+				return s
+			}
+		}
+	}
+	return nil
 }
 
 // putDefault writes g as agents.defaults.<key>, replacing a value there,

@@ -125,9 +125,14 @@ func (m *migration) channels(root *json5.Node) {
 			// empty section sets nothing (the migrated file is vetted as
 			// 2026.9.6, which knows its channel ids).
 		default:
-			m.refuse(mem.KeyStart, "channels."+key,
-				fmt.Sprintf("openclawcfg migrates channels.imessage only; channels.%s is another channel, which 2026.9.6 validates by that channel plugin's own schema, which openclawcfg does not check", key),
-				doctorFix)
+			// Kept as written: the migrated file is vetted as 2026.9.6,
+			// which checks the section against that channel's bundled
+			// schema (a failure there is a refusal); what the channel does
+			// is not compared, and the change says so.
+			m.change(mem.KeyStart, Change{
+				Path: "channels." + key, Kind: "keep",
+				Reason: fmt.Sprintf("another channel: kept as written; it passes OpenClaw %s's schema for channels.%s, but openclawcfg compares only the iMessage channel's behaviour between releases (review it with openclaw doctor on the gateway)", m.to, key),
+			})
 		}
 	}
 }

@@ -232,23 +232,13 @@ func (st style) key(name string) string {
 	switch {
 	case st.quote != 0:
 		return string(st.quote) + name + string(st.quote)
-	case isIdent(name):
+	case json5.PlainKey(name):
 		return name
 	default:
 		return strconv.Quote(name)
 	}
 }
 
-// isIdent reports whether s can be written as an unquoted JSON5 key.
-func isIdent(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
 
 // render writes node n with the planned changes.
 func (r *rewriter) render(n *json5.Node, st style) string {
@@ -448,7 +438,7 @@ func renameText(raw, name string) string {
 	if raw != "" && (raw[0] == '"' || raw[0] == '\'') {
 		return string(raw[0]) + name + string(raw[0])
 	}
-	if isIdent(name) {
+	if json5.PlainKey(name) {
 		return name
 	}
 	return strconv.Quote(name)

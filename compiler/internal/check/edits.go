@@ -37,7 +37,7 @@ func (c *checker) renameKey(m *json5.Member, name string) *diag.Edit {
 	switch q := raw[0]; {
 	case q == '"' || q == '\'':
 		text = string(q) + name + string(q)
-	case isIdent(name):
+	case json5.PlainKey(name):
 		text = name
 	default:
 		text = strconv.Quote(name)
@@ -64,17 +64,6 @@ func (c *checker) wrapInList(n *json5.Node) *diag.Edit {
 	return &diag.Edit{Offset: n.Start, End: n.End, Text: "[" + raw + "]"}
 }
 
-// isIdent reports whether s can be written as an unquoted JSON5 key
-// (ASCII identifiers; schema keys never need more).
-func isIdent(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
 
 // typeFits reports whether a list element described by s may be n.
 func typeFits(n *json5.Node, s *spec.Node) bool {

@@ -267,6 +267,16 @@ func workspaceOf(id string, a agentsView) workspace {
 	case ws == "":
 		// <state dir>/workspace-<id>.
 		return workspace{suffix: []string{"workspace-" + id}, describe: fmt.Sprintf("(<state dir>/workspace-%s)", id)}
+	}
+	return workspaceAt(ws)
+}
+
+// workspaceAt is what a configured workspace directory tells: the
+// directory when it is absolute, else the segments it ends in (below a
+// home or working directory only the gateway knows); nothing for a
+// Windows path or one that climbs out.
+func workspaceAt(ws string) workspace {
+	switch {
 	case strings.HasPrefix(ws, "/"):
 		return workspace{dir: path.Clean(ws), known: true}
 	case strings.Contains(ws, "\\"):

@@ -433,22 +433,7 @@ func workspaceKeyed(id string, entry *json5.Node, a keyedAgents) workspace {
 	default:
 		return workspace{suffix: []string{"workspace-" + id}, describe: fmt.Sprintf("(<state dir>/workspace-%s)", id)}
 	}
-	ws = strings.ReplaceAll(ws, "\x00", "")
-	switch {
-	case strings.HasPrefix(ws, "/"):
-		return workspace{dir: path.Clean(ws), known: true}
-	case strings.Contains(ws, "\\"):
-		return workspace{}
-	}
-	rel := ws
-	if ws == "~" || strings.HasPrefix(ws, "~/") {
-		rel = strings.TrimPrefix(ws[1:], "/")
-	}
-	rel = path.Clean(rel)
-	if rel == "." || rel == ".." || strings.HasPrefix(rel, "../") {
-		return workspace{}
-	}
-	return workspace{suffix: strings.Split(rel, "/"), describe: fmt.Sprintf("(%s)", ws)}
+	return workspaceAt(strings.ReplaceAll(ws, "\x00", ""))
 }
 
 // retiredKey explains the unknown keys 2026.9.6 refuses where 2026.3.24

@@ -117,21 +117,17 @@ func hostOnly(s string) string {
 
 func nonEmptyList(n *json5.Node) bool { return n != nil && n.Kind == json5.Array && len(n.Elems) > 0 }
 
-// binding adds to the shape check of bindings[] what OpenClaw's union of a
-// route and an ACP binding means: an acp block only in an ACP binding, and
-// AcpBindingSchema's refinement (a peer id; only discord, telegram and
-// feishu; their peer id forms), for every channel.
-func (c *checker) binding(n *json5.Node) bool {
-	if n.Kind != json5.Object {
-		return true
-	}
+// acpBinding reports whether binding n is an ACP binding (type "acp");
+// an acp block in a route binding is an unknown key. imessageFix names
+// 2026.3.24's lack of ACP bindings for imessage in the fix.
+func (c *checker) acpBinding(n *json5.Node, imessageFix bool) bool {
 	t := n.Lookup("type")
 	acp := t != nil && t.Kind == json5.String && t.Str == "acp"
 	if !acp && (t == nil || t.Kind == json5.String && t.Str == "route") {
 		if i := lastMember(n, "acp"); i >= 0 {
 			m := &n.Members[i]
 			fix := `remove the acp block, or set type: "acp" to bind one conversation to an ACP session`
-			if match := n.Lookup("match"); match != nil {
+			if match := n.Lookup("match"); imessageFix && match != nil {
 				if ch, ok := str(match, "channel"); ok && openclaw.ToLowerJS(openclaw.TrimJS(ch)) == "imessage" {
 					fix = `remove the acp block (OpenClaw 2026.3.24 supports no ACP bindings for "imessage")`
 				}
@@ -145,7 +141,18 @@ func (c *checker) binding(n *json5.Node) bool {
 			c.pop()
 		}
 	}
-	if !acp {
+	return acp
+}
+
+// binding adds to the shape check of bindings[] what OpenClaw's union of a
+// route and an ACP binding means: an acp block only in an ACP binding, and
+// AcpBindingSchema's refinement (a peer id; only discord, telegram and
+// feishu; their peer id forms), for every channel.
+func (c *checker) binding(n *json5.Node) bool {
+	if n.Kind != json5.Object {
+		return true
+	}
+	if !c.acpBinding(n, true) {
 		return true
 	}
 	match := n.Lookup("match")

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -38,21 +37,7 @@ func (c *checker) bindingKeyed(n *json5.Node) bool {
 	if n.Kind != json5.Object {
 		return true
 	}
-	t := n.Lookup("type")
-	acp := t != nil && t.Kind == json5.String && t.Str == "acp"
-	if !acp && (t == nil || t.Kind == json5.String && t.Str == "route") {
-		if i := lastMember(n, "acp"); i >= 0 {
-			m := &n.Members[i]
-			c.push("acp")
-			c.add(diag.Diagnostic{
-				File: c.file(m.Value), Offset: m.KeyStart, End: m.KeyEnd, Path: c.pathString(), Severity: diag.Error, Code: diag.CodeUnknownKey,
-				Message: fmt.Sprintf(`unknown key "acp" in %s: a route binding takes no acp block (only an ACP binding, type: "acp", does)`, strings.Join(c.path[:len(c.path)-1], ".")),
-				Fix:     `remove the acp block, or set type: "acp" to bind one conversation to an ACP session`,
-			})
-			c.pop()
-		}
-	}
-	if !acp {
+	if !c.acpBinding(n, false) {
 		return true
 	}
 	match := n.Lookup("match")

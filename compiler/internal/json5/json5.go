@@ -191,3 +191,17 @@ func parseFile(src []byte, f *source.File, opt Options) (*Node, error) {
 	}
 	return n, nil
 }
+
+// PlainKey reports whether s can be written as an unquoted JSON5 key. It
+// takes ASCII identifiers only (JSON5 allows any Unicode ID_Start letter):
+// the keys openclawcfg writes never need more, and a quoted key is always
+// right.
+func PlainKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -12,10 +12,11 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/openclawcfg/openclawcfg/compiler"
 )
 
-const helpText = `Check and compile the iMessage channel configuration of OpenClaw ` + compiler.TargetOpenClaw + `.
+const helpText = `Check and compile the iMessage channel configuration of OpenClaw
+(releases ` + releasesText + `; a config is judged as the release its
+meta.lastTouchedVersion names, or --openclaw).
 
 Exit codes: 0 no errors (warnings allowed unless --strict); 1 errors in some
 input (syntax or validation), warnings with --strict, an unknown explain path,
@@ -165,5 +166,9 @@ func version() string {
 	if v == "" {
 		v = "devel"
 	}
-	return v + " (OpenClaw " + compiler.TargetOpenClaw + ")"
+	return v + " (OpenClaw " + releasesText + ")"
 }
+
+// releasesText lists the supported OpenClaw releases for help and
+// --version.
+const releasesText = release.Seed + ", " + release.Current

@@ -48,9 +48,11 @@ func envRestrict(opt compiler.Options, noEnv bool, allow []string) (compiler.Opt
 }
 
 func (c *vetCmd) Help() string {
-	return `Reads each config as OpenClaw ` + compiler.TargetOpenClaw + ` does (full JSON5, $include, ${VAR})
-and checks channels.imessage and the keys around it. All findings are
-reported, sorted by position. Silent when every file passes.
+	return `Reads each config as OpenClaw does (full JSON5, $include, ${VAR}) and
+checks channels.imessage and the keys around it, as the OpenClaw release
+the file's meta.lastTouchedVersion names (` + compiler.TargetOpenClaw + ` without one) or
+--openclaw sets; --openclaw all reports where the releases disagree. All
+findings are reported, sorted by position. Silent when every file passes.
 
 In a directory, files that are not OpenClaw configs (a compiled plan,
 package.json) are skipped, and a file another one $includes is checked only

@@ -11,7 +11,6 @@ import (
 	"github.com/openclawcfg/openclawcfg/internal/release"
 
 	"github.com/alecthomas/kong"
-
 )
 
 const helpText = `Check and compile the iMessage channel configuration of OpenClaw

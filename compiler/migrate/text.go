@@ -239,7 +239,6 @@ func (st style) key(name string) string {
 	}
 }
 
-
 // render writes node n with the planned changes.
 func (r *rewriter) render(n *json5.Node, st style) string {
 	if t, ok := r.vals[n]; ok {

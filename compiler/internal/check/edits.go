@@ -64,7 +64,6 @@ func (c *checker) wrapInList(n *json5.Node) *diag.Edit {
 	return &diag.Edit{Offset: n.Start, End: n.End, Text: "[" + raw + "]"}
 }
 
-
 // typeFits reports whether a list element described by s may be n.
 func typeFits(n *json5.Node, s *spec.Node) bool {
 	switch n.Kind {

@@ -17,7 +17,8 @@ import (
 // path.
 type Explanation struct {
 	OpenClaw       string          `json:"openclaw"` // the release whose schema is explained
-	Path           string          `json:"path"`     // canonical, with <id> for map keys and [] for list items
+	OpenClawReason string          `json:"openclawReason"`
+	Path           string          `json:"path"` // canonical, with <id> for map keys and [] for list items
 	Type           string          `json:"type"`
 	Allowed        []string        `json:"allowed,omitempty"`
 	SchemaDefault  json.RawMessage `json:"schemaDefault,omitempty"`  // written into the parsed config by OpenClaw's schema when unset

@@ -64,6 +64,16 @@ func (c *explainCmd) Run(e *env) error {
 		rel = r.Release.Release
 	}
 	ex, err := compiler.Explain(rel, c.Path)
+	if ex != nil {
+		switch {
+		case r != nil:
+			ex.OpenClawReason = r.Release.Reason
+		case c.OpenClaw != "":
+			ex.OpenClawReason = "--openclaw"
+		default:
+			ex.OpenClawReason = "no --openclaw or --config: the seed release"
+		}
+	}
 	if err != nil {
 		var pe *compiler.PathError
 		if errors.As(err, &pe) {

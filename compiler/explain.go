@@ -38,7 +38,9 @@ type Child struct {
 
 // PathError is an explain path that names nothing in the schema.
 type PathError struct {
-	Release    string
+	Release string
+	// Elsewhere is another supported release whose schema has the path.
+	Elsewhere  string
 	Path       string
 	Segment    string
 	Unchecked  string // set when the path goes into a section openclawcfg does not check
@@ -51,6 +53,13 @@ func (e *PathError) Error() string {
 		return fmt.Sprintf("%q is inside %s, a section the iMessage channel does not read: openclawcfg knows its key names but not its contents (see OpenClaw's configuration reference)", e.Path, e.Unchecked)
 	}
 	msg := fmt.Sprintf("unknown config path %q: no key %q", e.Path, e.Segment)
+	if e.Elsewhere != "" {
+		msg += fmt.Sprintf(" in OpenClaw %s's schema; OpenClaw %s has it (openclawcfg explain --openclaw %s %s)", e.Release, e.Elsewhere, e.Elsewhere, e.Path)
+		if where := check.ValidUnder(e.Release, e.Segment); len(where) > 0 {
+			msg += fmt.Sprintf("; in %s it is a key of %s", e.Release, strings.Join(where, " and "))
+		}
+		return msg
+	}
 	if e.DidYouMean != "" {
 		msg += fmt.Sprintf("; did you mean %q?", e.DidYouMean)
 	} else if where := check.ValidUnder(e.Release, e.Segment); len(where) > 0 {
@@ -82,6 +91,12 @@ func Explain(rel, p string) (*Explanation, error) {
 	if err != nil {
 		pe := err.(*PathError)
 		pe.Path, pe.Release = p, rel
+		for _, other := range release.Supported {
+			if other != rel && pe.Unchecked == "" && explainable(spec.For(other), segs) {
+				pe.Elsewhere = other
+				break
+			}
+		}
 		return nil, pe
 	}
 	e := &Explanation{OpenClaw: rel, Path: joinPath(canon), Type: n.Expected(), Doc: n.Doc}
@@ -202,4 +217,14 @@ func firstSentence(s string) string {
 		return s[:i+1]
 	}
 	return s
+}
+
+// explainable reports whether t's schema has the path segs (full, or
+// relative to channels.imessage).
+func explainable(t *spec.Tables, segs []string) bool {
+	if _, _, err := walk(t, segs); err == nil {
+		return true
+	}
+	_, _, err := walk(t, append([]string{"channels", "imessage"}, segs...))
+	return err == nil
 }

@@ -121,13 +121,36 @@ func (c *checker) otherRelease(d *diag.Diagnostic) bool {
 			d.Fix = fmt.Sprintf("if the gateway runs OpenClaw %s, vet with --openclaw %s (OpenClaw stamps meta.lastTouchedVersion when it writes the file, and vet follows the stamp)", rel, rel)
 		} else {
 			d.Fix = fmt.Sprintf("`openclawcfg migrate --to %s FILE` rewrites the keys of OpenClaw %s", c.rel, rel)
-			if elsewhere := validUnder(c.rel, d.Path[strings.LastIndexByte(d.Path, '.')+1:]); len(elsewhere) > 0 {
+			key := d.Path[strings.LastIndexByte(d.Path, '.')+1:]
+			if to, ok := movedInIMessage[key]; ok && c.inIMessageAccount() {
+				parent := d.Path[:len(d.Path)-len(key)]
+				d.Message += fmt.Sprintf("; OpenClaw %s reads it as %s%s", c.rel, parent, to)
+				d.Fix = fmt.Sprintf("move it to %s%s (`openclawcfg migrate --to %s FILE` does, keeping comments)", parent, to, c.rel)
+			} else if elsewhere := validUnder(c.rel, key); len(elsewhere) > 0 {
 				d.Message += "; it is valid under " + strings.Join(elsewhere, " and ")
 			}
 		}
 		return true
 	}
 	return false
+}
+
+// movedInIMessage are the keys of an iMessage account (the channel or
+// one of its accounts) that 2026.9.6 reads elsewhere in the same account,
+// as its doctor moves them.
+var movedInIMessage = map[string]string{
+	"chunkMode":              "streaming.chunkMode",
+	"blockStreaming":         "streaming.block.enabled",
+	"blockStreamingCoalesce": "streaming.block.coalesce",
+	"heartbeat":              "heartbeatVisibility",
+}
+
+// inIMessageAccount reports whether the current key is a key of
+// channels.imessage or of one of its accounts.
+func (c *checker) inIMessageAccount() bool {
+	p := c.path
+	return len(p) == 3 && p[0] == "channels" && p[1] == "imessage" ||
+		len(p) == 5 && p[0] == "channels" && p[1] == "imessage" && p[2] == "accounts"
 }
 
 func mustParse(rel string) release.Version {

@@ -100,28 +100,9 @@ func (m *migration) session(root *json5.Node) {
 		}
 	}
 	if rb := last(s, "resetByType"); isObj(rb) {
-		if i := lastIdx(rb, "dm"); i >= 0 {
-			key := rb.Members[i].KeyStart
-			if last(rb, "direct") != nil {
-				m.drop(rb, "dm")
-				m.change(key, Change{
-					Path: "session.resetByType.dm", Kind: "remove",
-					Reason: "2026.3.24 reads session.resetByType.direct first, so this one has no effect; 2026.9.6 renamed dm to direct (its doctor drops it the same way)",
-				})
-			} else {
-				o := m.rw.ops(rb)
-				for _, j := range members(rb, "dm") {
-					if j != i {
-						o.del[j] = true
-					}
-				}
-				o.rename[i] = "direct"
-				m.change(key, Change{
-					Path: "session.resetByType.dm", To: "session.resetByType.direct", Kind: "rename",
-					Reason: "2026.9.6 renamed it direct; 2026.3.24 read dm as the direct-chat reset when direct was not set",
-				})
-			}
-		}
+		m.renameOrDrop(rb, "dm", "direct", "session.resetByType",
+			"2026.3.24 reads session.resetByType.direct first, so this one has no effect; 2026.9.6 renamed dm to direct (its doctor drops it the same way)",
+			"2026.9.6 renamed it direct; 2026.3.24 read dm as the direct-chat reset when direct was not set")
 	}
 	if i := lastIdx(s, "typingMode"); i >= 0 {
 		key := s.Members[i].KeyStart
@@ -134,28 +115,9 @@ func (m *migration) session(root *json5.Node) {
 		})
 	}
 	if mt := last(s, "maintenance"); isObj(mt) {
-		if i := lastIdx(mt, "pruneDays"); i >= 0 {
-			key := mt.Members[i].KeyStart
-			if last(mt, "pruneAfter") != nil {
-				m.drop(mt, "pruneDays")
-				m.change(key, Change{
-					Path: "session.maintenance.pruneDays", Kind: "remove",
-					Reason: "2026.3.24 reads session.maintenance.pruneAfter first, so this one has no effect; 2026.9.6 renamed it pruneAfter (its doctor drops it the same way)",
-				})
-			} else {
-				o := m.rw.ops(mt)
-				for _, j := range members(mt, "pruneDays") {
-					if j != i {
-						o.del[j] = true
-					}
-				}
-				o.rename[i] = "pruneAfter"
-				m.change(key, Change{
-					Path: "session.maintenance.pruneDays", To: "session.maintenance.pruneAfter", Kind: "rename",
-					Reason: "2026.9.6 renamed it pruneAfter; both releases read a plain number there as days, so the value stays as written (as 2026.9.6's doctor keeps it)",
-				})
-			}
-		}
+		m.renameOrDrop(mt, "pruneDays", "pruneAfter", "session.maintenance",
+			"2026.3.24 reads session.maintenance.pruneAfter first, so this one has no effect; 2026.9.6 renamed it pruneAfter (its doctor drops it the same way)",
+			"2026.9.6 renamed it pruneAfter; both releases read a plain number there as days, so the value stays as written (as 2026.9.6's doctor keeps it)")
 	}
 }
 
@@ -365,6 +327,22 @@ func (m *migration) agentDefaults(root *json5.Node) {
 }
 
 // renameIn renames member i of obj (at path) from old to new.
+// renameOrDrop renames old to new in obj, or drops old when new is set
+// there already (2026.3.24 read new first, so old had no effect).
+func (m *migration) renameOrDrop(obj *json5.Node, old, new, path, dropWhy, renameWhy string) {
+	i := lastIdx(obj, old)
+	if i < 0 {
+		return
+	}
+	if last(obj, new) != nil {
+		key := obj.Members[i].KeyStart
+		m.drop(obj, old)
+		m.change(key, Change{Path: path + "." + old, Kind: "remove", Reason: dropWhy})
+		return
+	}
+	m.renameIn(obj, i, old, new, path, renameWhy)
+}
+
 func (m *migration) renameIn(obj *json5.Node, i int, old, new, path, why string) {
 	o := m.rw.ops(obj)
 	for _, j := range members(obj, old) {

@@ -189,6 +189,19 @@ func (c *checker) avatar(e *json5.Node, a agentsView) {
 	}
 }
 
+// owner is the agent that holds an agentDir, as written.
+type owner struct{ id, dir string }
+
+// agentDirClash reports agent id's agentDir dir, which names the same
+// directory as agent o's.
+func (c *checker) agentDirClash(dirNode *json5.Node, o owner, id, dir string) *diag.Diagnostic {
+	d := c.errorAt(dirNode, diag.CodeAgentDir, fmt.Sprintf("agents %q and %q share agentDir %q: OpenClaw refuses a shared agentDir, since it causes auth/session state collisions and token invalidation", o.id, id, dir))
+	if o.dir != dir {
+		d.Message += fmt.Sprintf(" (%q names the same directory)", o.dir)
+	}
+	return d
+}
+
 // avatarPath is identity.avatar of a roster entry, trimmed, when it is a
 // path to judge: nil for none, a data: URI or an http(s) URL.
 func avatarPath(e *json5.Node) (*json5.Node, string) {
@@ -318,10 +331,6 @@ func holds(segs, want []string) bool {
 // names: two agents whose agentDir resolves to one directory. Directories
 // OpenClaw derives from its state directory are unique per agent.
 func (c *checker) sharedAgentDirs(list *json5.Node) {
-	type owner struct {
-		id  string
-		dir string
-	}
 	seen := map[string]owner{}
 	done := map[string]bool{}
 	for i, e := range list.Elems {
@@ -349,11 +358,7 @@ func (c *checker) sharedAgentDirs(list *json5.Node) {
 		if o, dup := seen[key]; dup {
 			c.push(strconv.Itoa(i))
 			c.push("agentDir")
-			d := c.errorAt(dirNode, diag.CodeAgentDir, fmt.Sprintf("agents %q and %q share agentDir %q: OpenClaw refuses a shared agentDir, since it causes auth/session state collisions and token invalidation", o.id, id, dir))
-			if o.dir != dir {
-				d.Message += fmt.Sprintf(" (%q names the same directory)", o.dir)
-			}
-			d.Fix = "give each agent its own agentDir (to share credentials, copy auth-profiles.json instead)"
+			c.agentDirClash(dirNode, o, id, dir).Fix = "give each agent its own agentDir (to share credentials, copy auth-profiles.json instead)"
 			c.pop()
 			c.pop()
 			continue

@@ -312,7 +312,6 @@ func (c *checker) rosterRules(n *json5.Node, r *roster) {
 
 // sharedAgentDirsKeyed is findDuplicateAgentDirs over the roster.
 func (c *checker) sharedAgentDirsKeyed(n *json5.Node, entries []rosterEntry) {
-	type owner struct{ id, dir string }
 	seen := map[string]owner{}
 	for _, e := range entries {
 		dirNode := e.value.Lookup("agentDir")
@@ -329,11 +328,7 @@ func (c *checker) sharedAgentDirsKeyed(n *json5.Node, entries []rosterEntry) {
 			c.push("entries")
 			c.push(e.key)
 			c.push("agentDir")
-			d := c.errorAt(dirNode, diag.CodeAgentDir, fmt.Sprintf("agents %q and %q share agentDir %q: OpenClaw refuses a shared agentDir, since it causes auth/session state collisions and token invalidation", o.id, id, dir))
-			if o.dir != dir {
-				d.Message += fmt.Sprintf(" (%q names the same directory)", o.dir)
-			}
-			d.Fix = "give each agent its own agentDir (an agent with an empty store inherits the main agent's auth profiles)"
+			c.agentDirClash(dirNode, o, id, dir).Fix = "give each agent its own agentDir (an agent with an empty store inherits the main agent's auth profiles)"
 			c.pop()
 			c.pop()
 			c.pop()

@@ -144,7 +144,10 @@ func Lint(low *lower.Result) []diag.Diagnostic {
 				continue // not a shape: the wrapper is read on the gateway
 			}
 			fix := `use the plain form: exec ssh -T user@host imsg "$@"`
-			if note.Code.NeedsRemoteHost() {
+			switch {
+			case note.Code == lower.WrapperUnsafeConfigured:
+				fix = `write remoteHost as a plain host or user@host (its own finding says what is wrong)`
+			case note.Code.NeedsRemoteHost():
 				fix = `set remoteHost to the Mac's host or user@host`
 			}
 			once(originPath(a.CLIPath.Origin, "channels.imessage.cliPath"), diag.CodeWrapperShape, acct+": cliPath wrapper: "+note.Text, fix)

@@ -46,7 +46,7 @@ const (
 // NeedsRemoteHost reports whether the note's remedy is to set remoteHost
 // explicitly (rather than to write the wrapper in the plain form).
 func (c WrapperCode) NeedsRemoteHost() bool {
-	return c == WrapperCommentLine || c == WrapperNoTarget || c == WrapperProxyJump
+	return c == WrapperCommentLine || c == WrapperNoTarget || c == WrapperProxyJump || c == WrapperAmbiguous
 }
 
 // WrapperNote is one thing remote-host detection saw in the cliPath
@@ -60,7 +60,11 @@ type WrapperNote struct {
 // by code for the lints, under the account's listed key (two keys may
 // normalise to one id).
 func (l *lowering) lowerRemoteHost(m obj, src *provenance, cliPath, listed string) plan.RemoteHost {
-	r, notes := lowerRemoteHost(m, src, cliPath, l.opt)
+	lowerFn := lowerRemoteHost
+	if l.v96 {
+		lowerFn = lowerRemoteHost96
+	}
+	r, notes := lowerFn(m, src, cliPath, l.opt)
 	if len(notes) > 0 {
 		if l.wrapper == nil {
 			l.wrapper = map[string][]WrapperNote{}

@@ -125,4 +125,3 @@ func isExecutable96(token, name string) bool {
 	}
 	return token == name || strings.HasPrefix(token, "/") && token[strings.LastIndexByte(token, '/')+1:] == name
 }
-

@@ -24,6 +24,7 @@ import (
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
 	"github.com/openclawcfg/openclawcfg/internal/release"
+	"github.com/openclawcfg/openclawcfg/plan"
 	"github.com/openclawcfg/openclawcfg/plan/report"
 )
 
@@ -102,6 +103,11 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 		return nil, fmt.Errorf("the input vetted clean but does not parse: %v", err)
 	}
 	m := &migration{src: src, file: vr.Source, rw: newRewriter(src), res: res, to: to}
+	from := opt
+	from.OpenClaw = vr.Release.Release
+	if old, err := compiler.Compile(name, src, from); err == nil && old.Plan != nil {
+		m.old = old.Plan
+	}
 	m.run(root)
 	if len(res.Refusals) > 0 {
 		sort.SliceStable(res.Refusals, func(i, j int) bool { return res.Refusals[i].Offset < res.Refusals[j].Offset })
@@ -185,6 +191,8 @@ type migration struct {
 	res  *Result
 	to   string
 	incl []include // the $include keys of the file
+	// old is the input's plan as its own release, when it compiles.
+	old *plan.Plan
 }
 
 // include is a $include key of the file migrated.

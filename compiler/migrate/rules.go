@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"github.com/openclawcfg/openclawcfg/plan"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,59 @@ func (m *migration) run(root *json5.Node) {
 	m.renames(root)
 	m.agents(root)
 	m.retired(root, "", retiredKeys)
+	m.remoteHosts(root)
 	m.meta(root)
+}
+
+// remoteHosts keeps the remote host 2026.3.24 detected from a cliPath
+// wrapper (two loose regexes). 2026.9.6 detects only the one-line form
+// exec ssh [-T] HOST imsg "$@" and stops the account on any other ssh
+// wrapper, but a configured remoteHost wins in both releases: so the
+// detected host is written next to the cliPath it came from. It depends
+// on the wrapper as this machine reads it, which the change says.
+func (m *migration) remoteHosts(root *json5.Node) {
+	if m.old == nil {
+		return
+	}
+	done := map[*json5.Node]bool{}
+	for _, a := range m.old.Accounts {
+		if a.RemoteHost.Source != plan.RemoteDetected {
+			continue
+		}
+		at := strings.TrimSuffix(a.CLIPath.Origin.Path, ".cliPath")
+		obj := imessageEntry(root, at)
+		if obj == nil || done[obj] || last(obj, "remoteHost") != nil {
+			continue
+		}
+		done[obj] = true
+		o := m.rw.ops(obj)
+		o.prepend = append(o.prepend, &gen{key: "remoteHost", text: m.quoted(last(obj, "cliPath"), a.RemoteHost.Host)})
+		m.change(obj.Start, Change{
+			Path: at, To: at + ".remoteHost", Kind: "add",
+			Reason: fmt.Sprintf("2026.3.24 detected the remote host %q from the cliPath wrapper (as this machine reads it); 2026.9.6 detects it only from the one-line form exec ssh [-T] HOST imsg \"$@\" and stops the account on any other ssh wrapper, while a configured remoteHost wins in both", a.RemoteHost.Host),
+		})
+	}
+}
+
+// imessageEntry is the object at channels.imessage or
+// channels.imessage.accounts.<key>, as a plan origin names it.
+func imessageEntry(root *json5.Node, at string) *json5.Node {
+	im := last(last(root, "channels"), "imessage")
+	if im == nil || im.Kind != json5.Object {
+		return nil
+	}
+	if at == "channels.imessage" {
+		return im
+	}
+	key, ok := strings.CutPrefix(at, "channels.imessage.accounts.")
+	if !ok {
+		return nil
+	}
+	e := last(last(im, "accounts"), key)
+	if e == nil || e.Kind != json5.Object {
+		return nil
+	}
+	return e
 }
 
 // includes finds the $include keys. The included files are not

@@ -2,9 +2,10 @@ package migrate
 
 import (
 	"fmt"
-	"github.com/openclawcfg/openclawcfg/plan"
 	"strconv"
 	"strings"
+
+	"github.com/openclawcfg/openclawcfg/plan"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
 

@@ -122,7 +122,11 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 	// refusal, never a file the gateway rejects.
 	target := opt
 	target.OpenClaw = to
-	if ov := compiler.Vet(name, out, target); !ov.OK() {
+	ov, err := compiler.Compile(name, out, target)
+	if err != nil {
+		return nil, fmt.Errorf("the migrated config does not seal: %v", err)
+	}
+	if !ov.OK() {
 		fix := "fix it by hand (openclawcfg vet --openclaw " + to + " shows it), or run openclaw doctor --fix on the gateway"
 		if len(m.incl) > 0 {
 			fix = "migrate rewrites this file only, not the files it includes: migrate or fix them by hand (openclawcfg vet --openclaw " + to + " shows what fails), or run openclaw doctor --fix on the gateway"
@@ -140,7 +144,7 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 		}
 		return res, nil
 	}
-	diffs := differences(name, src, out, vr.Release.Release, to, opt)
+	diffs := differences(m.old, ov.Plan)
 	// A difference in a config with includes may come from an included
 	// file, which is not rewritten: it is no proof that no config can
 	// avoid it.
@@ -166,17 +170,14 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 	return res, nil
 }
 
-// differences compiles the input as its release and the output as to,
-// and lists what changed in who can reach the agent.
-func differences(name string, src, out []byte, from, to string, opt compiler.Options) []report.Change {
-	opt.OpenClaw = from
-	old, err1 := compiler.Compile(name, src, opt)
-	opt.OpenClaw = to
-	cur, err2 := compiler.Compile(name, out, opt)
-	if err1 != nil || err2 != nil || old.Plan == nil || cur.Plan == nil {
+// differences lists what changed in who can reach the agent, and which
+// agent answers, from the input's plan (as its release) to the output's
+// (as the target).
+func differences(old, cur *plan.Plan) []report.Change {
+	if old == nil || cur == nil {
 		return []report.Change{}
 	}
-	d := report.PolicyDiff(old.Plan, cur.Plan)
+	d := report.PolicyDiff(old, cur)
 	if d == nil {
 		d = []report.Change{}
 	}

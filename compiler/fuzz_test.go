@@ -33,32 +33,30 @@ func FuzzVet(f *testing.F) {
 }
 
 func fuzzVet(t *testing.T, src []byte, rel string) {
-	{
-		start := time.Now()
-		// Hermetic: no $include reads, no environment, no wrapper reads.
-		r := compiler.Vet("fuzz.json5", src, compiler.Options{
-			IncludeFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist },
-			ReadFile:    func(string) ([]byte, error) { return nil, fs.ErrNotExist },
-			Env:         func(string) (string, bool) { return "", false },
-			OpenClaw:    rel,
-		})
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("Vet as %q took %v on %d bytes", rel, d, len(src))
-		}
-		for i, d := range r.Diagnostics {
-			if d.Offset < 0 || d.Offset > len(src) || d.End < d.Offset || d.End > len(src) {
-				t.Fatalf("diagnostic %d offsets [%d,%d) outside input of %d bytes: %+v", i, d.Offset, d.End, len(src), d)
-			}
-			if d.Line < 1 || d.Column < 1 || d.Code == "" || d.Message == "" {
-				t.Fatalf("diagnostic %d incomplete: %+v", i, d)
-			}
-			if i > 0 && r.Diagnostics[i-1].Offset > d.Offset {
-				t.Fatalf("diagnostics not sorted at %d", i)
-			}
-		}
-		if !r.OK() && len(r.Diagnostics) == 0 {
-			t.Fatal("not OK without diagnostics")
-		}
-		_, _ = diag.Count(r.Diagnostics)
+	start := time.Now()
+	// Hermetic: no $include reads, no environment, no wrapper reads.
+	r := compiler.Vet("fuzz.json5", src, compiler.Options{
+		IncludeFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist },
+		ReadFile:    func(string) ([]byte, error) { return nil, fs.ErrNotExist },
+		Env:         func(string) (string, bool) { return "", false },
+		OpenClaw:    rel,
+	})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Vet as %q took %v on %d bytes", rel, d, len(src))
 	}
+	for i, d := range r.Diagnostics {
+		if d.Offset < 0 || d.Offset > len(src) || d.End < d.Offset || d.End > len(src) {
+			t.Fatalf("diagnostic %d offsets [%d,%d) outside input of %d bytes: %+v", i, d.Offset, d.End, len(src), d)
+		}
+		if d.Line < 1 || d.Column < 1 || d.Code == "" || d.Message == "" {
+			t.Fatalf("diagnostic %d incomplete: %+v", i, d)
+		}
+		if i > 0 && r.Diagnostics[i-1].Offset > d.Offset {
+			t.Fatalf("diagnostics not sorted at %d", i)
+		}
+	}
+	if !r.OK() && len(r.Diagnostics) == 0 {
+		t.Fatal("not OK without diagnostics")
+	}
+	_, _ = diag.Count(r.Diagnostics)
 }

@@ -6,6 +6,7 @@
 package release
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -162,7 +163,7 @@ func Parse(s string) (Version, bool) {
 // numbers, then a prerelease before its release, a correction after it.
 func Compare(a, b Version) int {
 	for i := range a.Main {
-		if c := cmpInt(a.Main[i], b.Main[i]); c != 0 {
+		if c := cmp.Compare(a.Main[i], b.Main[i]); c != 0 {
 			return c
 		}
 	}
@@ -175,13 +176,13 @@ func Compare(a, b Version) int {
 		}
 		return 0
 	}
-	if c := cmpInt(rank(a), rank(b)); c != 0 {
+	if c := cmp.Compare(rank(a), rank(b)); c != 0 {
 		return c
 	}
 	if a.correction() {
 		x, _ := strconv.Atoi(a.Pre[0])
 		y, _ := strconv.Atoi(b.Pre[0])
-		return cmpInt(x, y)
+		return cmp.Compare(x, y)
 	}
 	for i := 0; i < len(a.Pre) && i < len(b.Pre); i++ {
 		x, y := a.Pre[i], b.Pre[i]
@@ -190,7 +191,7 @@ func Compare(a, b Version) int {
 		case xn && yn:
 			p, _ := strconv.Atoi(x)
 			q, _ := strconv.Atoi(y)
-			if c := cmpInt(p, q); c != 0 {
+			if c := cmp.Compare(p, q); c != 0 {
 				return c
 			}
 		case xn != yn:
@@ -204,17 +205,7 @@ func Compare(a, b Version) int {
 			}
 		}
 	}
-	return cmpInt(len(a.Pre), len(b.Pre))
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(len(a.Pre), len(b.Pre))
 }
 
 func isNum(s string) bool {

@@ -1,6 +1,9 @@
 package release
 
-import "testing"
+import (
+	"cmp"
+	"testing"
+)
 
 func TestChoose(t *testing.T) {
 	for _, c := range []struct {
@@ -38,7 +41,7 @@ func TestCompare(t *testing.T) {
 		for j := range order {
 			a, _ := Parse(order[i])
 			b, _ := Parse(order[j])
-			want := cmpInt(i, j)
+			want := cmp.Compare(i, j)
 			if got := Compare(a, b); got != want {
 				t.Errorf("Compare(%s, %s) = %d, want %d", order[i], order[j], got, want)
 			}

@@ -78,17 +78,11 @@ func (l *lowering) lowerRemoteHost(m obj, src *provenance, cliPath, listed strin
 }
 
 func lowerRemoteHost(m obj, src *provenance, cliPath string, opt Options) (plan.RemoteHost, []WrapperNote) {
-	r := plan.RemoteHost{Source: plan.RemoteNone, Origin: plan.Origin{Kind: plan.OriginDefault}}
-	var notes []WrapperNote
-	note := func(c WrapperCode, text string) { notes = append(notes, WrapperNote{c, text}) }
-	if v, ok := m.str("remoteHost"); ok {
-		if h, safe := openclaw.NormalizeScpRemoteHost(v); safe {
-			return plan.RemoteHost{Host: h, Source: plan.RemoteFromConfig, Origin: src.origin("remoteHost")}, nil
-		}
-		r.Source = plan.RemoteUnsafe
-		r.Origin = src.origin("remoteHost")
-		note(WrapperUnsafeConfigured, "the configured remoteHost is unsafe; OpenClaw ignores it and tries detection")
+	r, notes, done := configuredRemoteHost(m, src, true, "the configured remoteHost is unsafe; OpenClaw ignores it and tries detection")
+	if done {
+		return r, nil
 	}
+	note := func(c WrapperCode, text string) { notes = append(notes, WrapperNote{c, text}) }
 	raw, _ := m.str("cliPath")
 	if raw == "" || raw == "imsg" {
 		return r, notes
@@ -137,6 +131,25 @@ func lowerRemoteHost(m obj, src *provenance, cliPath string, opt Options) (plan.
 		Kind: plan.OriginDerived, Path: src.origin("cliPath").Path,
 		Note: "detected from the cliPath wrapper script",
 	}}, notes
+}
+
+// configuredRemoteHost is where both releases start: a safe configured
+// remoteHost wins (done); an unsafe one (a blank one too, when
+// blankUnsafe) is ignored with the note unsafe, and detection follows.
+func configuredRemoteHost(m obj, src *provenance, blankUnsafe bool, unsafe string) (plan.RemoteHost, []WrapperNote, bool) {
+	r := plan.RemoteHost{Source: plan.RemoteNone, Origin: plan.Origin{Kind: plan.OriginDefault}}
+	v, ok := m.str("remoteHost")
+	if !ok {
+		return r, nil, false
+	}
+	if h, safe := openclaw.NormalizeScpRemoteHost(v); safe {
+		return plan.RemoteHost{Host: h, Source: plan.RemoteFromConfig, Origin: src.origin("remoteHost")}, nil, true
+	}
+	if !blankUnsafe && openclaw.TrimJS(v) == "" {
+		return r, nil, false
+	}
+	r.Source, r.Origin = plan.RemoteUnsafe, src.origin("remoteHost")
+	return r, []WrapperNote{{WrapperUnsafeConfigured, unsafe}}, false
 }
 
 // wrapperShape lists ways a wrapper script departs from the plain

@@ -36,19 +36,11 @@ var wrapper96RE = sync.OnceValue(func() struct{ line, tokens *regexp.Regexp } {
 // `exec ssh [-T] HOST imsg "$@"` yields a host. Any other wrapper that
 // runs ssh is ambiguous, and 2026.9.6 throws when the account starts.
 func lowerRemoteHost96(m obj, src *provenance, cliPath string, opt Options) (plan.RemoteHost, []WrapperNote) {
-	r := plan.RemoteHost{Source: plan.RemoteNone, Origin: plan.Origin{Kind: plan.OriginDefault}}
-	var notes []WrapperNote
-	note := func(c WrapperCode, text string) { notes = append(notes, WrapperNote{c, text}) }
-	if v, ok := m.str("remoteHost"); ok {
-		if h, safe := openclaw.NormalizeScpRemoteHost(v); safe {
-			return plan.RemoteHost{Host: h, Source: plan.RemoteFromConfig, Origin: src.origin("remoteHost")}, nil
-		}
-		if openclaw.TrimJS(v) != "" {
-			r.Source = plan.RemoteUnsafe
-			r.Origin = src.origin("remoteHost")
-			note(WrapperUnsafeConfigured, "the configured remoteHost is unsafe; OpenClaw 2026.9.6 ignores it (logged at verbose level only) and tries detection")
-		}
+	r, notes, done := configuredRemoteHost(m, src, false, "the configured remoteHost is unsafe; OpenClaw 2026.9.6 ignores it (logged at verbose level only) and tries detection")
+	if done {
+		return r, nil
 	}
+	note := func(c WrapperCode, text string) { notes = append(notes, WrapperNote{c, text}) }
 	if key := openclaw.TrimJS(cliPath); key == "" || !strings.ContainsAny(key, `/\`) {
 		return r, notes // a bare command name: nothing to read
 	}

@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
 oracle=${ORACLE:-../shared/oracle/oracle.sh}
-export OPENCLAW_VERSION=2026.3.24
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -29,39 +28,29 @@ echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), example: $example"
 # The floor: a Go binary that exits at once (bench/cold with no arguments).
 read -r floor floor_min < <("$work/cold" -n "$runs" -- "$work/cold")
 echo "process floor (Go binary exiting at once): mean ${floor} ms, fastest ${floor_min} ms"
-read -r vet_one vet_one_min < <("$work/cold" -n "$runs" -- "$bin" vet "$example")
-echo "openclawcfg vet, one file, cold:         mean ${vet_one} ms, fastest ${vet_one_min} ms ($runs runs)"
-read -r vet_dir _ < <("$work/cold" -n 5 -- "$bin" vet "$work/k")
-echo "openclawcfg vet, 1,000 configs, cold:    ${vet_dir} ms => $(awk -v d="$vet_dir" 'BEGIN { printf "%.0f", 1e6 / d }') configs/s"
+# profile REL FILE: cold vet of FILE (judged as REL) and of the 1,000
+# configs as REL, against OpenClaw REL through the oracle when installed.
+profile() {
+  local rel=$1 file=$2 one one_min dir oc oc_min oc_dir
+  read -r one one_min < <("$work/cold" -n "$runs" -- "$bin" vet "$file")
+  echo "openclawcfg vet as $rel, one file, cold:      mean ${one} ms, fastest ${one_min} ms ($runs runs)"
+  read -r dir _ < <("$work/cold" -n 5 -- "$bin" vet --openclaw "$rel" "$work/k")
+  echo "openclawcfg vet as $rel, 1,000 configs, cold: ${dir} ms => $(awk -v d="$dir" 'BEGIN { printf "%.0f", 1e6 / d }') configs/s"
+  if [ -x "$oracle" ] && "$oracle" --openclaw="$rel" "$file" >/dev/null 2>&1; then
+    read -r oc oc_min < <("$work/cold" -n 5 -- "$oracle" --openclaw="$rel" "$file")
+    echo "OpenClaw $rel (oracle), one file:            mean ${oc} ms, fastest ${oc_min} ms (5 runs)"
+    echo "ratio, one file cold, $rel:                  $(ratio "$oc" "$one")x (mean), $(ratio "$oc_min" "$one_min")x (fastest)"
+    read -r oc_dir _ < <("$work/cold" -n 1 -- sh -c "\"$oracle\" --openclaw=$rel --stdin < \"$work/list\"")
+    echo "OpenClaw $rel (oracle --stdin), 1,000 configs: ${oc_dir} ms (one process)"
+    echo "ratio, 1,000 configs, $rel:                  $(ratio "$oc_dir" "$dir")x"
+  else
+    echo "OpenClaw $rel oracle not installed ($oracle): its ratios skipped"
+  fi
+}
 
-if [ -x "$oracle" ] && "$oracle" "$example" >/dev/null 2>&1; then
-  read -r oc_one oc_one_min < <("$work/cold" -n 5 -- "$oracle" "$example")
-  echo "openclaw config validate (oracle), one:  mean ${oc_one} ms, fastest ${oc_one_min} ms (5 runs)"
-  echo "ratio, one file cold:                    $(ratio "$oc_one" "$vet_one")x (mean), $(ratio "$oc_one_min" "$vet_one_min")x (fastest)"
-  ls "$work"/k/*.json5 > "$work/list"
-  read -r oc_dir _ < <("$work/cold" -n 1 -- sh -c "\"$oracle\" --stdin < \"$work/list\"")
-  echo "oracle --stdin, 1,000 configs:           ${oc_dir} ms (one process)"
-  echo "ratio, 1,000 configs:                    $(ratio "$oc_dir" "$vet_dir")x"
-else
-  echo "OpenClaw oracle not installed ($oracle): ratios skipped"
-fi
-
-# The 2026.9.6 profile against OpenClaw 2026.9.6 itself (needs
-# OPENCLAW_VERSIONS=2026.9.6 ../shared/oracle/setup.sh): the example stamped
-# for 2026.9.6, and the corpus with --openclaw 2026.9.6.
+ls "$work"/k/*.json5 > "$work/list"
+profile 2026.3.24 "$example"
+# The same example stamped for 2026.9.6 (needs
+# OPENCLAW_VERSIONS=2026.9.6 ../shared/oracle/setup.sh for the ratios).
 sed '0,/{/s//{ meta: { lastTouchedVersion: "2026.9.6" },/' "$example" > "$work/stamped.json5"
-read -r v96 v96_min < <("$work/cold" -n "$runs" -- "$bin" vet "$work/stamped.json5")
-echo "openclawcfg vet as 2026.9.6, one, cold:  mean ${v96} ms, fastest ${v96_min} ms ($runs runs)"
-read -r v96_dir _ < <("$work/cold" -n 5 -- "$bin" vet --openclaw 2026.9.6 "$work/k")
-echo "vet --openclaw 2026.9.6, 1,000 configs:  ${v96_dir} ms"
-if [ -x "$oracle" ] && "$oracle" --openclaw=2026.9.6 "$example" >/dev/null 2>&1; then
-  read -r oc96 oc96_min < <("$work/cold" -n 5 -- "$oracle" --openclaw=2026.9.6 "$work/stamped.json5")
-  echo "openclaw 2026.9.6 (oracle), one:         mean ${oc96} ms, fastest ${oc96_min} ms (5 runs)"
-  echo "ratio, one file cold, 2026.9.6:          $(ratio "$oc96" "$v96")x (mean), $(ratio "$oc96_min" "$v96_min")x (fastest)"
-  ls "$work"/k/*.json5 > "$work/list"
-  read -r oc96_dir _ < <("$work/cold" -n 1 -- sh -c "\"$oracle\" --openclaw=2026.9.6 --stdin < \"$work/list\"")
-  echo "oracle 2026.9.6 --stdin, 1,000 configs:  ${oc96_dir} ms (one process)"
-  echo "ratio, 1,000 configs, 2026.9.6:          $(ratio "$oc96_dir" "$v96_dir")x"
-else
-  echo "OpenClaw 2026.9.6 oracle not installed: 2026.9.6 ratios skipped"
-fi
+profile 2026.9.6 "$work/stamped.json5"

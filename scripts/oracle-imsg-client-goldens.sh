@@ -22,21 +22,10 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/lib/golden.sh"
 CASES="$ROOT/runtime/imsg/testdata/client-cases.jsonl"
 GOLDEN="$ROOT/runtime/imsg/testdata/oracle-client-2026.3.24.jsonl"
-export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
-export OPENCLAW_VERSION=2026.3.24
-
-check=0
-[[ "${1:-}" == "--check" ]] && check=1
-
-NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
-[[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
-[[ -d "$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw/dist" ]] || {
-  echo "openclaw@$OPENCLAW_VERSION not installed under $ORACLE_ROOT" >&2; exit 3; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+golden_setup 2026.3.24 "${1:-}"
 
 env -u VITEST -u NODE_ENV "$NODE_BIN" "$ROOT/scripts/oracle-imsg-client-goldens.mjs" "$CASES" > "$tmp/golden.jsonl" 2> "$tmp/stderr" || {
   cat "$tmp/stderr" >&2; echo "oracle run failed" >&2; exit 1; }

@@ -24,26 +24,15 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/lib/golden.sh"
 TD="$ROOT/internal/openclaw/testdata"
 GOLDEN="$TD/inbound-fns-2026.3.24.jsonl"
 ZONES="$ROOT/internal/openclaw/envelope_zones.go"
-export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
-export OPENCLAW_VERSION=2026.3.24
-
-check=0
-[[ "${1:-}" == "--check" ]] && check=1
-
-NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
-[[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
-DIST="$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw/dist"
-[[ -d "$DIST" ]] || { echo "openclaw@$OPENCLAW_VERSION not installed under $ORACLE_ROOT" >&2; exit 3; }
+golden_setup 2026.3.24 "${1:-}"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 ZIP="$("$GO" env GOROOT)/lib/time/zoneinfo.zip"
 [[ -f "$ZIP" ]] || { echo "Go's zoneinfo.zip not found at $ZIP" >&2; exit 3; }
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 3; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 
 python3 - "$ZIP" > "$tmp/go-zones.txt" <<'PY'
 import sys, zipfile

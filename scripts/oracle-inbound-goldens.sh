@@ -31,23 +31,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/lib/golden.sh"
 GOLDEN="$ROOT/runtime/inbound/testdata/oracle-inbound-2026.3.24.jsonl"
 CORPUS="$ROOT/scripts/inbound-corpus"
 ORACLE_DIR="${ORACLE_DIR:-/work/shared/oracle}"
-export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
-export OPENCLAW_VERSION=2026.3.24
-
-check=0
-[[ "${1:-}" == "--check" ]] && check=1
-
 [[ -x "$ORACLE_DIR/oracle.sh" ]] || { echo "oracle not found in $ORACLE_DIR (set ORACLE_DIR)" >&2; exit 3; }
-NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
-[[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run $ORACLE_DIR/setup.sh" >&2; exit 3; }
-OPENCLAW_DIR="$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw"
-[[ -f "$OPENCLAW_DIR/package.json" ]] || { echo "openclaw $OPENCLAW_VERSION not found at $OPENCLAW_DIR; run OPENCLAW_VERSIONS=$OPENCLAW_VERSION $ORACLE_DIR/setup.sh" >&2; exit 3; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+golden_setup 2026.3.24 "${1:-}"
 
 vet=()
 if [[ "${SKIP_VET:-}" != "1" ]]; then

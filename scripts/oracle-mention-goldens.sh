@@ -18,22 +18,11 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/lib/golden.sh"
 GOLDEN="$ROOT/internal/openclaw/testdata/mentions-2026.3.24.jsonl"
-export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
-export OPENCLAW_VERSION=2026.3.24
-
-check=0
-[[ "${1:-}" == "--check" ]] && check=1
-
-NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
-[[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
-DIST="$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw/dist"
-[[ -d "$DIST" ]] || { echo "openclaw@$OPENCLAW_VERSION not found at $DIST" >&2; exit 3; }
+golden_setup 2026.3.24 "${1:-}"
 version="$("$NODE_BIN" -p "require('$DIST/../package.json').version")"
 [[ "$version" == "$OPENCLAW_VERSION" ]] || { echo "expected openclaw@$OPENCLAW_VERSION, found $version" >&2; exit 3; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 
 # HOME is a sandbox so that nothing of a real ~/.openclaw is read.
 HOME="$tmp" OPENCLAW_STATE_DIR="$tmp/state" OPENCLAW_CONFIG_PATH="$tmp/unused.json5" \

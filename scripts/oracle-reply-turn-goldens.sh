@@ -27,20 +27,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/lib/golden.sh"
 GOLDEN="$ROOT/internal/openclaw/reply/testdata/reply-turns-2026.3.24.jsonl"
-export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
-export OPENCLAW_VERSION=2026.3.24
-
-check=0
-[[ "${1:-}" == "--check" ]] && check=1
-
-NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
-[[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
-OPENCLAW_DIR="$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw"
-[[ -f "$OPENCLAW_DIR/package.json" ]] || { echo "openclaw@$OPENCLAW_VERSION not found at $OPENCLAW_DIR" >&2; exit 3; }
+golden_setup 2026.3.24 "${1:-}"
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 3; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 
 run=("$NODE_BIN" "$ROOT/scripts/oracle-reply-turn-goldens.mjs" "$OPENCLAW_DIR" "$tmp/raw.jsonl")
 if command -v ip >/dev/null && unshare -rn true 2>/dev/null; then

@@ -10,7 +10,8 @@ golden_setup() {
   export OPENCLAW_VERSION=$1
   check=0
   [[ "${2:-}" == "--check" ]] && check=1
-  NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
+  # || true: under pipefail a failing ls would end the script without a word.
+  NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1 || true)"
   [[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
   OPENCLAW_DIR="$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw"
   DIST="$OPENCLAW_DIR/dist"

@@ -14,8 +14,7 @@
 // host's skills.
 import fs from "node:fs";
 import path from "node:path";
-import module from "node:module";
-import { pathToFileURL } from "node:url";
+import { indexDist, importPrivate } from "./lib/dist.mjs";
 
 const [OPENCLAW_DIR, OUT] = process.argv.slice(2);
 if (!OPENCLAW_DIR || !OUT) {
@@ -39,14 +38,8 @@ let logs = [];
 console.log = (...a) => logs.push(a.map(String).join(" ").replace(/\x1b\[[0-9;]*m/g, ""));
 for (const k of ["info", "warn", "debug", "error"]) console[k] = () => {};
 
-const files = fs.readdirSync(DIST).filter((f) => f.endsWith(".js")).map((f) => path.join(DIST, f));
-const src = new Map(files.map((f) => [f, fs.readFileSync(f, "utf8")]));
-function definingFile(name) {
-  const re = new RegExp(`^(?:async )?function ${name}\\(`, "m");
-  const hits = files.filter((f) => re.test(src.get(f)));
-  if (hits.length !== 1) throw new Error(`${name}: ${hits.length} defining chunks`);
-  return hits[0];
-}
+const dist = indexDist(DIST);
+const { files, src, definingFile } = dist;
 const want = {
   stripStructuralPrefixes: definingFile("stripStructuralPrefixes"),
   buildCommandContext: definingFile("buildCommandContext"),
@@ -57,21 +50,8 @@ const want = {
   setActivePluginRegistry: definingFile("setActivePluginRegistry"),
   imessagePlugin: files.find((f) => /^const imessagePlugin = /m.test(src.get(f))),
 };
-src.clear();
-const extraExports = new Map();
-for (const [name, file] of Object.entries(want)) {
-  const url = pathToFileURL(file).href;
-  extraExports.set(url, (extraExports.get(url) ?? "") + `\nexport { ${name} as __gate_${name} };\n`);
-}
-module.registerHooks({
-  load(url, context, nextLoad) {
-    const r = nextLoad(url, context);
-    const extra = extraExports.get(url);
-    return extra ? { ...r, format: "module", source: String(r.source) + extra } : r;
-  },
-});
-const oc = {};
-for (const [name, file] of Object.entries(want)) oc[name] = (await import(pathToFileURL(file).href))[`__gate_${name}`];
+dist.release();
+const oc = await importPrivate(want, "__gate");
 const version = JSON.parse(fs.readFileSync(path.join(OPENCLAW_DIR, "package.json"), "utf8")).version;
 if (version !== "2026.3.24") throw new Error(`openclaw ${version}, want 2026.3.24`);
 // The gateway runs with the bundled iMessage channel plugin registered (sender normalisation,

@@ -19,10 +19,9 @@
 // or by image size for re-encoded images).
 import fs from "node:fs";
 import path from "node:path";
-import module from "node:module";
 import crypto from "node:crypto";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { indexDist, importPrivate } from "./lib/dist.mjs";
 
 const [OPENCLAW_DIR, OUT] = process.argv.slice(2);
 if (!OPENCLAW_DIR || !OUT) {
@@ -46,14 +45,8 @@ for (const k of ["log", "info", "warn", "debug", "error"]) console[k] = () => {}
 process.on("exit", () => fs.rmSync(ROOT, { recursive: true, force: true }));
 
 // ---- locate functions (exported or module-private) -------------------------------------------
-const files = fs.readdirSync(DIST).filter((f) => f.endsWith(".js")).map((f) => path.join(DIST, f));
-const src = new Map(files.map((f) => [f, fs.readFileSync(f, "utf8")]));
-function definingFile(name, extra) {
-  const re = new RegExp(`^(?:async )?function ${name}\\(`, "m");
-  const hits = files.filter((f) => re.test(src.get(f)) && (!extra || extra.test(src.get(f))));
-  if (hits.length !== 1) throw new Error(`${name}: ${hits.length} defining chunks`);
-  return hits[0];
-}
+const dist = indexDist(DIST);
+const { files, src, definingFile } = dist;
 const want = {
   setRuntimeConfigSnapshot: definingFile("setRuntimeConfigSnapshot"),
   buildEmbeddedRunPayloads: definingFile("buildEmbeddedRunPayloads"),
@@ -73,21 +66,8 @@ const want = {
   setActivePluginRegistry: definingFile("setActivePluginRegistry"),
   imessagePlugin: files.find((f) => /^const imessagePlugin = /m.test(src.get(f))),
 };
-src.clear();
-const extraExports = new Map();
-for (const [name, file] of Object.entries(want)) {
-  const url = pathToFileURL(file).href;
-  extraExports.set(url, (extraExports.get(url) ?? "") + `\nexport { ${name} as __golden_${name} };\n`);
-}
-module.registerHooks({
-  load(url, context, nextLoad) {
-    const r = nextLoad(url, context);
-    const extra = extraExports.get(url);
-    return extra ? { ...r, format: "module", source: String(r.source) + extra } : r;
-  },
-});
-const oc = {};
-for (const [name, file] of Object.entries(want)) oc[name] = (await import(pathToFileURL(file).href))[`__golden_${name}`];
+dist.release();
+const oc = await importPrivate(want, "__golden");
 const require = createRequire(path.join(OPENCLAW_DIR, "package.json"));
 const sharp = require("sharp");
 // The gateway runs with the bundled iMessage channel plugin registered; channel-keyed lookups

@@ -295,25 +295,12 @@ func IsAbortTrigger(text string) bool {
 // normalizeAbortTriggerText: trim, lower-case, ’ and ` to ', \s runs to one
 // space, then strip a trailing run of TRAILING_ABORT_PUNCTUATION_RE and trim.
 func normalizeAbortTriggerText(text string) string {
-	s := ToLowerJS(TrimJS(text))
-	var b strings.Builder
-	b.Grow(len(s))
-	inSpace := false
-	for _, r := range s {
-		if IsJSSpace(r) {
-			if !inSpace {
-				b.WriteByte(' ')
-			}
-			inSpace = true
-			continue
-		}
-		inSpace = false
+	s := strings.Map(func(r rune) rune {
 		if r == '’' || r == '`' {
-			r = '\''
+			return '\''
 		}
-		b.WriteRune(r)
-	}
-	s = b.String()
+		return r
+	}, collapseJSSpace(ToLowerJS(text)))
 	end := len(s)
 	for end > 0 {
 		r, n := utf8.DecodeLastRuneInString(s[:end])

@@ -319,9 +319,16 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node, rel string) erro
 		doc["$id"] = strings.Replace(SchemaID, release.Seed, rel, 1)
 	}
 	doc["title"] = "openclaw.json (OpenClaw " + rel + "), as openclawcfg checks it"
+	others := "other sections are known by name only"
+	if rel != release.Seed {
+		others = "other channels' sections as their bundled plugins declare them; other sections are known by name only"
+	}
 	doc["description"] = "The OpenClaw " + rel + " configuration file. channels.imessage and the keys it reads are " +
-		"checked in full; other sections are known by name only. `openclawcfg vet` checks what JSON Schema cannot " +
+		"checked in full; " + others + ". `openclawcfg vet` checks what JSON Schema cannot " +
 		"($include and ${VAR} resolution, duplicate keys, and the rules its README lists)."
+	if err := embedChannels(defs, rel); err != nil {
+		return err
+	}
 	visitSchemas(doc, simplifyInt)
 	visitSchemas(doc, openObject)
 
@@ -646,6 +653,97 @@ func openObject(s map[string]any) {
 		delete(s, "const")
 		s["type"] = "object"
 	}
+}
+
+// embedChannels puts each bundled channel's own JSON Schema (the one the
+// release's gateway validates that section with) under channels.<id>, so an
+// editor flags what vet flags there. It runs before the $include pass,
+// which then reaches into these schemas too.
+func embedChannels(defs map[string]any, rel string) error {
+	channels := defOf(defs, "Channels", rel)
+	props, _ := channels["properties"].(map[string]any)
+	for id, old := range props {
+		b := spec.ChannelSchema(rel, id)
+		if b == nil {
+			continue
+		}
+		var s map[string]any
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("specgen: channel %s: %w", id, err)
+		}
+		delete(s, "$schema") // draft-07 keywords only; valid inside 2020-12
+		relaxDefaulted(s)
+		desc := "The " + id + " channel, checked against the JSON Schema OpenClaw " + rel + "'s bundled plugin declares."
+		if o, ok := old.(map[string]any); ok && o["description"] != nil {
+			desc = o["description"].(string) + "\n\n" + desc
+		}
+		s["description"], s["markdownDescription"] = desc, desc
+		props[id] = s
+	}
+	return nil
+}
+
+// relaxDefaulted drops from "required" each property that has a default:
+// the gateway fills defaults in before it validates (applyJsonSchemaDefaults),
+// so a file may leave them out. It descends where that fill does
+// (properties, patternProperties, additionalProperties, items, allOf) and not
+// into anyOf or oneOf, whose defaults are never filled in.
+func relaxDefaulted(s map[string]any) {
+	props, _ := s["properties"].(map[string]any)
+	if req, ok := s["required"].([]any); ok && props != nil {
+		kept := req[:0]
+		for _, r := range req {
+			name, _ := r.(string)
+			if !hasDefault(props[name]) {
+				kept = append(kept, r)
+			}
+		}
+		if len(kept) == 0 {
+			delete(s, "required")
+		} else {
+			s["required"] = kept
+		}
+	}
+	for _, k := range []string{"properties", "patternProperties"} {
+		if m, ok := s[k].(map[string]any); ok {
+			for _, sub := range m {
+				if sm, ok := sub.(map[string]any); ok {
+					relaxDefaulted(sm)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"additionalProperties", "items"} {
+		if sm, ok := s[k].(map[string]any); ok {
+			relaxDefaulted(sm)
+		}
+	}
+	if all, ok := s["allOf"].([]any); ok {
+		for _, b := range all {
+			if sm, ok := b.(map[string]any); ok {
+				relaxDefaulted(sm)
+			}
+		}
+	}
+}
+
+// hasDefault reports whether the gateway fills a missing value in from s: a
+// default on s itself or on one of its allOf branches.
+func hasDefault(s any) bool {
+	sm, ok := s.(map[string]any)
+	if !ok {
+		return false
+	}
+	if _, ok := sm["default"]; ok {
+		return true
+	}
+	all, _ := sm["allOf"].([]any)
+	for _, b := range all {
+		if hasDefault(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // visitSchemas calls f on every subschema of s (not on keyword maps such

@@ -1,6 +1,11 @@
 package main
 
-import "github.com/openclawcfg/openclawcfg/compiler"
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/openclawcfg/openclawcfg/compiler"
+)
 
 type schemaCmd struct {
 	Format   string `short:"f" enum:"jsonschema" default:"jsonschema" help:"Output format: ${enum}."`
@@ -17,6 +22,11 @@ func (c *schemaCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	_, err = e.stdout.Write(compiler.JSONSchemaFor(rel))
+	// Embedded compact; indented for people and diffs.
+	var out bytes.Buffer
+	if err := json.Indent(&out, compiler.JSONSchemaFor(rel), "", "  "); err != nil {
+		return fail(err)
+	}
+	_, err = e.stdout.Write(out.Bytes())
 	return fail(err)
 }

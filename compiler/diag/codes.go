@@ -27,6 +27,7 @@ const (
 	CodeChannelSchema  = "channel-schema"  // a channels.<id> section its bundled plugin's JSON Schema refuses (2026.9.6)
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 	CodeRelease        = "release"         // an OpenClaw release openclawcfg has no profile for
+	CodeCoreSchema     = "core-schema"     // a value OpenClaw's core schema refuses where openclawcfg's own schema is open
 
 	// Warnings.
 	CodeDuplicateKey   = "duplicate-key"   // OpenClaw keeps the last value silently
@@ -98,6 +99,7 @@ var rules = []Rule{
 	{CodeRelease, "An OpenClaw release openclawcfg has no profile for.", false},
 	{CodeRoster, "An agent roster OpenClaw 2026.9.6 refuses: no agent, duplicate ids, or several agents without an owner.", false},
 	{CodeChannelSchema, "A channel section (Telegram, Discord, Slack, ...) its bundled plugin's JSON Schema refuses in OpenClaw 2026.9.6.", false},
+	{CodeCoreSchema, "A value OpenClaw's own config schema refuses in a section openclawcfg does not model key by key (gateway, tools, models, other channels in 2026.3.24, ...).", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -34,11 +34,11 @@ import (
 // with a general JSON Schema library: it reports as TypeBox does, and a
 // library's package init (its meta-schemas) would cost every cold vet.
 
-// channelSchema is one channel's decoded schema and its compiled patterns.
+// channelSchema is one decoded JSON Schema (a channel's, or a core
+// section's).
 type channelSchema struct {
 	once sync.Once
 	doc  any
-	res  map[string]*regexp2.Regexp
 	err  error
 }
 
@@ -50,55 +50,46 @@ var (
 // compiledChannel returns rel's schema of channel id, or nil when rel
 // validates no such section by JSON Schema.
 func compiledChannel(rel, id string) *channelSchema {
-	raw := spec.ChannelSchema(rel, id)
+	return compiledSchema("channel/"+rel+"/"+id, spec.ChannelSchema(rel, id))
+}
+
+// compiledSchema decodes raw once per name; nil when raw is.
+func compiledSchema(name string, raw []byte) *channelSchema {
 	if raw == nil {
 		return nil
 	}
 	channelSchemasMu.Lock()
-	cs := channelSchemas[rel+"/"+id]
+	cs := channelSchemas[name]
 	if cs == nil {
 		cs = &channelSchema{}
-		channelSchemas[rel+"/"+id] = cs
+		channelSchemas[name] = cs
 	}
 	channelSchemasMu.Unlock()
-	cs.once.Do(func() {
-		cs.res = map[string]*regexp2.Regexp{}
-		if cs.err = json.Unmarshal(raw, &cs.doc); cs.err == nil {
-			cs.err = cs.compilePatterns(cs.doc)
-		}
-	})
+	cs.once.Do(func() { cs.err = json.Unmarshal(raw, &cs.doc) })
 	return cs
 }
 
-func (cs *channelSchema) compilePatterns(s any) error {
-	switch v := s.(type) {
-	case []any:
-		for _, e := range v {
-			if err := cs.compilePatterns(e); err != nil {
-				return err
-			}
-		}
-	case map[string]any:
-		for k, e := range v {
-			switch k {
-			case "enum", "const", "default", "required":
-				continue
-			case "pattern":
-				p, _ := e.(string)
-				re, err := regexp2.Compile(asciiDigits(p), regexp2.None)
-				if err != nil {
-					return err
-				}
-				re.MatchTimeout = time.Second
-				cs.res[p] = re
-				continue
-			}
-			if err := cs.compilePatterns(e); err != nil {
-				return err
-			}
-		}
+// Patterns compile on first use (a regexp2 compile costs about 100 µs, and
+// a config meets few of the schemas' patterns); every pattern of the
+// embedded schemas compiles (TestSchemaPatternsCompile).
+var (
+	patternsMu sync.Mutex
+	patterns   = map[string]*regexp2.Regexp{}
+)
+
+func compiledPattern(p string) (*regexp2.Regexp, error) {
+	patternsMu.Lock()
+	defer patternsMu.Unlock()
+	if re := patterns[p]; re != nil {
+		return re, nil
 	}
-	return nil
+	re, err := regexp2.Compile(asciiDigits(p), regexp2.None)
+	if err != nil {
+		return nil, err
+	}
+	re.MatchTimeout = time.Second
+	patterns[p] = re
+	return re, nil
 }
 
 // asciiDigits rewrites \d (any Unicode digit in .NET) to [0-9], inside a
@@ -217,6 +208,10 @@ type schemaIssue struct {
 	msg   string
 	key   string
 	props []string
+	// allowed are the values of a failed enum or const, wantType the
+	// type keyword of a failed type.
+	allowed  []any
+	wantType any
 }
 
 func at(loc []string, seg string) []string { return append(slices.Clip(loc), seg) }
@@ -237,7 +232,7 @@ func (cs *channelSchema) validate(s, v any, loc []string, out *[]schemaIssue) bo
 	n := len(*out)
 	add := func(msg string) { *out = append(*out, schemaIssue{at: loc, msg: msg}) }
 	if t, ok := sm["type"]; ok && !typeMatches(t, v) {
-		add("must be " + typeWords(t) + ", got " + jsonKind(v))
+		*out = append(*out, schemaIssue{at: loc, msg: "must be " + typeWords(t) + ", got " + jsonKind(v), wantType: t})
 	}
 	switch x := v.(type) {
 	case map[string]any:
@@ -269,7 +264,12 @@ func (cs *channelSchema) validate(s, v any, loc []string, out *[]schemaIssue) bo
 			add(`must match format "uri"`)
 		}
 		if p, ok := sm["pattern"].(string); ok {
-			if m, err := cs.res[p].MatchString(x); err != nil || !m {
+			re, err := compiledPattern(p)
+			if err != nil {
+				// Cannot happen for the embedded schemas (TestSchemaPatternsCompile).
+				panic(fmt.Sprintf("check: schema pattern %q: %v", p, err))
+			}
+			if m, err := re.MatchString(x); err != nil || !m {
 				add(fmt.Sprintf("must match pattern %q", p))
 			}
 		}
@@ -289,10 +289,10 @@ func (cs *channelSchema) validate(s, v any, loc []string, out *[]schemaIssue) bo
 		}
 	}
 	if want, ok := sm["const"]; ok && !jsonEqual(want, v) {
-		add("must be equal to constant (allowed: " + allowed([]any{want}) + ")")
+		*out = append(*out, schemaIssue{at: loc, msg: "must be equal to constant (allowed: " + allowed([]any{want}) + ")", allowed: []any{want}})
 	}
 	if list, ok := sm["enum"].([]any); ok && !slices.ContainsFunc(list, func(e any) bool { return jsonEqual(e, v) }) {
-		add("must be equal to one of the allowed values (allowed: " + allowed(list) + ")")
+		*out = append(*out, schemaIssue{at: loc, msg: "must be equal to one of the allowed values (allowed: " + allowed(list) + ")", allowed: list})
 	}
 	if all, ok := sm["allOf"].([]any); ok {
 		for _, b := range all {
@@ -306,6 +306,10 @@ func (cs *channelSchema) validate(s, v any, loc []string, out *[]schemaIssue) bo
 		}
 		var here []string
 		var deeper []schemaIssue
+		// types: when every alternative failed on its type here, the
+		// types they take (for "must be a string or an object").
+		var types []any
+		onlyTypes := true
 		passed := 0
 		for _, b := range list {
 			var sub []schemaIssue
@@ -315,8 +319,23 @@ func (cs *channelSchema) validate(s, v any, loc []string, out *[]schemaIssue) bo
 			for _, is := range sub {
 				if len(is.at) > len(loc) {
 					deeper = append(deeper, is)
-				} else if !slices.Contains(here, is.msg) {
+					onlyTypes = false
+					continue
+				}
+				if !slices.Contains(here, is.msg) {
 					here = append(here, is.msg)
+				}
+				ts, ok := is.wantType.([]any)
+				if !ok && is.wantType != nil {
+					ts = []any{is.wantType}
+				}
+				if ts == nil {
+					onlyTypes = false
+				}
+				for _, t := range ts {
+					if !slices.Contains(types, t) {
+						types = append(types, t)
+					}
 				}
 			}
 		}
@@ -332,7 +351,11 @@ func (cs *channelSchema) validate(s, v any, loc []string, out *[]schemaIssue) bo
 			if len(here) > 0 {
 				msg += " (" + strings.Join(here, "; or ") + ")"
 			}
-			add(msg)
+			is := schemaIssue{at: loc, msg: msg}
+			if onlyTypes && len(types) > 0 {
+				is.wantType = types
+			}
+			*out = append(*out, is)
 			*out = append(*out, deeper...)
 		}
 	}
@@ -503,29 +526,7 @@ func allowed(values []any) string {
 // channelIssue reports one issue at the json5 node its location names
 // (the nearest written ancestor when a default filled the place in).
 func (c *checker) channelIssue(m *json5.Member, is schemaIssue) {
-	n, parent := m.Value, (*json5.Node)(nil)
-	path := "channels." + m.Key
-	written := true
-	for _, seg := range is.at {
-		path += "." + seg
-		if !written {
-			continue
-		}
-		var next *json5.Node
-		switch n.Kind {
-		case json5.Object:
-			next = n.Lookup(seg)
-		case json5.Array:
-			if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Elems) {
-				next = n.Elems[i]
-			}
-		}
-		if next == nil {
-			written = false
-			continue
-		}
-		n, parent = next, n
-	}
+	n, parent, path, written := locateIssue(m.Value, "channels."+m.Key, is.at)
 	d := diag.Diagnostic{
 		File: c.file(n), Offset: n.Start, End: n.End, Path: path, Severity: diag.Error, Code: diag.CodeChannelSchema,
 		Message: is.msg,
@@ -557,6 +558,34 @@ func (c *checker) channelIssue(m *json5.Member, is schemaIssue) {
 		}
 	}
 	c.add(d)
+}
+
+// locateIssue follows an issue's instance location from base (at path) to
+// the json5 node it names, stopping at the nearest written ancestor when a
+// default filled the place in (written false); parent is that node's.
+func locateIssue(base *json5.Node, path string, loc []string) (n, parent *json5.Node, full string, written bool) {
+	n, full, written = base, path, true
+	for _, seg := range loc {
+		full += "." + seg
+		if !written {
+			continue
+		}
+		var next *json5.Node
+		switch n.Kind {
+		case json5.Object:
+			next = n.Lookup(seg)
+		case json5.Array:
+			if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Elems) {
+				next = n.Elems[i]
+			}
+		}
+		if next == nil {
+			written = false
+			continue
+		}
+		n, parent = next, n
+	}
+	return n, parent, full, written
 }
 
 // notFinite stands for NaN and ±Infinity (JSON5 has them, JSON does not):

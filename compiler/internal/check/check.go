@@ -48,6 +48,11 @@ type checker struct {
 	im    *spec.Node
 	// roster is 2026.9.6's reading of agents (prepareRoster).
 	roster *roster
+	// curMember is the member whose value member() checks (the key span of
+	// an unknown key coreSchemaCheck finds).
+	curMember *json5.Member
+	// curDeclared: its key is a field of the table (not a map's key).
+	curDeclared bool
 
 	diags []diag.Diagnostic
 	path  []string
@@ -178,6 +183,7 @@ func (c *checker) root(n *json5.Node) {
 // value checks n against s at the current path.
 func (c *checker) value(n *json5.Node, s *spec.Node) {
 	if s.IsAny() {
+		c.coreSchemaCheck(n)
 		return
 	}
 	if !c.typeOK(n, s) {
@@ -341,7 +347,9 @@ func (c *checker) member(obj *json5.Node, m *json5.Member, s *spec.Node) {
 			c.channelSchemaCheck(m)
 		}
 	}
+	c.curMember, c.curDeclared = m, false
 	if f := s.Field(m.Key); f != nil {
+		c.curDeclared = true
 		c.value(m.Value, f.Node)
 		return
 	}

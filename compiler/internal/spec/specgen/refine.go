@@ -329,6 +329,9 @@ func refine(doc map[string]any, root, agentDefaults *spec.Node, rel string) erro
 	if err := embedChannels(defs, rel); err != nil {
 		return err
 	}
+	if err := embedCore(doc, defs, rel); err != nil {
+		return err
+	}
 	visitSchemas(doc, simplifyInt)
 	visitSchemas(doc, openObject)
 
@@ -681,6 +684,126 @@ func embedChannels(defs map[string]any, rel string) error {
 		props[id] = s
 	}
 	return nil
+}
+
+// coreDefs names the place in openclaw.json of each definition whose open
+// properties embedCore fills ("*" for a map's values).
+var coreDefs = map[string]string{
+	"OpenClawShared": "", "Channels": "channels", "ChannelsShared": "channels",
+	"Agents": "agents", "Agents_2026_9_6": "agents", "AgentEntry_2026_9_6": "agents.entries.*",
+	"Gateway_2026_9_6": "gateway", "Tools_2026_9_6": "tools", "Messages_2026_9_6": "messages",
+	"AgentDefaults": "agents.defaults", "Agent": "agents.list.*",
+}
+
+// embedCore fills each property the CUE schema leaves open (true, or only
+// a description) with the JSON Schema OpenClaw's core schema has there
+// (spec.CoreSchema, zod's own export), as vet checks it: an editor then
+// flags a wrong gateway.bind or tools.exec.security too.
+func embedCore(doc, defs map[string]any, rel string) error {
+	places := map[string]map[string]any{"": doc}
+	for name, path := range coreDefs {
+		if d, ok := defs[name].(map[string]any); ok {
+			places[path+"\x00"+name] = d
+		}
+	}
+	for key, s := range places {
+		path, _, _ := strings.Cut(key, "\x00")
+		props, _ := s["properties"].(map[string]any)
+		for name, v := range props {
+			if !openProperty(v) {
+				continue
+			}
+			full := name
+			if path != "" {
+				full = path + "." + name
+			}
+			if full == "agents.defaults" {
+				continue // its own definition (AgentDefaults), as vet walks it
+			}
+			core, err := coreAt(rel, strings.Split(full, "."))
+			if err != nil {
+				return err
+			}
+			if core == nil {
+				continue
+			}
+			if o, ok := v.(map[string]any); ok {
+				for _, k := range []string{"description", "markdownDescription"} {
+					if o[k] != nil {
+						core[k] = o[k]
+					}
+				}
+			}
+			props[name] = core
+		}
+	}
+	return nil
+}
+
+// openProperty: the CUE export's `_` (true), or an object with nothing but
+// a description.
+func openProperty(v any) bool {
+	if b, ok := v.(bool); ok {
+		return b
+	}
+	o, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	for k, e := range o {
+		switch {
+		case k == "description" || k == "markdownDescription":
+		case k == "type" && e == "object":
+		case k == "const":
+			// CUE's export of an open struct {...} (openObject rewrites it).
+			if c, ok := e.(map[string]any); !ok || len(c) != 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// coreAt is a fresh copy of rel's core schema at path (decoded), or nil
+// when the export names no schema there.
+func coreAt(rel string, path []string) (map[string]any, error) {
+	key, rest := path[0], path[1:]
+	if key == "channels" && len(rest) > 0 {
+		if spec.ChannelSchema(rel, rest[0]) != nil {
+			return nil, nil // embedChannels' job
+		}
+		key, rest = "channels."+rest[0], rest[1:]
+	}
+	raw := spec.CoreSchema(rel, key)
+	if raw == nil {
+		return nil, nil
+	}
+	var s any
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("specgen: core schema %s: %w", key, err)
+	}
+	for _, seg := range rest {
+		m, _ := s.(map[string]any)
+		props, _ := m["properties"].(map[string]any)
+		switch {
+		case seg != "*" && props[seg] != nil:
+			s = props[seg]
+		case seg == "*" && m["items"] != nil:
+			s = m["items"]
+		case seg == "*" && m["additionalProperties"] != nil:
+			s = m["additionalProperties"]
+		default:
+			return nil, nil
+		}
+	}
+	m, _ := s.(map[string]any)
+	if len(m) == 0 {
+		return nil, nil
+	}
+	relaxDefaulted(m)
+	return m, nil
 }
 
 // relaxDefaulted drops from "required" each property that has a default:

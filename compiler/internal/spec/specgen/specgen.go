@@ -481,7 +481,9 @@ func GenerateJSONSchemaRelease(rel string) ([]byte, error) {
 	if err := refine(doc, spec, adSpec, rel); err != nil {
 		return nil, err
 	}
-	out, err := json.MarshalIndent(doc, "", "  ")
+	// Compact: the binary embeds it, and indentation would triple its
+	// size (the nesting is deep); `openclawcfg schema` indents it.
+	out, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}

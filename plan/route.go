@@ -27,8 +27,13 @@ type Route struct {
 	// "default".
 	MatchedBy string `json:"matchedBy"`
 	// Binding is the index into Global.Bindings that decided, -1 for the
-	// default agent.
+	// default agent (and for the binding 2026.9.6 adds on load, see
+	// Global.OwnerBinding).
 	Binding int `json:"-"`
+	// Error is set, with AgentID empty, when OpenClaw can choose no agent
+	// for the message (2026.9.6 throws AgentSelectionRequiredError and the
+	// message is dropped): OpenClaw's own message, naming the fix.
+	Error string `json:"error,omitempty"`
 }
 
 // Route resolves the agent and session key for a message of the given

@@ -107,6 +107,9 @@ func Lint(low *lower.Result) []diag.Diagnostic {
 		}
 		if a.Groups.Policy.Value != plan.GroupDisabled && (len(a.Groups.Chats) > 0 || a.Groups.Wildcard != nil) && requiresMention(a) {
 			for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+				if t.Error != "" {
+					continue // no agent answers: reported as unowned below
+				}
 				m, ag := p.Global.Mentions(t.AgentID)
 				if m.CanDetect {
 					continue

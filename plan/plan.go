@@ -201,6 +201,9 @@ type Global struct {
 	// default and no such binding exists: it takes every message no other
 	// binding routes, as "binding.channel".
 	OwnerBinding string `json:"ownerBinding,omitempty"`
+	// ExplicitOwnership (2026.9.6) is agents.ownership "explicit": only
+	// agents.defaults.systemAgent (or a sole agent) owns unbound traffic.
+	ExplicitOwnership bool `json:"explicitOwnership,omitempty"`
 }
 
 // CommandFlags switch config-gated control commands on.

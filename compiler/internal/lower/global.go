@@ -59,6 +59,8 @@ func lowerGlobal(cfg obj, v96 bool) plan.Global {
 	}
 	if v96 {
 		g.RouteRelease = release.Current
+		own, _ := cfg.obj("agents").str("ownership")
+		g.ExplicitOwnership = own == "explicit"
 		if legacyOwner != "" && ambientIMessage(cfg) && !slices.ContainsFunc(bl, channelWide) {
 			g.OwnerBinding = legacyOwner
 		}

@@ -192,6 +192,18 @@ type Global struct {
 	// Bindings are the route bindings for channel imessage, in config
 	// order (ACP bindings and other channels left out).
 	Bindings []Binding `json:"bindings,omitempty"`
+	// RouteRelease is the OpenClaw release whose routing rules Route
+	// follows where releases differ: "" for 2026.3.24, else the release.
+	RouteRelease string `json:"routeRelease,omitempty"`
+	// OwnerBinding (2026.9.6) is the agent of the channel-wide binding
+	// {agentId, match: {channel: "imessage", accountId: "*"}} that OpenClaw
+	// appends on load when a legacy roster marks one of several agents
+	// default and no such binding exists: it takes every message no other
+	// binding routes, as "binding.channel".
+	OwnerBinding string `json:"ownerBinding,omitempty"`
+	// ExplicitOwnership (2026.9.6) is agents.ownership "explicit": only
+	// agents.defaults.systemAgent (or a sole agent) owns unbound traffic.
+	ExplicitOwnership bool `json:"explicitOwnership,omitempty"`
 }
 
 // CommandFlags switch config-gated control commands on.

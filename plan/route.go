@@ -12,7 +12,12 @@ import (
 // cannot disagree. It ports resolveAgentRoute (src/routing/resolve-route.ts)
 // and buildAgentPeerSessionKey (src/routing/session-key.ts) of OpenClaw
 // 2026.3.24, restricted to what an iMessage route can carry (a peer; never
-// a guild, team, roles or a parent peer).
+// a guild, team, roles or a parent peer), and 2026.9.6's differences where
+// Global.RouteRelease says so: the default agent may not exist (the route
+// then carries Error and no agent), a binding naming an unlisted agent
+// does not fall back, and the load may add a channel-wide binding
+// (Global.OwnerBinding). Both releases' routes were compared with
+// OpenClaw's own (compiler/internal/lower/route_oracle_test.go).
 
 // Route is where a message goes.
 type Route struct {
@@ -27,8 +32,13 @@ type Route struct {
 	// "default".
 	MatchedBy string `json:"matchedBy"`
 	// Binding is the index into Global.Bindings that decided, -1 for the
-	// default agent.
+	// default agent (and for the binding 2026.9.6 adds on load, see
+	// Global.OwnerBinding).
 	Binding int `json:"-"`
+	// Error is set, with AgentID empty, when OpenClaw can choose no agent
+	// for the message (2026.9.6 throws AgentSelectionRequiredError and the
+	// message is dropped): OpenClaw's own message, naming the fix.
+	Error string `json:"error,omitempty"`
 }
 
 // Route resolves the agent and session key for a message of the given
@@ -67,10 +77,42 @@ func (g *Global) Route(accountID string, kind PeerKind, peerID string) Route {
 		by string
 	}{{peer, "binding.peer"}, {account, "binding.account"}, {channel, "binding.channel"}} {
 		if t.i >= 0 {
-			return g.choose(g.pickAgent(g.Bindings[t.i].AgentID), t.by, t.i, accountID, kind, peerID)
+			agent, err := g.pickAgent(g.Bindings[t.i].AgentID, accountID)
+			return g.choose(agent, err, t.by, t.i, accountID, kind, peerID)
 		}
 	}
-	return g.choose(g.DefaultAgentID(), "default", -1, accountID, kind, peerID)
+	if g.OwnerBinding != "" {
+		agent, err := g.pickAgent(g.OwnerBinding, accountID)
+		return g.choose(agent, err, "binding.channel", -1, accountID, kind, peerID)
+	}
+	agent := g.DefaultAgentID()
+	if agent == "" {
+		return g.choose("", unownedError(accountID), "default", -1, accountID, kind, peerID)
+	}
+	return g.choose(agent, "", "default", -1, accountID, kind, peerID)
+}
+
+// unownedError is the message of the AgentSelectionRequiredError 2026.9.6's
+// resolveAgentRoute throws when no binding routes a message and no agent is
+// the default, with OpenClaw's own hint.
+func unownedError(accountID string) string {
+	return "Multiple agents are configured, but imessage account " + accountID + " routing has no explicit owner. " +
+		"Add a channel-wide binding for imessage:" + accountID + `: {"agentId":"<agentId>","match":{"channel":"imessage","accountId":"` + accountID + `"}}. ` +
+		"Replace <agentId> with a configured agent, then restart the Gateway."
+}
+
+// Unowned reports whether some iMessage message on the account reaches no
+// agent (2026.9.6: OpenClaw drops it with AgentSelectionRequiredError), and
+// OpenClaw's message for it.
+func (g *Global) Unowned(accountID string) (string, bool) {
+	for _, kind := range []PeerKind{PeerDirect, PeerGroup} {
+		for _, t := range g.Targets(accountID, kind) {
+			if t.Error != "" {
+				return t.Error, true
+			}
+		}
+	}
+	return "", false
 }
 
 // appliesTo reports whether the binding's account pattern selects the
@@ -94,7 +136,10 @@ func peerKindMatches(binding, scope PeerKind) bool {
 	return binding != PeerDirect && scope != PeerDirect
 }
 
-func (g *Global) choose(agentID, matchedBy string, binding int, accountID string, kind PeerKind, peerID string) Route {
+func (g *Global) choose(agentID, err, matchedBy string, binding int, accountID string, kind PeerKind, peerID string) Route {
+	if err != "" {
+		return Route{AccountID: accountID, MatchedBy: matchedBy, Binding: binding, Error: err}
+	}
 	main := "agent:" + openclaw.NormalizeAgentID(agentID) + ":main"
 	key := g.sessionKey(agentID, accountID, kind, peerID)
 	r := Route{
@@ -160,29 +205,46 @@ func (g *Global) linkedPeer(peerID string) string {
 }
 
 // pickAgent is pickFirstExistingAgentId: the listed agent whose normalised
-// id matches, else the default agent; with no agents.list, any id names
-// an agent of its own.
-func (g *Global) pickAgent(id string) string {
+// id matches; with no agents.list, any id names an agent of its own.
+// Otherwise 2026.3.24 takes the default agent; 2026.9.6 takes "main" for
+// "main" and else throws (the second result, OpenClaw's message; its
+// validation rejects such bindings, so a compiled config never gets here).
+func (g *Global) pickAgent(id, accountID string) (string, string) {
 	t := openclaw.TrimJS(id)
 	if t == "" {
-		return g.DefaultAgentID()
+		if d := g.DefaultAgentID(); d != "" || g.RouteRelease == "" {
+			return d, ""
+		}
+		return "", "Multiple agents are configured, but agent lookup has no explicit owner. Pass an explicit agent id instead of relying on an implicit route."
 	}
 	if g.implicitAgents() {
-		return openclaw.NormalizeAgentID(t)
+		return openclaw.NormalizeAgentID(t), ""
 	}
 	if ag := g.Agent(t); ag != nil {
-		return openclaw.NormalizeAgentID(ag.ID)
+		return openclaw.NormalizeAgentID(ag.ID), ""
 	}
-	return g.DefaultAgentID()
+	if g.RouteRelease == "" {
+		return g.DefaultAgentID(), ""
+	}
+	if openclaw.NormalizeAgentID(t) == "main" {
+		return "main", ""
+	}
+	return "", "Multiple agents are configured, but route binding has no explicit owner. Update the binding agentId \"" + t + "\" to a configured agent."
 }
 
-// DefaultAgentID is resolveDefaultAgentId: the first agent marked default,
-// else the first listed, else "main".
+// DefaultAgentID is the agent that takes traffic no binding routes: the
+// agent the lowering marked default (2026.3.24's resolveDefaultAgentId:
+// the first marked, else the first listed; for 2026.9.6 see the lowering),
+// else "main" for 2026.3.24 and "" for 2026.9.6, where no agent can be
+// chosen and OpenClaw throws.
 func (g *Global) DefaultAgentID() string {
 	for _, ag := range g.Agents {
 		if ag.Default {
 			return openclaw.NormalizeAgentID(ag.ID)
 		}
+	}
+	if g.RouteRelease != "" {
+		return ""
 	}
 	return "main"
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 )
 
 // validate checks every enum and range of a decoded plan, and the flags
@@ -244,8 +245,13 @@ func (v *validator) global(path string, g *Global) {
 	v.origin(path+".inboundDebounceMs.origin", g.InboundDebounceMs.Origin)
 	if len(g.Agents) == 0 {
 		v.add(path+".agents", "is empty: a plan always has at least the implicit agent \"main\"")
-	} else if !slices.ContainsFunc(g.Agents, func(a Agent) bool { return a.Default }) {
+	} else if !slices.ContainsFunc(g.Agents, func(a Agent) bool { return a.Default }) && g.RouteRelease == "" {
+		// 2026.9.6 may have none (routes then carry Error); 2026.3.24
+		// always has one.
 		v.add(path+".agents", "has no default agent")
+	}
+	if g.RouteRelease != "" && !slices.Contains(release.Supported, g.RouteRelease) {
+		v.add(path+".routeRelease", "is %q, which is no supported OpenClaw release", g.RouteRelease)
 	}
 	for i := range g.Agents {
 		v.mentions(fmt.Sprintf("%s.agents[%d].mentions", path, i), &g.Agents[i].Mentions)

@@ -25,6 +25,7 @@ const (
 	CodeAgentDir       = "agent-dir"       // two agents sharing one agentDir
 	CodeRoster         = "agent-roster"    // agents.entries or agents.ownership that OpenClaw 2026.9.6 refuses
 	CodeChannelSchema  = "channel-schema"  // a channels.<id> section its bundled plugin's JSON Schema refuses (2026.9.6)
+	CodeRouteUnowned   = "route-unowned"   // iMessage traffic no agent owns: 2026.9.6 fails every such message
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 	CodeRelease        = "release"         // an OpenClaw release openclawcfg has no profile for
 	CodeCoreSchema     = "core-schema"     // a value OpenClaw's core schema refuses where openclawcfg's own schema is open
@@ -100,6 +101,7 @@ var rules = []Rule{
 	{CodeRoster, "An agent roster OpenClaw 2026.9.6 refuses: no agent, duplicate ids, or several agents without an owner.", false},
 	{CodeChannelSchema, "A channel section (Telegram, Discord, Slack, ...) its bundled plugin's JSON Schema refuses in OpenClaw 2026.9.6.", false},
 	{CodeCoreSchema, "A value OpenClaw's own config schema refuses in a section openclawcfg does not model key by key (gateway, tools, models, other channels in 2026.3.24, ...).", false},
+	{CodeRouteUnowned, "iMessage messages no binding routes and no agent owns: OpenClaw 2026.9.6 fails every one of them.", true},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

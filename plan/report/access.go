@@ -134,6 +134,10 @@ func mentionRows(p *plan.Plan, a plan.Account) []AccessRow {
 	}
 	seen := map[string]bool{}
 	for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+		if t.Error != "" {
+			// No agent answers these; vet's route-unowned finding says why.
+			continue
+		}
 		if seen[t.AgentID] {
 			continue
 		}

@@ -215,6 +215,9 @@ func detectable(p *plan.Plan) map[string]bool {
 			continue
 		}
 		for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+			if t.Error != "" {
+				continue // no agent answers, so no patterns matter
+			}
 			mm, _ := p.Global.Mentions(t.AgentID)
 			m[a.ID+"\x00"+t.AgentID] = mm.CanDetect
 		}
@@ -255,6 +258,10 @@ func routeDiff(id string, old, cur *plan.Plan) []Change {
 			m := map[string]string{}
 			for _, t := range p.Global.Targets(id, kind) {
 				m[t.Peer] = t.AgentID
+				if t.Error != "" {
+					// 2026.9.6 throws for these: no agent answers.
+					m[t.Peer] = "no agent (OpenClaw drops them: AgentSelectionRequiredError)"
+				}
 			}
 			return m
 		}

@@ -113,7 +113,9 @@ func New(p *plan.Plan, accountID string) (*Decider, error) {
 		d.roots = a.Attachments.RemoteRoots
 	}
 	for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
-		d.mentionsFor(t.AgentID)
+		if t.Error == "" {
+			d.mentionsFor(t.AgentID)
+		}
 	}
 	return d, nil
 }
@@ -397,6 +399,11 @@ func (d *Decider) decide(m *Message, messageText, bodyText string, store []strin
 	}
 	route := d.route(kind, peer)
 	dec.Route = &route
+	if route.Error != "" {
+		// Only a 2026.9.6 plan (which this runtime refuses to run) can
+		// have a conversation no agent owns; OpenClaw throws there.
+		return drop("no agent", route.Error, "")
+	}
 
 	if openclaw.TrimJS(bodyText) == "" {
 		return drop("empty body", "the message has no text and no usable attachment", "")

@@ -3,7 +3,8 @@
 
 # golden_setup VERSION [--check]: sets check (1 with --check), NODE_BIN
 # (the oracle's Node 24), OPENCLAW_DIR and DIST (openclaw@VERSION in the
-# oracle install under ORACLE_ROOT) and tmp (a directory removed on exit);
+# oracle install under ORACLE_ROOT: npm-VERSION, else npm when that holds
+# VERSION) and tmp (a directory removed on exit);
 # exits 3 saying what to install when something is missing.
 golden_setup() {
   export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
@@ -14,6 +15,11 @@ golden_setup() {
   NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1 || true)"
   [[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
   OPENCLAW_DIR="$ORACLE_ROOT/npm-$OPENCLAW_VERSION/node_modules/openclaw"
+  # setup.sh installs the newest release under npm/ rather than npm-<version>.
+  if [[ ! -f "$OPENCLAW_DIR/package.json" ]] &&
+    grep -q "\"version\": *\"$OPENCLAW_VERSION\"" "$ORACLE_ROOT/npm/node_modules/openclaw/package.json" 2>/dev/null; then
+    OPENCLAW_DIR="$ORACLE_ROOT/npm/node_modules/openclaw"
+  fi
   DIST="$OPENCLAW_DIR/dist"
   [[ -f "$OPENCLAW_DIR/package.json" && -d "$DIST" ]] || {
     echo "openclaw@$OPENCLAW_VERSION not found at $OPENCLAW_DIR; run OPENCLAW_VERSIONS=$OPENCLAW_VERSION /work/shared/oracle/setup.sh" >&2; exit 3; }

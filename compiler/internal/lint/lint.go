@@ -63,6 +63,7 @@ func Lint(low *lower.Result) []diag.Diagnostic {
 			continue
 		}
 		acct := fmt.Sprintf("account %q", a.ID)
+		unownedLint(p, a.ID, once)
 		// Open without "*" drops every DM (2026.9.6 warns in its own words;
 		// 2026.3.24 refuses it), so it admits nobody.
 		if a.DM.Policy.Value == plan.DMOpen && a.DM.AllowAll {
@@ -107,6 +108,9 @@ func Lint(low *lower.Result) []diag.Diagnostic {
 		}
 		if a.Groups.Policy.Value != plan.GroupDisabled && (len(a.Groups.Chats) > 0 || a.Groups.Wildcard != nil) && requiresMention(a) {
 			for _, t := range p.Global.Targets(a.ID, plan.PeerGroup) {
+				if t.Error != "" {
+					continue // no agent answers: reported as unowned below
+				}
 				m, ag := p.Global.Mentions(t.AgentID)
 				if m.CanDetect {
 					continue
@@ -192,4 +196,32 @@ func originPath(o plan.Origin, def string) string {
 		return o.Path
 	}
 	return def
+}
+
+// unownedLint reports the messages of a running account that reach no
+// agent (2026.9.6 only: several agents, none the owner, no binding for
+// them), at agents.ownership when set (explicit ownership is how a valid
+// config gets there), else at agents.
+func unownedLint(p *plan.Plan, id string, once func(path, code, msg, fix string)) {
+	var what []string
+	for _, k := range []struct {
+		kind plan.PeerKind
+		name string
+	}{{plan.PeerDirect, "direct message"}, {plan.PeerGroup, "group message"}} {
+		ts := p.Global.Targets(id, k.kind)
+		if ts[len(ts)-1].Error != "" {
+			what = append(what, k.name)
+		}
+	}
+	if len(what) == 0 {
+		return
+	}
+	path, fix := "agents", "mark one agent default: true"
+	if p.Global.ExplicitOwnership {
+		path, fix = "agents.ownership", "set agents.defaults.systemAgent.agentId to the agent that should answer them"
+	}
+	once(path, diag.CodeRouteUnowned,
+		fmt.Sprintf("OpenClaw %s fails every %s of account %q that no binding routes: several agents are configured and none owns them, so it throws AgentSelectionRequiredError and no agent answers",
+			p.Global.RouteRelease, strings.Join(what, " and "), id),
+		fmt.Sprintf(`add a channel-wide binding {agentId: "<agentId>", match: {channel: "imessage", accountId: %q}}, or %s`, id, fix))
 }

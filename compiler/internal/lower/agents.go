@@ -90,9 +90,10 @@ func identityLinks(m obj, keys []string) []plan.IdentityLink {
 //
 // For 2026.9.6 (v96) the roster is agents.entries, keyed by id in
 // Object.keys order (a legacy agents.list is converted to it on load), and
-// the default agent is the one entry marked default: true unless
-// agents.ownership is "explicit", else the sole agent.
-func lowerAgents(cfg obj, v96 bool) []plan.Agent {
+// the default agent is chosen by default96 (there may be none).
+//
+// The second result is 2026.9.6's retained legacy owner (see default96).
+func lowerAgents(cfg obj, v96 bool) ([]plan.Agent, string) {
 	list, _ := cfg.obj("agents").list("list")
 	bases := make([]string, len(list))
 	for i := range list {
@@ -164,28 +165,54 @@ func lowerAgents(cfg obj, v96 bool) []plan.Agent {
 		out = append(out, a)
 	}
 	if v96 {
-		// 2026.9.6's resolveDefaultAgentId: one marker counts, unless the
-		// roster's ownership is explicit; else the sole agent.
-		marked := 0
-		for _, a := range out {
-			if a.Default {
-				marked++
-			}
-		}
-		explicit, _ := cfg.obj("agents").str("ownership")
-		if marked != 1 || explicit == "explicit" {
-			for i := range out {
-				out[i].Default = false
-			}
-		}
+		return out, default96(cfg, out)
 	}
-	// resolveDefaultAgentId: the first agent marked default, else the first
-	// (2026.9.6: the sole agent; with several and no marker it has no
-	// default agent, and this keeps the first).
+	// resolveDefaultAgentId: the first agent marked default, else the first.
 	if !slices.ContainsFunc(out, func(a plan.Agent) bool { return a.Default }) && len(out) > 0 {
 		out[0].Default = true
 	}
-	return out
+	return out, ""
+}
+
+// default96 marks the agent 2026.9.6 routes unbound traffic to
+// (resolveAgentRoute's fallback: tryResolveLegacyCompatibilityAgentId, then
+// resolveDefaultAgentId) and returns the legacy owner the load retains:
+//   - agents.ownership "explicit": agents.defaults.systemAgent.agentId when
+//     listed, else the sole agent, else none (OpenClaw throws
+//     AgentSelectionRequiredError for every unbound message);
+//   - otherwise the one entry marked default: true, else the sole agent
+//     (agents.entries {main: {}} when there is no roster), else none.
+//
+// With several agents and one marker (not explicit) the load retains that
+// agent as the legacy owner (legacy.roster, retainLegacyDefaultAgentId).
+func default96(cfg obj, out []plan.Agent) (legacyOwner string) {
+	marked := -1
+	n := 0
+	for i := range out {
+		if out[i].Default {
+			marked, n = i, n+1
+		}
+		out[i].Default = false
+	}
+	pick := -1
+	if own, _ := cfg.obj("agents").str("ownership"); own == "explicit" {
+		if sa, _ := cfg.obj("agents").obj("defaults").obj("systemAgent").str("agentId"); openclaw.TrimJS(sa) != "" {
+			want := openclaw.NormalizeAgentID(sa)
+			pick = slices.IndexFunc(out, func(a plan.Agent) bool { return openclaw.NormalizeAgentID(a.ID) == want })
+		}
+	} else if n == 1 {
+		pick = marked
+		if len(out) > 1 {
+			legacyOwner = openclaw.NormalizeAgentID(out[marked].ID)
+		}
+	}
+	if pick < 0 && len(out) == 1 {
+		pick = 0
+	}
+	if pick >= 0 {
+		out[pick].Default = true
+	}
+	return legacyOwner
 }
 
 // identityPatterns is deriveMentionPatterns(identity): \b@?<name words>\b

@@ -1,6 +1,11 @@
 package lower
 
 import (
+	"slices"
+	"strings"
+
+	"github.com/openclawcfg/openclawcfg/internal/openclaw"
+	"github.com/openclawcfg/openclawcfg/internal/release"
 	"github.com/openclawcfg/openclawcfg/plan"
 )
 
@@ -39,7 +44,8 @@ func lowerGlobal(cfg obj, v96 bool) plan.Global {
 	} else if v, ok := in.num("debounceMs"); ok {
 		g.InboundDebounceMs = plan.Value[int]{Value: int(v), Origin: plan.Origin{Kind: plan.OriginFallback, Path: "messages.inbound.debounceMs"}}
 	}
-	g.Agents = lowerAgents(cfg, v96)
+	var legacyOwner string
+	g.Agents, legacyOwner = lowerAgents(cfg, v96)
 	if global := cfg.obj("messages").obj("groupChat"); global.has("mentionPatterns") {
 		m := plan.NewMentions(plan.Value[[]string]{Value: strList(global, "mentionPatterns"), Origin: plan.Origin{Kind: plan.OriginSet, Path: "messages.groupChat.mentionPatterns"}})
 		g.GroupChatMentions = &m
@@ -51,5 +57,46 @@ func lowerGlobal(cfg obj, v96 bool) plan.Global {
 			g.Bindings = append(g.Bindings, b)
 		}
 	}
+	if v96 {
+		g.RouteRelease = release.Current
+		own, _ := cfg.obj("agents").str("ownership")
+		g.ExplicitOwnership = own == "explicit"
+		if legacyOwner != "" && ambientIMessage(cfg) && !slices.ContainsFunc(bl, channelWide) {
+			g.OwnerBinding = legacyOwner
+		}
+	}
 	return g
+}
+
+// ambientIMessage: 2026.9.6 materialises ownership for every configured
+// channel not switched off (listUnboundAmbientChannelIds).
+func ambientIMessage(cfg obj) bool {
+	v := cfg.obj("channels")["imessage"]
+	if v == nil {
+		return false
+	}
+	en, ok := v.props.boolean("enabled")
+	return v.props == nil || !ok || en
+}
+
+// channelWide is isChannelWideBinding for imessage: a non-ACP binding for
+// every account (accountId "*") with no peer key, guildId, teamId or roles.
+func channelWide(v *value) bool {
+	b := v.props
+	if b == nil {
+		return false
+	}
+	if t, _ := b.str("type"); t == "acp" {
+		return false
+	}
+	m := b.obj("match")
+	c, _ := m.str("channel")
+	acct, isStr := m.str("accountId")
+	if strings.ToLower(openclaw.TrimJS(c)) != "imessage" || !isStr || openclaw.TrimJS(acct) != "*" || m["peer"] != nil {
+		return false
+	}
+	g, _ := m.str("guildId")
+	t, _ := m.str("teamId")
+	roles, _ := m.list("roles")
+	return openclaw.TrimJS(g) == "" && openclaw.TrimJS(t) == "" && len(roles) == 0
 }

@@ -61,6 +61,7 @@ func newSites(root *value) *Sites {
 	}
 	s.add("agents", cfg["agents"])
 	s.add("agents.list", cfg.obj("agents")["list"])
+	s.add("agents.ownership", cfg.obj("agents")["ownership"])
 	list, _ := cfg.obj("agents").list("list")
 	for i, v := range list {
 		s.add("agents.list."+strconv.Itoa(i), v)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,7 +51,7 @@ type PathError struct {
 
 func (e *PathError) Error() string {
 	if e.Unchecked != "" {
-		return fmt.Sprintf("%q is inside %s, a section the iMessage channel does not read: openclawcfg knows its key names but not its contents (see OpenClaw's configuration reference)", e.Path, e.Unchecked)
+		return fmt.Sprintf("%q is inside %s, whose contents neither openclawcfg's schema nor OpenClaw %s's core schema describes (a plugin's section, or a place OpenClaw leaves open)", e.Path, e.Unchecked, e.Release)
 	}
 	msg := fmt.Sprintf("unknown config path %q: no key %q", e.Path, e.Segment)
 	if e.Elsewhere != "" {
@@ -90,6 +91,20 @@ func Explain(rel, p string) (*Explanation, error) {
 	}
 	if err != nil {
 		pe := err.(*PathError)
+		if pe.Unchecked != "" {
+			// Open in openclawcfg's schema: OpenClaw's core schema may
+			// still describe it (vet checks that).
+			if e := coreExplain(rel, segs); e != nil {
+				return e, nil
+			}
+			if parent := coreExplain(rel, segs[:len(segs)-1]); parent != nil && len(parent.Children) > 0 {
+				names := make([]string, len(parent.Children))
+				for i, c := range parent.Children {
+					names[i] = c.Name
+				}
+				pe = &PathError{Segment: segs[len(segs)-1], DidYouMean: check.Closest(segs[len(segs)-1], names), Valid: names}
+			}
+		}
 		pe.Path, pe.Release = p, rel
 		for _, other := range release.Supported {
 			if other != rel && pe.Unchecked == "" && explainable(spec.For(other), segs) {
@@ -99,9 +114,14 @@ func Explain(rel, p string) (*Explanation, error) {
 		}
 		return nil, pe
 	}
+	if n.IsAny() {
+		if e := coreExplain(rel, canon); e != nil {
+			return e, nil
+		}
+	}
 	e := &Explanation{OpenClaw: rel, Path: joinPath(canon), Type: n.Expected(), Doc: n.Doc}
 	if n.IsAny() {
-		e.Type = "any value (this section is not checked here)"
+		e.Type = "any value (not checked: OpenClaw's schema leaves it open too)"
 	}
 	e.Allowed = n.Enum
 	if n.Default != "" {
@@ -119,7 +139,10 @@ func Explain(rel, p string) (*Explanation, error) {
 		}
 		typ := fn.Expected()
 		if fn.IsAny() {
-			typ = "not checked here"
+			typ = "any value"
+			if info, ok := check.CoreAt(rel, append(slices.Clip(canon), f.Name)); ok {
+				typ = info.Type
+			}
 		}
 		e.Children = append(e.Children, Child{Name: f.Name, Type: typ, Summary: firstSentence(fn.Doc)})
 	}
@@ -127,6 +150,27 @@ func Explain(rel, p string) (*Explanation, error) {
 		e.Children = append(e.Children, Child{Name: "<id>", Type: n.Values.Expected(), Summary: firstSentence(n.Values.Doc)})
 	}
 	return e, nil
+}
+
+// coreExplain explains a place openclawcfg's schema leaves open from
+// release rel's core schema, or nil when that names nothing there.
+func coreExplain(rel string, segs []string) *Explanation {
+	info, ok := check.CoreAt(rel, segs)
+	if !ok {
+		return nil
+	}
+	path := joinPath(segs)
+	e := &Explanation{
+		OpenClaw: rel, Path: path, Type: info.Type, Allowed: info.Allowed, SchemaDefault: info.Default, SetAt: []string{path},
+		Doc: "Outside what openclawcfg models key by key: this is what OpenClaw " + rel + "'s own schema for it says (its zod schema's JSON export, or the bundled channel plugin's JSON Schema), and what vet checks.",
+	}
+	if info.Doc != "" {
+		e.Doc = info.Doc + "\n\n" + e.Doc
+	}
+	for _, c := range info.Children {
+		e.Children = append(e.Children, Child{Name: c.Name, Type: c.Type})
+	}
+	return e
 }
 
 func joinPath(canon []string) string {
@@ -178,7 +222,7 @@ func walk(t *spec.Tables, segs []string) (*spec.Node, []string, error) {
 			n = n.Values
 			canon = append(canon, "<id>")
 		case n.Values == spec.Any:
-			return nil, nil, &PathError{Segment: s, Valid: []string{"(any key: OpenClaw does not check this section's contents here)"}}
+			return nil, nil, &PathError{Segment: s, Unchecked: joinPath(canon)}
 		default:
 			names := make([]string, len(n.Fields))
 			for i, f := range n.Fields {

@@ -302,3 +302,130 @@ func typeNames(t any) string {
 	}
 	return name(t)
 }
+
+// CoreInfo is what release rel's core schema says of one place, for
+// explain: where openclawcfg's own schema is open, vet checks that.
+type CoreInfo struct {
+	Type     string
+	Allowed  []string
+	Default  json.RawMessage
+	Doc      string
+	Children []CoreChild
+}
+
+// CoreChild is one declared key of an object place.
+type CoreChild struct{ Name, Type string }
+
+// CoreAt returns the core schema's description of path (segments as
+// written; "[]" and "<id>" stand for any item and any key), or false when
+// the export names no schema there.
+func CoreAt(rel string, path []string) (*CoreInfo, bool) {
+	if len(path) == 0 {
+		return nil, false
+	}
+	key, rest := path[0], path[1:]
+	if key == "channels" {
+		if len(rest) == 0 {
+			return nil, false
+		}
+		key, rest = "channels."+rest[0], rest[1:]
+	}
+	raw := spec.CoreSchema(rel, key)
+	if id, ok := strings.CutPrefix(key, "channels."); ok && raw == nil {
+		raw = spec.ChannelSchema(rel, id) // 2026.9.6: the plugin's own
+	}
+	for _, seg := range rest {
+		if raw == nil {
+			break
+		}
+		switch seg {
+		case "[]":
+			seg = "0"
+		case "<id>":
+			seg = "\x00any key"
+		}
+		raw, _ = rawChild(raw, seg)
+	}
+	var s map[string]any
+	if raw == nil || json.Unmarshal(raw, &s) != nil || len(s) == 0 {
+		return nil, false
+	}
+	info := &CoreInfo{Type: schemaWords(s)}
+	info.Doc, _ = s["description"].(string)
+	if list, ok := s["enum"].([]any); ok {
+		for _, v := range list {
+			if str, ok := v.(string); ok {
+				info.Allowed = append(info.Allowed, str)
+			}
+		}
+	}
+	if d, ok := s["default"]; ok {
+		info.Default, _ = json.Marshal(d)
+	}
+	if props, ok := s["properties"].(map[string]any); ok {
+		for _, k := range sortedKeys(props) {
+			ps, _ := props[k].(map[string]any)
+			info.Children = append(info.Children, CoreChild{Name: k, Type: schemaWords(ps)})
+		}
+	}
+	return info, true
+}
+
+// schemaWords describes what a JSON Schema accepts, in explain's words.
+func schemaWords(s map[string]any) string {
+	if s == nil {
+		return "any value"
+	}
+	if list, ok := s["enum"].([]any); ok {
+		var parts []string
+		for _, v := range list {
+			b, _ := json.Marshal(v)
+			parts = append(parts, string(b))
+		}
+		return "one of " + strings.Join(parts, ", ")
+	}
+	if c, ok := s["const"]; ok {
+		b, _ := json.Marshal(c)
+		return string(b)
+	}
+	for _, word := range []string{"anyOf", "oneOf"} {
+		if alts, ok := s[word].([]any); ok {
+			var parts []string
+			for _, a := range alts {
+				am, _ := a.(map[string]any)
+				if w := schemaWords(am); !slices.Contains(parts, w) {
+					parts = append(parts, w)
+				}
+			}
+			return strings.Join(parts, " or ")
+		}
+	}
+	t, ok := s["type"]
+	if !ok {
+		return "any value"
+	}
+	w := typeNames(t)
+	switch t {
+	case "array":
+		if items, ok := s["items"].(map[string]any); ok {
+			if iw := schemaWords(items); iw != "any value" {
+				w = "a list of " + strings.NewReplacer("a string", "strings", "an integer", "integers", "a number", "numbers", "an object", "objects", "a list", "lists").Replace(iw)
+			}
+		}
+	case "integer", "number":
+		var b []string
+		for _, k := range []struct{ key, op string }{{"minimum", ">="}, {"exclusiveMinimum", ">"}, {"maximum", "<="}, {"exclusiveMaximum", "<"}} {
+			if v, ok := s[k.key].(float64); ok && v < 9007199254740991 && v > -9007199254740991 {
+				b = append(b, k.op+" "+strconv.FormatFloat(v, 'f', -1, 64))
+			}
+		}
+		if len(b) > 0 {
+			w += " " + strings.Join(b, ", ")
+		}
+	case "string":
+		if p, ok := s["pattern"].(string); ok {
+			w += " matching /" + p + "/"
+		}
+	}
+	return w
+}

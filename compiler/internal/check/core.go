@@ -63,6 +63,54 @@ func (c *checker) coreSchemaCheck(n *json5.Node) {
 		}
 		raw = next
 	}
+	c.coreValue(raw, n)
+}
+
+// coreValue validates n (at c.path) against the schema raw. An object
+// schema of plain properties is walked member by member on the raw JSON,
+// so a cold vet decodes only the subtrees a config uses; other schemas are
+// decoded (once per process) and validated whole. Defaults are not filled
+// in: zod returns a default without validating it.
+func (c *checker) coreValue(raw []byte, n *json5.Node) {
+	if n.Kind == json5.Object && plainObject(raw) {
+		var kw [3][]byte
+		jsonscan.ScanObject(raw, []string{"properties", "required", "additionalProperties"}, kw[:])
+		props, req, addl := kw[0], kw[1], kw[2]
+		var required []string
+		if req != nil {
+			_ = json.Unmarshal(req, &required)
+		}
+		for _, r := range required {
+			if n.Lookup(r) == nil {
+				c.coreIssue(n, schemaIssue{at: []string{r}, msg: fmt.Sprintf("must have required property '%s'", r)})
+			}
+		}
+		last := lastIndex(n)
+		for i := range n.Members {
+			m := &n.Members[i]
+			if m.Key == "__proto__" || last[m.Key] != i {
+				continue
+			}
+			var p [1][]byte
+			if jsonscan.ScanObject(props, []string{m.Key}, p[:]); p[0] != nil {
+				c.push(m.Key)
+				c.coreValue(p[0], m.Value)
+				c.pop()
+				continue
+			}
+			switch {
+			case string(addl) == "false":
+				var all map[string]json.RawMessage
+				_ = json.Unmarshal(props, &all)
+				c.coreIssue(n, schemaIssue{key: m.Key, props: sortedKeys(all), msg: fmt.Sprintf("must not have additional properties: %q", m.Key)})
+			case len(addl) > 0 && addl[0] == '{':
+				c.push(m.Key)
+				c.coreValue(addl, m.Value)
+				c.pop()
+			}
+		}
+		return
+	}
 	// raw is a slice of the embedded export: its capacity and length name
 	// the place.
 	cs := compiledSchema("core/"+c.rel+"/"+strconv.Itoa(cap(raw))+"/"+strconv.Itoa(len(raw)), raw)
@@ -70,16 +118,35 @@ func (c *checker) coreSchemaCheck(n *json5.Node) {
 		// The embedded schemas decode (TestCoreSchemasCompile).
 		panic(fmt.Sprintf("check: core schema %s: %v", c.pathString(), cs.err))
 	}
-	s := cs.doc
-	value, _ := applySchemaDefaults(s, toJSON(n), true)
 	var issues []schemaIssue
-	cs.validate(s, value, nil, &issues)
+	cs.validate(cs.doc, toJSON(n), nil, &issues)
 	for _, is := range issues {
 		if is.wantType != nil && slices.ContainsFunc(issues, func(o schemaIssue) bool { return o.allowed != nil && slices.Equal(o.at, is.at) }) {
 			continue // the enum's message names the values, and the type
 		}
 		c.coreIssue(n, is)
 	}
+}
+
+// plainObject reports whether raw is an object schema that coreValue can
+// walk member by member: properties, required and additionalProperties
+// only (besides type and annotations).
+func plainObject(raw []byte) bool {
+	kws := []string{"properties", "type", "anyOf", "oneOf", "allOf", "not", "patternProperties", "propertyNames",
+		"minProperties", "maxProperties", "const", "enum", "if", "$ref"}
+	kw := make([][]byte, len(kws))
+	if !jsonscan.ScanObject(raw, kws, kw) || kw[0] == nil || kw[0][0] != '{' {
+		return false
+	}
+	if t := kw[1]; t != nil && string(t) != `"object"` {
+		return false
+	}
+	for _, v := range kw[2:] {
+		if v != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // rawChild is the schema (raw JSON) of member or element seg of a value
@@ -199,8 +266,9 @@ func (c *checker) coreIssue(base *json5.Node, is schemaIssue) {
 			d.Fix = "write the number without quotes"
 		}
 	}
-	if !written {
-		d.Fix = fmt.Sprintf("OpenClaw %s refuses the file: the default it fills in here does not pass its own schema", c.rel)
+	if code == diag.CodeRequired {
+		d.Message = fmt.Sprintf("missing required key %q", is.at[len(is.at)-1])
+		d.Fix = fmt.Sprintf("add %s: OpenClaw %s's config schema requires it", is.at[len(is.at)-1], c.rel)
 	}
 	if is.key != "" && written && parent != nil && len(is.at) > 0 && is.at[len(is.at)-1] == is.key {
 		// A property name: the caret goes on the key.

@@ -266,6 +266,9 @@ func (c *checker) coreIssue(base *json5.Node, is schemaIssue) {
 			d.Fix = "write the number without quotes"
 		}
 	}
+	if code == diag.CodeRange && written {
+		d.Message += ", got " + describe(n)
+	}
 	if code == diag.CodeRequired {
 		d.Message = fmt.Sprintf("missing required key %q", is.at[len(is.at)-1])
 		d.Fix = fmt.Sprintf("add %s: OpenClaw %s's config schema requires it", is.at[len(is.at)-1], c.rel)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# What the release profiles cost a cold `vet` (issue 14: at most +10 %):
-# builds openclawcfg at BASE (default bcdb35d, the last commit before the
-# profiles) and at the working tree, then times cold `vet` of one example,
+# What a change costs a cold `vet` (issue 14's budget: at most +10 % for
+# the release profiles): builds openclawcfg at BASE (default bcdb35d, the
+# last commit before the profiles) and at the working tree, then times cold
+# `vet` of one example (EXAMPLE=FILE; bench/testdata/whole-config.json5 is
+# a whole openclaw.json, with the sections the core-schema check reads),
 # interleaving the two binaries round by round so machine noise hits both
 # alike. Prints each side's median of the per-round means and the ratio.
 #   bench/release-cost.sh [BASE] [ROUNDS]
@@ -37,6 +39,6 @@ done
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 b=$(median "$work/seed.base"); n=$(median "$work/seed.new"); s=$(median "$work/stamped.new")
 echo "machine: $(nproc) cores, $(go version | cut -d' ' -f3), example: $example, $rounds rounds of 10 cold runs each"
-echo "vet at $base (no profiles):            ${b} ms"
+echo "vet at $base:                          ${b} ms"
 echo "vet now, judged as 2026.3.24:         ${n} ms  ($(awk -v a="$n" -v b="$b" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }'))"
 echo "vet now, stamped, judged as 2026.9.6: ${s} ms  ($(awk -v a="$s" -v b="$b" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }'))"

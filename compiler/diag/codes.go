@@ -48,6 +48,7 @@ const (
 	CodeWrapperShape        = "wrapper-shape"        // a cliPath wrapper detection or stdio will trip on
 	CodeAccountKey          = "account-key"          // an accounts entry OpenClaw never reads
 	CodeDeadBinding         = "dead-binding"         // an imessage binding that can never match
+	CodeAgentDirCase        = "agent-dir-case"       // agentDirs that differ only in case (one directory on macOS)
 )
 
 // Rule describes a finding code.
@@ -102,6 +103,7 @@ var rules = []Rule{
 	{CodeChannelSchema, "A channel section (Telegram, Discord, Slack, ...) its bundled plugin's JSON Schema refuses in OpenClaw 2026.9.6.", false},
 	{CodeCoreSchema, "A value OpenClaw's own config schema refuses in a section openclawcfg does not model key by key (gateway, tools, models, other channels in 2026.3.24, ...).", false},
 	{CodeRouteUnowned, "iMessage messages no binding routes and no agent owns: OpenClaw 2026.9.6 fails every one of them.", true},
+	{CodeAgentDirCase, "Two agentDirs that differ only in case: one directory to OpenClaw on macOS and Windows, which refuse the config.", true},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -331,7 +331,7 @@ func holds(segs, want []string) bool {
 // names: two agents whose agentDir resolves to one directory. Directories
 // OpenClaw derives from its state directory are unique per agent.
 func (c *checker) sharedAgentDirs(list *json5.Node) {
-	seen := map[string]owner{}
+	seen := newAgentDirs()
 	done := map[string]bool{}
 	for i, e := range list.Elems {
 		if e.Kind != json5.Object {
@@ -354,17 +354,54 @@ func (c *checker) sharedAgentDirs(list *json5.Node) {
 		if dir == "" {
 			continue
 		}
-		key := dirKey(dir)
-		if o, dup := seen[key]; dup {
-			c.push(strconv.Itoa(i))
-			c.push("agentDir")
-			c.agentDirClash(dirNode, o, id, dir).Fix = "give each agent its own agentDir (to share credentials, copy auth-profiles.json instead)"
-			c.pop()
-			c.pop()
-			continue
-		}
-		seen[key] = owner{id, dir}
+		seen.note(c, dirNode, id, dir, "give each agent its own agentDir (to share credentials, copy auth-profiles.json instead)", strconv.Itoa(i), "agentDir")
 	}
+}
+
+// agentDirs is what findDuplicateAgentDirs has seen: directories as the
+// Linux gateway compares them, and lower-cased, as a gateway on macOS or
+// Windows compares them (canonicalizeAgentDir): the iMessage gateway runs
+// on a Mac, where two directories that differ only in case are one.
+type agentDirs struct{ exact, folded map[string]owner }
+
+func newAgentDirs() *agentDirs {
+	return &agentDirs{exact: map[string]owner{}, folded: map[string]owner{}}
+}
+
+// note records agent id's agentDir dir, reporting a clash at the path segs
+// (below c.path): an error when the directories are one on every system, a
+// warning when they differ only in case.
+func (s *agentDirs) note(c *checker, dirNode *json5.Node, id, dir, fix string, segs ...string) {
+	key := dirKey(dir)
+	folded := openclaw.ToLowerJS(key)
+	o, dup := s.exact[key]
+	fo, foldDup := s.folded[folded]
+	if !dup {
+		s.exact[key] = owner{id, dir}
+	}
+	if !foldDup {
+		s.folded[folded] = owner{id, dir}
+	}
+	if !dup && !foldDup {
+		return
+	}
+	for _, seg := range segs {
+		c.push(seg)
+	}
+	defer func() {
+		for range segs {
+			c.pop()
+		}
+	}()
+	if dup {
+		c.agentDirClash(dirNode, o, id, dir).Fix = fix
+		return
+	}
+	c.add(diag.Diagnostic{
+		File: c.file(dirNode), Offset: dirNode.Start, End: dirNode.End, Path: c.pathString(), Severity: diag.Warning, Code: diag.CodeAgentDirCase,
+		Message: fmt.Sprintf("agents %q and %q have agentDirs %q and %q, which differ only in case: OpenClaw on macOS (and Windows) compares them lower-cased and refuses the config as a shared agentDir; on Linux it accepts them", fo.id, id, fo.dir, dir),
+		Fix:     "give each agent a directory whose name differs by more than case",
+	})
 }
 
 // dirKey is what resolveUserPath makes of dir, as far as the config tells:

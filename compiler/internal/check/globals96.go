@@ -312,7 +312,7 @@ func (c *checker) rosterRules(n *json5.Node, r *roster) {
 
 // sharedAgentDirsKeyed is findDuplicateAgentDirs over the roster.
 func (c *checker) sharedAgentDirsKeyed(n *json5.Node, entries []rosterEntry) {
-	seen := map[string]owner{}
+	seen := newAgentDirs()
 	for _, e := range entries {
 		dirNode := e.value.Lookup("agentDir")
 		if dirNode == nil || dirNode.Kind != json5.String {
@@ -323,18 +323,7 @@ func (c *checker) sharedAgentDirsKeyed(n *json5.Node, entries []rosterEntry) {
 			continue
 		}
 		id := openclaw.NormalizeAgentID(e.key)
-		key := dirKey(dir)
-		if o, dup := seen[key]; dup {
-			c.push("entries")
-			c.push(e.key)
-			c.push("agentDir")
-			c.agentDirClash(dirNode, o, id, dir).Fix = "give each agent its own agentDir (an agent with an empty store inherits the main agent's auth profiles)"
-			c.pop()
-			c.pop()
-			c.pop()
-			continue
-		}
-		seen[key] = owner{id, dir}
+		seen.note(c, dirNode, id, dir, "give each agent its own agentDir (an agent with an empty store inherits the main agent's auth profiles)", "entries", e.key, "agentDir")
 	}
 }
 

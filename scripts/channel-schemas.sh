@@ -14,25 +14,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RELEASE=2026.9.6
 GOLDEN="$ROOT/compiler/internal/spec/channels-$RELEASE.json"
-export ORACLE_ROOT="${ORACLE_ROOT:-$HOME/.cache/openclaw-oracle}"
 source "$ROOT/scripts/lib/golden.sh"
 
-check=0
-[[ "${1:-}" == "--check" ]] && check=1
-
-NODE_BIN="$(ls "$ORACLE_ROOT"/node24/node_modules/node-linux-*/bin/node 2>/dev/null | head -1)"
-[[ -x "$NODE_BIN" ]] || { echo "Node 24 not found under $ORACLE_ROOT/node24; run /work/shared/oracle/setup.sh" >&2; exit 3; }
-# 2026.9.6 is the oracle's default install (npm/); a dedicated npm-2026.9.6/ wins when present.
-DIST=""
-for d in "$ORACLE_ROOT/npm-$RELEASE/node_modules/openclaw" "$ORACLE_ROOT/npm/node_modules/openclaw"; do
-  if [[ -f "$d/package.json" ]] && [[ "$("$NODE_BIN" -p "require('$d/package.json').version")" == "$RELEASE" ]]; then
-    DIST="$d/dist"
-    break
-  fi
-done
-[[ -n "$DIST" ]] || { echo "openclaw@$RELEASE not found under $ORACLE_ROOT" >&2; exit 3; }
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+golden_setup "$RELEASE" "${1:-}"
 "$NODE_BIN" "$ROOT/scripts/channel-schemas.mjs" "$DIST" "$tmp/channels.json"
 golden_finish "$tmp/channels.json" "$GOLDEN" "$check"

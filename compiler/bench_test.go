@@ -40,6 +40,27 @@ func BenchmarkVetExample(b *testing.B) {
 	}
 }
 
+// BenchmarkVetWholeConfig vets a whole openclaw.json (gateway, models,
+// tools, logging, agent defaults and the channel) as each supported
+// release: the core-schema check of the sections openclawcfg does not
+// model key by key is on this path.
+func BenchmarkVetWholeConfig(b *testing.B) {
+	src := benchFiles(b, "../bench/testdata/whole-config.json5")[0]
+	env := func(k string) (string, bool) { return "t", k == "OPENCLAW_GATEWAY_TOKEN" }
+	for _, rel := range release.Supported {
+		b.Run(rel, func(b *testing.B) {
+			if r := compiler.Vet("x.json5", src, compiler.Options{OpenClaw: rel, Env: env}); !r.OK() {
+				b.Fatalf("the whole config fails as %s: %v", rel, r.Diagnostics)
+			}
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				compiler.Vet("x.json5", src, compiler.Options{OpenClaw: rel, Env: env})
+			}
+		})
+	}
+}
+
 // BenchmarkVetCorpus vets the whole conformance corpus (valid and invalid
 // configs) per iteration, as each supported release; configs/s is the
 // figure to compare with the 5,000/s target.

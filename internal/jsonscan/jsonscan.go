@@ -208,6 +208,93 @@ func ScanObject(b []byte, keys []string, out [][]byte) bool {
 	}
 }
 
+// Members calls f with each member of the JSON object b (b[0] == '{'),
+// its key decoded and its value as a slice of b, in order, until f returns
+// false. It reports whether b was a complete, well-formed object.
+func Members(b []byte, f func(key string, value []byte) bool) bool {
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	i := SkipWS(b, 1)
+	if i < len(b) && b[i] == '}' {
+		return true
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		ks := i
+		var ok bool
+		if i, ok = SkipString(b, i); !ok {
+			return false
+		}
+		quoted := b[ks:i]
+		key := string(quoted[1 : len(quoted)-1])
+		if bytes.IndexByte(quoted, '\\') >= 0 && json.Unmarshal(quoted, &key) != nil {
+			return false
+		}
+		i = SkipWS(b, i)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = SkipWS(b, i+1)
+		vs := i
+		if i, ok = SkipValue(b, i); !ok {
+			return false
+		}
+		if !f(key, b[vs:i]) {
+			return true
+		}
+		i = SkipWS(b, i)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case ',':
+			i = SkipWS(b, i+1)
+		case '}':
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// Elements calls f with each element of the JSON array b (b[0] == '['), as
+// a slice of b, in order, until f returns false. It reports whether b was a
+// complete, well-formed array.
+func Elements(b []byte, f func(value []byte) bool) bool {
+	if len(b) == 0 || b[0] != '[' {
+		return false
+	}
+	i := SkipWS(b, 1)
+	if i < len(b) && b[i] == ']' {
+		return true
+	}
+	for {
+		vs := i
+		var ok bool
+		if i, ok = SkipValue(b, i); !ok {
+			return false
+		}
+		if !f(b[vs:i]) {
+			return true
+		}
+		i = SkipWS(b, i)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case ',':
+			i = SkipWS(b, i+1)
+		case ']':
+			return true
+		default:
+			return false
+		}
+	}
+}
+
 // keyIndex finds the quoted key among keys, decoding escapes when present.
 func keyIndex(quoted []byte, keys []string) int {
 	raw := quoted[1 : len(quoted)-1]

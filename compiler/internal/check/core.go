@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/openclawcfg/openclawcfg/compiler/diag"
 	"github.com/openclawcfg/openclawcfg/compiler/internal/json5"
@@ -72,15 +73,8 @@ func (c *checker) coreSchemaCheck(n *json5.Node) {
 // decoded (once per process) and validated whole. Defaults are not filled
 // in: zod returns a default without validating it.
 func (c *checker) coreValue(raw []byte, n *json5.Node) {
-	if n.Kind == json5.Object && plainObject(raw) {
-		var kw [3][]byte
-		jsonscan.ScanObject(raw, []string{"properties", "required", "additionalProperties"}, kw[:])
-		props, req, addl := kw[0], kw[1], kw[2]
-		var required []string
-		if req != nil {
-			_ = json.Unmarshal(req, &required)
-		}
-		for _, r := range required {
+	if nd := nodeOf(raw); n.Kind == json5.Object && nd.plain {
+		for _, r := range nd.required {
 			if n.Lookup(r) == nil {
 				c.coreIssue(n, schemaIssue{at: []string{r}, msg: fmt.Sprintf("must have required property '%s'", r)})
 			}
@@ -91,29 +85,24 @@ func (c *checker) coreValue(raw []byte, n *json5.Node) {
 			if m.Key == "__proto__" || last[m.Key] != i {
 				continue
 			}
-			var p [1][]byte
-			if jsonscan.ScanObject(props, []string{m.Key}, p[:]); p[0] != nil {
+			if p := nd.props[m.Key]; p != nil {
 				c.push(m.Key)
-				c.coreValue(p[0], m.Value)
+				c.coreValue(p, m.Value)
 				c.pop()
 				continue
 			}
 			switch {
-			case string(addl) == "false":
-				var all map[string]json.RawMessage
-				_ = json.Unmarshal(props, &all)
-				c.coreIssue(n, schemaIssue{key: m.Key, props: sortedKeys(all), msg: fmt.Sprintf("must not have additional properties: %q", m.Key)})
-			case len(addl) > 0 && addl[0] == '{':
+			case string(nd.addl) == "false":
+				c.coreIssue(n, schemaIssue{key: m.Key, props: nd.propKeys, msg: fmt.Sprintf("must not have additional properties: %q", m.Key)})
+			case len(nd.addl) > 0 && nd.addl[0] == '{':
 				c.push(m.Key)
-				c.coreValue(addl, m.Value)
+				c.coreValue(nd.addl, m.Value)
 				c.pop()
 			}
 		}
 		return
 	}
-	// raw is a slice of the embedded export: its capacity and length name
-	// the place.
-	cs := compiledSchema("core/"+c.rel+"/"+strconv.Itoa(cap(raw))+"/"+strconv.Itoa(len(raw)), raw)
+	cs := nodeOf(raw).compiled(raw)
 	if cs.err != nil {
 		// The embedded schemas decode (TestCoreSchemasCompile).
 		panic(fmt.Sprintf("check: core schema %s: %v", c.pathString(), cs.err))
@@ -128,25 +117,102 @@ func (c *checker) coreValue(raw []byte, n *json5.Node) {
 	}
 }
 
-// plainObject reports whether raw is an object schema that coreValue can
-// walk member by member: properties, required and additionalProperties
-// only (besides type and annotations).
-func plainObject(raw []byte) bool {
-	kws := []string{"properties", "type", "anyOf", "oneOf", "allOf", "not", "patternProperties", "propertyNames",
-		"minProperties", "maxProperties", "const", "enum", "if", "$ref"}
-	kw := make([][]byte, len(kws))
-	if !jsonscan.ScanObject(raw, kws, kw) || kw[0] == nil || kw[0][0] != '{' {
-		return false
+// rawNode is one schema object of the embedded exports, read once: the
+// keywords navigation and the member walk use, as slices of the export.
+type rawNode struct {
+	// plain: an object schema of properties, required and
+	// additionalProperties only (besides type and annotations), which
+	// coreValue walks member by member.
+	plain       bool
+	items, addl []byte
+	props       map[string][]byte // nil without a properties keyword
+	propKeys    []string          // sorted
+	pats        map[string][]byte
+	required    []string
+	alts        [][][]byte // the anyOf and oneOf alternatives
+
+	once sync.Once
+	cs   *channelSchema // the decoded schema, for a whole-value check
+}
+
+// rawKey names a schema object by where it starts in the embedded export
+// (the data never moves) and its length.
+type rawKey struct {
+	p *byte
+	n int
+}
+
+var rawNodes sync.Map // rawKey -> *rawNode
+
+// nodeOf returns raw's parsed node; a config's places share them, so a
+// section is scanned once per process, not once per value.
+func nodeOf(raw []byte) *rawNode {
+	if len(raw) == 0 {
+		return &rawNode{}
 	}
-	if t := kw[1]; t != nil && string(t) != `"object"` {
-		return false
+	k := rawKey{&raw[0], len(raw)}
+	if nd, ok := rawNodes.Load(k); ok {
+		return nd.(*rawNode)
 	}
-	for _, v := range kw[2:] {
-		if v != nil {
-			return false
+	nd := parseNode(raw)
+	actual, _ := rawNodes.LoadOrStore(k, nd)
+	return actual.(*rawNode)
+}
+
+func parseNode(raw []byte) *rawNode {
+	nd := &rawNode{plain: true}
+	var props, pats []byte
+	jsonscan.Members(raw, func(key string, v []byte) bool {
+		switch key {
+		case "properties":
+			props = v
+		case "type":
+			nd.plain = nd.plain && string(v) == `"object"`
+		case "items":
+			nd.items = v
+			nd.plain = false
+		case "additionalProperties":
+			nd.addl = v
+		case "required":
+			_ = json.Unmarshal(v, &nd.required)
+		case "patternProperties":
+			pats = v
+			nd.plain = false
+		case "anyOf", "oneOf":
+			var alts [][]byte
+			jsonscan.Elements(v, func(e []byte) bool { alts = append(alts, e); return true })
+			nd.alts = append(nd.alts, alts)
+			nd.plain = false
+		case "allOf", "not", "propertyNames", "minProperties", "maxProperties", "const", "enum", "if", "$ref":
+			nd.plain = false
 		}
+		return true
+	})
+	if props != nil && props[0] == '{' {
+		nd.props = map[string][]byte{}
+		jsonscan.Members(props, func(key string, v []byte) bool {
+			nd.props[key] = v
+			nd.propKeys = append(nd.propKeys, key)
+			return true
+		})
+		slices.Sort(nd.propKeys)
+	} else {
+		nd.plain = false
 	}
-	return true
+	if pats != nil {
+		nd.pats = map[string][]byte{}
+		jsonscan.Members(pats, func(key string, v []byte) bool { nd.pats[key] = v; return true })
+	}
+	return nd
+}
+
+// compiled is the node's schema decoded, once.
+func (nd *rawNode) compiled(raw []byte) *channelSchema {
+	nd.once.Do(func() {
+		nd.cs = &channelSchema{}
+		nd.cs.err = json.Unmarshal(raw, &nd.cs.doc)
+	})
+	return nd.cs
 }
 
 // rawChild is the schema (raw JSON) of member or element seg of a value
@@ -154,20 +220,15 @@ func plainObject(raw []byte) bool {
 // lists the keys of an object raw closes (additionalProperties false) that
 // has no seg.
 func rawChild(raw []byte, seg string) (next []byte, closed []string) {
-	if next, closed = rawMember(raw, seg); next != nil || closed != nil {
+	nd := nodeOf(raw)
+	if next, closed = nd.member(seg); next != nil || closed != nil {
 		return next, closed
 	}
-	var kw [2][]byte
-	jsonscan.ScanObject(raw, []string{"anyOf", "oneOf"}, kw[:])
-	for _, list := range kw {
-		var alts []json.RawMessage
-		if list == nil || json.Unmarshal(list, &alts) != nil {
-			continue
-		}
+	for _, alts := range nd.alts {
 		var found []byte
 		n := 0
 		for _, a := range alts {
-			if m, _ := rawMember(a, seg); m != nil {
+			if m, _ := nodeOf(a).member(seg); m != nil {
 				found, n = m, n+1
 			}
 		}
@@ -178,42 +239,30 @@ func rawChild(raw []byte, seg string) (next []byte, closed []string) {
 	return nil, nil
 }
 
-func rawMember(raw []byte, seg string) ([]byte, []string) {
-	var kw [4][]byte
-	jsonscan.ScanObject(raw, []string{"items", "properties", "patternProperties", "additionalProperties"}, kw[:])
-	items, props, pats, addl := kw[0], kw[1], kw[2], kw[3]
-	if items != nil {
+func (nd *rawNode) member(seg string) ([]byte, []string) {
+	if nd.items != nil {
 		if _, err := strconv.Atoi(seg); err == nil {
-			return items, nil
+			return nd.items, nil
 		}
 		return nil, nil
 	}
-	if props != nil {
-		var p [1][]byte
-		if jsonscan.ScanObject(props, []string{seg}, p[:]) && p[0] != nil {
-			return p[0], nil
-		}
+	if p := nd.props[seg]; p != nil {
+		return p, nil
 	}
-	if pats != nil {
-		var m map[string]json.RawMessage
-		_ = json.Unmarshal(pats, &m)
-		for p, ps := range m {
-			re, err := compiledPattern(p)
-			if err != nil {
-				continue
-			}
-			if ok, _ := re.MatchString(seg); ok {
-				return ps, nil
-			}
+	for p, ps := range nd.pats {
+		re, err := compiledPattern(p)
+		if err != nil {
+			continue
+		}
+		if ok, _ := re.MatchString(seg); ok {
+			return ps, nil
 		}
 	}
 	switch {
-	case len(addl) > 0 && addl[0] == '{':
-		return addl, nil
-	case string(addl) == "false" && props != nil:
-		var m map[string]json.RawMessage
-		_ = json.Unmarshal(props, &m)
-		return nil, sortedKeys(m)
+	case len(nd.addl) > 0 && nd.addl[0] == '{':
+		return nd.addl, nil
+	case string(nd.addl) == "false" && nd.props != nil:
+		return nil, nd.propKeys
 	}
 	return nil, nil
 }

@@ -124,7 +124,7 @@ func TestCorpus(t *testing.T) {
 		case after.Plan == nil:
 			t.Errorf("%s: openclawcfg rejects the migrated config as 2026.9.6: %v", c.Case, after.Diagnostics)
 		default:
-			d := report.PolicyDiff(before.Plan, after.Plan)
+			d := append(report.PolicyDiff(before.Plan, after.Plan), report.BehaviourDiff(before.Plan, after.Plan)...)
 			why, known := unavoidable[c.Case]
 			switch {
 			case len(d) == 0 && !known:

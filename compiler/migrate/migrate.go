@@ -170,14 +170,14 @@ func To(name string, src []byte, to string, opt compiler.Options) (*Result, erro
 	return res, nil
 }
 
-// differences lists what changed in who can reach the agent, and which
-// agent answers, from the input's plan (as its release) to the output's
-// (as the target).
+// differences lists what changed in who can reach the agent, which agent
+// answers, and how the channel behaves (chunking, limits, paths, ...),
+// from the input's plan (as its release) to the output's (as the target).
 func differences(old, cur *plan.Plan) []report.Change {
 	if old == nil || cur == nil {
 		return []report.Change{}
 	}
-	d := report.PolicyDiff(old, cur)
+	d := append(report.PolicyDiff(old, cur), report.BehaviourDiff(old, cur)...)
 	if d == nil {
 		d = []report.Change{}
 	}

@@ -285,3 +285,69 @@ func routeDiff(id string, old, cur *plan.Plan) []Change {
 	}
 	return out
 }
+
+// BehaviourDiff lists what changes, from old to cur, in how the channel
+// behaves for the accounts running in both, beyond who can reach the agent
+// (PolicyDiff): reply chunking and media size, history limits, the
+// database and service, the reply prefix, config writes, attachment roots
+// dropped, and the global settings the inbound path reads. None widens or
+// narrows access; `migrate` uses it to prove a rewrite keeps behaviour.
+func BehaviourDiff(old, cur *plan.Plan) []Change {
+	var out []Change
+	add := func(acct, what, ov, cv string) {
+		if ov != cv {
+			out = append(out, Change{Account: acct, What: what, Old: ov, New: cv})
+		}
+	}
+	byID := map[string]plan.Account{}
+	for _, a := range old.Accounts {
+		byID[a.ID] = a
+	}
+	for _, c := range cur.Accounts {
+		o, ok := byID[c.ID]
+		if !ok || !old.Running(&o) || !cur.Running(&c) {
+			continue // PolicyDiff reports accounts that start or stop
+		}
+		id := c.ID
+		add(id, "textChunkLimit", fmt.Sprint(o.Outbound.TextChunkLimit.Value), fmt.Sprint(c.Outbound.TextChunkLimit.Value))
+		add(id, "chunkMode", o.Outbound.ChunkMode.Value, c.Outbound.ChunkMode.Value)
+		add(id, "mediaMaxMb (bytes)", fmt.Sprint(o.Outbound.MediaMaxBytes.Value), fmt.Sprint(c.Outbound.MediaMaxBytes.Value))
+		add(id, "markdown tables", o.Outbound.MarkdownTables.Value, c.Outbound.MarkdownTables.Value)
+		add(id, "block streaming", boolPtr(o.Outbound.BlockStreaming), boolPtr(c.Outbound.BlockStreaming))
+		add(id, "historyLimit (groups)", fmt.Sprint(o.History.GroupLimit.Value), fmt.Sprint(c.History.GroupLimit.Value))
+		add(id, "dmHistoryLimit", intPtr(o.History.DMLimit), intPtr(c.History.DMLimit))
+		add(id, "dms.<id>.historyLimit", fmt.Sprint(o.History.DMs), fmt.Sprint(c.History.DMs))
+		add(id, "dbPath", none(o.DBPathExpanded), none(c.DBPathExpanded))
+		add(id, "service", o.Service.Value, c.Service.Value)
+		add(id, "region", o.Region.Value, c.Region.Value)
+		add(id, "responsePrefix", none(o.ResponsePrefix.Value), none(c.ResponsePrefix.Value))
+		add(id, "configWrites", fmt.Sprint(o.ConfigWrites.Value), fmt.Sprint(c.ConfigWrites.Value))
+		if lr := minus(o.Attachments.LocalRoots, c.Attachments.LocalRoots); len(lr) > 0 {
+			add(id, "local attachment roots removed", "", strings.Join(lr, ", "))
+		}
+		if rr := minus(o.Attachments.RemoteRoots, c.Attachments.RemoteRoots); len(rr) > 0 {
+			add(id, "remote attachment roots removed", "", strings.Join(rr, ", "))
+		}
+	}
+	og, cg := old.Global, cur.Global
+	add("*", "session.dmScope", string(og.DMScope.Value), string(cg.DMScope.Value))
+	add("*", "messages.inbound.debounceMs", fmt.Sprint(og.InboundDebounceMs.Value), fmt.Sprint(cg.InboundDebounceMs.Value))
+	add("*", "envelope", fmt.Sprintf("%+v", og.Envelope), fmt.Sprintf("%+v", cg.Envelope))
+	add("*", "commands.config", fmt.Sprint(og.CommandsConfig.Value), fmt.Sprint(cg.CommandsConfig.Value))
+	add("*", "config-gated commands", fmt.Sprintf("%+v", og.Commands), fmt.Sprintf("%+v", cg.Commands))
+	return out
+}
+
+func boolPtr(p *bool) string {
+	if p == nil {
+		return "(unset)"
+	}
+	return fmt.Sprint(*p)
+}
+
+func intPtr(p *plan.Value[int]) string {
+	if p == nil {
+		return "(unset)"
+	}
+	return fmt.Sprint(p.Value)
+}

@@ -299,6 +299,15 @@ func checkLine(t *testing.T, c *checker, p *plan.Plan, g lowerLine) {
 		if b, ok := cfg["blockStreaming"].(bool); ok {
 			wantBlock = &b
 		}
+		// 2026.9.6: resolveChannelStreamingBlockEnabled reads the merged
+		// account's streaming.block.enabled.
+		if st, ok := cfg["streaming"].(map[string]any); ok {
+			if blk, ok := st["block"].(map[string]any); ok {
+				if b, ok := blk["enabled"].(bool); ok {
+					wantBlock = &b
+				}
+			}
+		}
 		c.eq("blockStreaming", a.Outbound.BlockStreaming, wantBlock)
 		if h, ok := cfg["historyLimit"].(float64); ok {
 			c.eq("historyLimit", a.History.GroupLimit.Value, max(0, int(h)))

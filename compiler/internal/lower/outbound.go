@@ -90,7 +90,16 @@ func (l *lowering) lowerOutbound(m obj, src *provenance, accountID string) plan.
 	} else if t := section.obj("markdown")["tables"]; isMode(t) {
 		o.MarkdownTables = plan.Value[string]{Value: t.Str, Origin: inherited(base + ".markdown")}
 	}
-	if b, ok := m.boolean("blockStreaming"); ok {
+	// 2026.9.6 reads streaming.block.enabled of the merged account
+	// (resolveChannelStreamingBlockEnabled), which merges the account's
+	// streaming over the channel's field by field.
+	if l.v96 {
+		if b, ok := entry.obj("streaming").obj("block").boolean("enabled"); ok {
+			o.BlockStreaming = &b
+		} else if b, ok := section.obj("streaming").obj("block").boolean("enabled"); ok {
+			o.BlockStreaming = &b
+		}
+	} else if b, ok := m.boolean("blockStreaming"); ok {
 		o.BlockStreaming = &b
 	}
 	return o

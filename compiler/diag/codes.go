@@ -29,6 +29,7 @@ const (
 	CodeIgnore         = "ignore"          // an openclawcfg:ignore comment that is malformed or suppresses nothing
 	CodeRelease        = "release"         // an OpenClaw release openclawcfg has no profile for
 	CodeCoreSchema     = "core-schema"     // a value OpenClaw's core schema refuses where openclawcfg's own schema is open
+	CodeAgentRef       = "agent-ref"       // broadcast, heartbeat, systemAgent or talk naming an agent the roster lacks
 
 	// Warnings.
 	CodeDuplicateKey   = "duplicate-key"   // OpenClaw keeps the last value silently
@@ -104,6 +105,7 @@ var rules = []Rule{
 	{CodeCoreSchema, "A value OpenClaw's own config schema refuses in a section openclawcfg does not model key by key (gateway, tools, models, other channels in 2026.3.24, ...).", false},
 	{CodeRouteUnowned, "iMessage messages no binding routes and no agent owns: OpenClaw 2026.9.6 fails every one of them.", true},
 	{CodeAgentDirCase, "Two agentDirs that differ only in case: one directory to OpenClaw on macOS and Windows, which refuse the config.", true},
+	{CodeAgentRef, "An agent id in broadcast (or, in 2026.9.6, heartbeat.agentId, systemAgent.agentId or talk.agentId) that the roster does not list.", false},
 }
 
 // Describe returns the rule for code; unknown codes get an empty summary.

@@ -178,6 +178,7 @@ func (c *checker) root(n *json5.Node) {
 	if c.keyed() {
 		c.bindingAgents(n)
 	}
+	c.agentRefs(n)
 }
 
 // value checks n against s at the current path.

@@ -3,7 +3,10 @@
 runtime e2e oracle (record.sh, replay.sh).
 
 e2e-2026.9.6 copy of /work/shared/oracle/runtime-e2e/fake_imsg.py; changed: made-up times (echo rows,
-chats.list) are moved by FAKE_IMSG_TIME_SHIFT_MS (see run-scenario.mjs, "time shift").
+chats.list) are moved by FAKE_IMSG_TIME_SHIFT_MS (see run-scenario.mjs, "time shift"); send ids are
+counted per account across processes (FAKE_IMSG_ID_FILE), and the echo row of a send made by a process
+without a subscription is emitted by the account's monitor process (via the controller), as real imsg's
+watch would report any new outgoing row.
 
 Two modes:
 
@@ -96,6 +99,42 @@ def echo_time(mid):
     return shifted("2026-05-16T16:%02d:%02d.000Z" % ((n // 60) % 60, n % 60))
 
 
+def make_echo(p, mid):
+    if "chat_id" in p:
+        chat = p["chat_id"]
+    else:
+        chat = handle_chat.get(p.get("to") or "", 1)
+    prev = chat_rows.get(chat, {})
+    is_group = bool(prev.get("is_group", False))
+    sender = p.get("to") or (prev.get("sender") if not is_group else SELF) or SELF
+    return {"id": mid, "chat_id": chat, "guid": "G-%d" % mid, "sender": sender, "is_from_me": True,
+            "text": p["text"], "created_at": echo_time(mid),
+            "attachments": [], "reactions": [],
+            "chat_identifier": prev.get("chat_identifier", p.get("to") or "chat%d" % chat),
+            "chat_guid": prev.get("chat_guid", "iMessage;-;" + (p.get("to") or "chat%d" % chat)),
+            "chat_name": prev.get("chat_name", p.get("to") or ""),
+            "participants": prev.get("participants", [p["to"]] if p.get("to") else []),
+            "is_group": is_group}
+
+
+def next_id():
+    # e2e-2026.9.6: with FAKE_IMSG_ID_FILE the send ids are counted per account across all imsg
+    # processes (like chat.db rowids), in that file under an exclusive lock; else per process.
+    path = os.environ.get("FAKE_IMSG_ID_FILE")
+    if not path:
+        next_send_id[0] += 1
+        return next_send_id[0]
+    import fcntl
+    path = path + "." + (os.path.basename(db)[:-3] if db and db.endswith(".db") else (os.path.basename(db) if db else "default"))
+    with open(path, "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        f.seek(0)
+        cur = f.read().strip()
+        n = (int(cur) if cur else int(os.environ.get("FAKE_IMSG_SEND_ID_BASE", "50000"))) + 1
+        f.seek(0); f.truncate(); f.write(str(n)); f.flush()
+        return n
+
+
 def learn(m):
     chat = m.get("chat_id")
     if chat is None:
@@ -173,6 +212,8 @@ def control_reader():
             cmd = json.loads(line)
             if "emit" in cmd:
                 emit(cmd["emit"])
+            elif "echo_send" in cmd:
+                emit(make_echo(cmd["echo_send"]["params"], cmd["echo_send"]["id"]))
             elif cmd.get("exit"):
                 os._exit(int(cmd.get("code", 0)))
 
@@ -231,26 +272,17 @@ for raw in sys.stdin:
         res = {"ok": True, "transport": "applescript"}
         mid = None
         if p.get("text"):
-            next_send_id[0] += 1; mid = next_send_id[0]
+            mid = next_id()
             res.update({"id": mid, "guid": "G-%d" % mid})
         ok(res)
         if mid is not None and os.environ.get("FAKE_IMSG_ECHO", "1") != "0":
-            if "chat_id" in p:
-                chat = p["chat_id"]
+            if subs or not ctl:
+                emit(make_echo(p, mid))
             else:
-                chat = handle_chat.get(p.get("to") or "", 1)
-            prev = chat_rows.get(chat, {})
-            is_group = bool(prev.get("is_group", False))
-            sender = p.get("to") or (prev.get("sender") if not is_group else SELF) or SELF
-            echo = {"id": mid, "chat_id": chat, "guid": "G-%d" % mid, "sender": sender, "is_from_me": True,
-                    "text": p["text"], "created_at": echo_time(mid),
-                    "attachments": [], "reactions": [],
-                    "chat_identifier": prev.get("chat_identifier", p.get("to") or "chat%d" % chat),
-                    "chat_guid": prev.get("chat_guid", "iMessage;-;" + (p.get("to") or "chat%d" % chat)),
-                    "chat_name": prev.get("chat_name", p.get("to") or ""),
-                    "participants": prev.get("participants", [p["to"]] if p.get("to") else []),
-                    "is_group": is_group}
-            emit(echo)
+                # e2e-2026.9.6: a send from a process without a subscription (2026.9.6 sends every reply
+                # through a one-shot imsg process): real imsg's watch would still see the new row in
+                # chat.db, so the controller has the account's monitor process emit the echo.
+                report({"type": "echo-forward", "params": p, "id": mid})
     else:
         err(-32601, "Method not found", str(meth))
 sys.exit(0)

@@ -156,13 +156,17 @@ function unshiftText(t) {
       return m.includes(".") ? iso : iso.replace(/\.\d{3}Z$/, "Z");
     })
     .replace(/(?<!\d)1\d{12}(?!\d)/g, (m) => (inWin(Number(m)) ? String(Number(m) - SHIFT_MS) : m))
-    .replace(/\b(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)/g, (m, _w, y, mo, d, h, mi) => {
+    .replace(/\b(?:(Sun|Mon|Tue|Wed|Thu|Fri|Sat) )?(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)/g, (m, w, y, mo, d, h, mi) => {
       const ms = Date.UTC(+y, +mo - 1, +d, +h, +mi);
       if (!inWin(ms)) return m;
       const u = new Date(ms - SHIFT_MS);
-      return `${DAYS[u.getUTCDay()]} ${u.getUTCFullYear()}-${pad(u.getUTCMonth() + 1)}-${pad(u.getUTCDate())} ${pad(u.getUTCHours())}:${pad(u.getUTCMinutes())}`;
-    });
+      return `${w ? DAYS[u.getUTCDay()] + " " : ""}${u.getUTCFullYear()}-${pad(u.getUTCMonth() + 1)}-${pad(u.getUTCDate())} ${pad(u.getUTCHours())}:${pad(u.getUTCMinutes())}`;
+    })
+    // A reply chunked between the weekday and the date leaves the weekday alone at the end of a chunk.
+    .replace(/(^|\s)(Sun|Mon|Tue|Wed|Thu|Fri|Sat)$/, (m, sp, w) => (w === SHIFTED_DAY ? sp + SCRIPT_DAY : m));
 }
+const SHIFTED_DAY = DAYS[new Date(SCRIPT_BASE_MS + SHIFT_MS).getUTCDay()];
+const SCRIPT_DAY = DAYS[new Date(SCRIPT_BASE_MS).getUTCDay()];
 const unshift = (v) =>
   typeof v === "string" ? unshiftText(v) : typeof v === "number" ? (Number.isInteger(v) && inWin(v) ? v - SHIFT_MS : v) : Array.isArray(v) ? v.map(unshift) : isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unshift(x)])) : v;
 // A row as OpenClaw gets it: its ISO time fields moved by SHIFT_MS.
@@ -252,6 +256,7 @@ Object.assign(env, {
   IMESSAGE_PLUGIN_DIR: process.env.IMESSAGE_PLUGIN_DIR || path.join(OPENCLAW_DIR, "..", "@openclaw", "imessage"),
   OC_E2E_SANDBOX: SB,
   FAKE_IMSG_TIME_SHIFT_MS: String(SHIFT_MS),
+  FAKE_IMSG_ID_FILE: path.join(SB, "imsg-send-ids"), // send ids per account across imsg processes (fake_imsg.py)
   NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || path.join(ORACLE_ROOT, "compile-cache"),
 });
 if (TRACE) env.E2E_TRACE_FILE = TRACE_FILE;
@@ -444,7 +449,7 @@ const storeCodes = pairingCodesByCreation();
 function normCodes(text) {
   if (typeof text !== "string") return text;
   let out = text;
-  const seen = [...storeCodes.filter((c) => out.includes(c)), ...[...(out.match(/Pairing code:\n```\n([A-Z0-9]{8})\n```/) ?? [])].slice(1)];
+  const seen = [...storeCodes.filter((c) => out.includes(c)), ...[...(out.match(/Pairing code:\n```\n([A-Z0-9]{8})\n```/) ?? [])].slice(1), ...[...(out.match(/Pairing code:\n\n([A-Z0-9]{8})\n/) ?? [])].slice(1)];
   for (const code of seen) {
     if (!codeMap.has(code)) codeMap.set(code, `<PAIRING_CODE_${codeMap.size + 1}>`);
   }
@@ -452,7 +457,21 @@ function normCodes(text) {
   return out;
 }
 const norm0 = (v) => (typeof v === "string" ? normCodes(v) : Array.isArray(v) ? v.map(norm0) : isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm0(x)])) : v);
-const norm = (v) => unshift(norm0(v));
+// e2e-2026.9.6: the agent's turn context carries a "Runtime: … sessionId=<uuid> | repo=<sandbox>/…" line
+// (random per run) and /status prints the real time and uptime: the sandbox path, session UUIDs and
+// those clock lines are replaced.
+const normRun = (v) =>
+  typeof v === "string"
+    ? v
+        .split(SB)
+        .join("<SANDBOX>")
+        .replace(/\b(sessionId[=:]\s*"?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "$1<SESSION_ID>")
+        // the /status card's clock lines (real time and uptime)
+        .replace(/^Current time: .*$/gm, "Current time: <NOW>")
+        .replace(/^Reference UTC: .*$/gm, "Reference UTC: <NOW>")
+        .replace(/^(⏱️ Uptime: ).*$/gmu, "$1<UPTIME>")
+    : Array.isArray(v) ? v.map(normRun) : isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normRun(x)])) : v;
+const norm = (v) => normRun(unshift(norm0(v)));
 
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const allEvents = orderedEvents(conns);
@@ -471,6 +490,12 @@ const innerJson = (sys, title) => {
     return undefined;
   }
 };
+const partText = (c) => (typeof c === "string" ? c : Array.isArray(c) ? c.map((p) => p.text ?? "").join("") : "");
+const turnUserTexts = (msgs) => {
+  let i = msgs.length;
+  while (i > 0 && msgs[i - 1].role !== "assistant") i--;
+  return msgs.slice(i).filter((m) => m.role === "user").map((m) => partText(m.content));
+};
 const prompts = modelReqs.map((r) => {
   const msgs = r.body?.messages ?? [];
   const sys = msgs.find((m) => m.role === "system" || m.role === "developer");
@@ -479,8 +504,12 @@ const prompts = modelReqs.map((r) => {
     step: r.step,
     model: r.body?.model,
     roles: msgs.map((m) => m.role),
-    inbound_meta: innerJson(sysText, "## Inbound Context (trusted metadata)"),
+    // 2026.9.6 titles the trusted block "### Message Context" (schema openclaw.inbound_meta.v2)
+    inbound_meta: innerJson(sysText, "## Inbound Context (trusted metadata)") ?? innerJson(sysText, "### Message Context"),
     user_text: norm(r.userText),
+    // e2e-2026.9.6: the last user message is OpenClaw's internal-context block; the inbound text is in an
+    // earlier user message of the same turn, so every user message after the last assistant one is kept.
+    turn_user_texts: norm(turnUserTexts(msgs)),
     reply: norm(r.reply),
   };
 });
@@ -496,9 +525,8 @@ const stepAt = (t) => {
 // (imsg's echo row of our own send; send ids restart at 50001 in every imsg process, so the id alone
 // is ambiguous across accounts), else the time-based step.
 const sendStepById = new Map(); // "<account>:<id>" -> step
-for (const c of conns)
-  if (c.subscribed)
-    for (const e of c.events) {
+for (const c of conns) // every process: 2026.9.6 sends through one-shot imsg processes (ids are per account here)
+  for (const e of c.events) {
       const key = `${c.account}:${e.msg?.result?.id}`;
       if (e.type === "out" && e.msg?.result?.id != null && !sendStepById.has(key)) sendStepById.set(key, e.step);
     }
@@ -538,7 +566,9 @@ if (TRACE) {
 const state = {};
 const store = pairingStore();
 if (store) {
-  state["credentials/imessage-pairing.json"] = norm({
+  // 2026.9.6 keeps the pairing store in its state database (e2e-common.mjs, pairingStore)
+  const storeKey = fs.existsSync(path.join(SB, "state", "credentials", "imessage-pairing.json")) ? "credentials/imessage-pairing.json" : "state/openclaw.sqlite#channel_pairing_requests,channel_pairing_allow_entries";
+  state[storeKey] = norm({
     ...store,
     requests: (store.requests ?? []).map((r) => ({ ...r, createdAt: r.createdAt ? "<TIMESTAMP>" : r.createdAt, lastSeenAt: r.lastSeenAt ? "<TIMESTAMP>" : r.lastSeenAt })),
   });

@@ -162,9 +162,20 @@ function unshiftText(t) {
       const u = new Date(ms - SHIFT_MS);
       return `${w ? DAYS[u.getUTCDay()] + " " : ""}${u.getUTCFullYear()}-${pad(u.getUTCMonth() + 1)}-${pad(u.getUTCDate())} ${pad(u.getUTCHours())}:${pad(u.getUTCMinutes())}`;
     })
-    // A reply chunked between the weekday and the date leaves the weekday alone at the end of a chunk.
-    .replace(/(^|\s)(Sun|Mon|Tue|Wed|Thu|Fri|Sat)$/, (m, sp, w) => (w === SHIFTED_DAY ? sp + SCRIPT_DAY : m));
+    // A reply chunked inside "Www YYYY-MM-DD HH:MM:SS" leaves pieces at the end or start of a chunk: a
+    // date without a time (the run's shifted date), a weekday alone at the end, a time alone at the start.
+    .replace(/\b(?:(Sun|Mon|Tue|Wed|Thu|Fri|Sat) )?(\d{4}-\d\d-\d\d)(?![T\d]| \d\d:\d\d)/g, (m, w, d) =>
+      d === SHIFTED_DATE && (!w || w === SHIFTED_DAY) ? `${w ? SCRIPT_DAY + " " : ""}${SCRIPT_DATE}` : m,
+    )
+    .replace(/(^|\s)(Sun|Mon|Tue|Wed|Thu|Fri|Sat)$/, (m, sp, w) => (w === SHIFTED_DAY ? sp + SCRIPT_DAY : m))
+    .replace(/^(\d\d):(\d\d)(?=(?::\d\d)? UTC)/, (m, h, mi) => {
+      const shiftMin = Math.round(SHIFT_MS / 60000) % 1440;
+      const t = (((+h * 60 + +mi - shiftMin) % 1440) + 1440) % 1440;
+      return `${pad(Math.floor(t / 60))}:${pad(t % 60)}`;
+    });
 }
+const SHIFTED_DATE = new Date(SCRIPT_BASE_MS + SHIFT_MS).toISOString().slice(0, 10);
+const SCRIPT_DATE = new Date(SCRIPT_BASE_MS).toISOString().slice(0, 10);
 const SHIFTED_DAY = DAYS[new Date(SCRIPT_BASE_MS + SHIFT_MS).getUTCDay()];
 const SCRIPT_DAY = DAYS[new Date(SCRIPT_BASE_MS).getUTCDay()];
 const unshift = (v) =>

@@ -478,7 +478,7 @@ const normRun = (v) =>
         .join("<SANDBOX>")
         // 2026.9.6 stages an outbound MEDIA: file in a fresh temp dir before sending it
         .replace(/\/openclaw-imessage-outbound-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[A-Za-z0-9]{6}\//g, "/openclaw-imessage-outbound-<UUID>-<RANDOM>/")
-        .replace(/\b(sessionId[=:]\s*"?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "$1<SESSION_ID>")
+        .replace(/\b(sessionId[=:]\s*"?|#session:)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "$1<SESSION_ID>")
         // the /status card's clock lines (real time and uptime)
         .replace(/^Current time: .*$/gm, "Current time: <NOW>")
         .replace(/^Reference UTC: .*$/gm, "Reference UTC: <NOW>")

@@ -164,54 +164,33 @@ func hasLit(b []byte, i int, lit string) bool {
 // leaving in out what it saw complete before that point (the id of an
 // over-long line is read from its start this way).
 func ScanObject(b []byte, keys []string, out [][]byte) bool {
-	if len(b) == 0 || b[0] != '{' {
-		return false
-	}
-	i := SkipWS(b, 1)
-	if i < len(b) && b[i] == '}' {
+	return members(b, func(quoted, value []byte) bool {
+		if k := keyIndex(quoted, keys); k >= 0 {
+			out[k] = value
+		}
 		return true
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return false
-		}
-		ks := i
-		var ok bool
-		if i, ok = SkipString(b, i); !ok {
-			return false
-		}
-		key := b[ks:i]
-		i = SkipWS(b, i)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		i = SkipWS(b, i+1)
-		vs := i
-		if i, ok = SkipValue(b, i); !ok {
-			return false
-		}
-		if k := keyIndex(key, keys); k >= 0 {
-			out[k] = b[vs:i]
-		}
-		i = SkipWS(b, i)
-		if i >= len(b) {
-			return false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipWS(b, i+1)
-		case '}':
-			return true
-		default:
-			return false
-		}
-	}
+	})
 }
 
 // Members calls f with each member of the JSON object b (b[0] == '{'),
 // its key decoded and its value as a slice of b, in order, until f returns
 // false. It reports whether b was a complete, well-formed object.
 func Members(b []byte, f func(key string, value []byte) bool) bool {
+	ok := true
+	return members(b, func(quoted, value []byte) bool {
+		key := string(quoted[1 : len(quoted)-1])
+		if bytes.IndexByte(quoted, '\\') >= 0 && json.Unmarshal(quoted, &key) != nil {
+			ok = false
+			return false
+		}
+		return f(key, value)
+	}) && ok
+}
+
+// members walks the object b, calling f with each member's quoted key and
+// value (slices of b) until f returns false; it reports whether b was
+// complete and well-formed up to where the walk stopped.
+func members(b []byte, f func(quoted, value []byte) bool) bool {
 	if len(b) == 0 || b[0] != '{' {
 		return false
 	}
@@ -229,10 +208,6 @@ func Members(b []byte, f func(key string, value []byte) bool) bool {
 			return false
 		}
 		quoted := b[ks:i]
-		key := string(quoted[1 : len(quoted)-1])
-		if bytes.IndexByte(quoted, '\\') >= 0 && json.Unmarshal(quoted, &key) != nil {
-			return false
-		}
 		i = SkipWS(b, i)
 		if i >= len(b) || b[i] != ':' {
 			return false
@@ -242,7 +217,7 @@ func Members(b []byte, f func(key string, value []byte) bool) bool {
 		if i, ok = SkipValue(b, i); !ok {
 			return false
 		}
-		if !f(key, b[vs:i]) {
+		if !f(quoted, b[vs:i]) {
 			return true
 		}
 		i = SkipWS(b, i)

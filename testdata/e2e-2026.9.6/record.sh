@@ -4,61 +4,8 @@
 #
 #   testdata/e2e-2026.9.6/record.sh [--check] [SCENARIO...]
 #
-# It creates the media files the media-outbound scenario names (../e2e/setup-media.sh), runs
-# harness/record.sh into a temp dir, and
-# normalises the one value OpenClaw picks at random besides pairing codes: the path of its copy of
-# an outbound media file (<state>/media/outbound/<uuid>.<ext> in the run's sandbox) becomes
-# <STATE_DIR>/media/outbound/<UUID>.<ext>. Without --check the result replaces expected/<scenario>.*;
-# with --check it is diffed against expected/ (exit 1 on a difference).
+# It is testdata/e2e/record.sh (media set-up, the outbound-media path normalisation, --check) with this
+# directory's scenarios, expected/ and recorder.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-E2E_DIR="$HERE/harness"
-[[ -x "$E2E_DIR/record.sh" ]] || { echo "no recorder at $E2E_DIR/record.sh (set OPENCLAW_E2E_DIR)" >&2; exit 3; }
-check=0
-names=()
-for a in "$@"; do
-  case "$a" in
-    --check) check=1 ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
-    -*) echo "unknown option $a" >&2; exit 2 ;;
-    *) names+=("$a") ;;
-  esac
-done
-if [[ ${#names[@]} -eq 0 ]]; then
-  for f in "$HERE"/scenarios/*.jsonl; do names+=("$(basename "$f" .jsonl)"); done
-fi
-"$HERE/../e2e/setup-media.sh"
-out="$(mktemp -d "${TMPDIR:-/tmp}/oc-e2e-record.XXXXXX")"
-trap 'rm -rf "$out"' EXIT
-rc=0
-"$E2E_DIR/record.sh" --scenarios "$HERE" --out "$out" "${names[@]}" || rc=$?
-for f in "$out"/*; do
-  [[ -e "$f" ]] || continue
-  sed -E -i 's#"[^"]*/state/media/outbound/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.#"<STATE_DIR>/media/outbound/<UUID>.#g' "$f"
-done
-if [[ $check == 0 ]]; then
-  mkdir -p "$HERE/expected"
-  for n in "${names[@]}"; do
-    [[ -e "$out/$n.jsonl" ]] || continue
-    rm -f "$HERE/expected/$n".*
-    cp "$out/$n".* "$HERE/expected/"
-  done
-  exit $rc
-fi
-for n in "${names[@]}"; do
-  for f in "$out/$n".*; do
-    [[ -e "$f" ]] || continue
-    if ! diff -q "$HERE/expected/$(basename "$f")" "$f" >/dev/null 2>&1; then
-      echo "DIFF expected/$(basename "$f")" >&2
-      diff "$HERE/expected/$(basename "$f")" "$f" | head -20 >&2 || true
-      rc=1
-    fi
-  done
-  for f in "$HERE/expected/$n".*; do
-    [[ -e "$f" && ! -e "$out/$(basename "$f")" ]] || continue
-    echo "MISSING in the new recording: expected/$(basename "$f")" >&2
-    rc=1
-  done
-done
-[[ $rc == 0 ]] && echo "check: recordings match expected/" >&2
-exit $rc
+E2E_SET_DIR="$HERE" OPENCLAW_E2E_DIR="$HERE/harness" exec "$HERE/../e2e/record.sh" "$@"

@@ -12,6 +12,9 @@
 # with --check it is diffed against expected/ (exit 1 on a difference).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# E2E_SET_DIR: the scenario set (scenarios/, expected/); another release's
+# set (testdata/e2e-2026.9.6) passes its own, with its recorder.
+SET="${E2E_SET_DIR:-$HERE}"
 E2E_DIR="${OPENCLAW_E2E_DIR:-/work/shared/oracle/runtime-e2e}"
 [[ -x "$E2E_DIR/record.sh" ]] || { echo "no recorder at $E2E_DIR/record.sh (set OPENCLAW_E2E_DIR)" >&2; exit 3; }
 check=0
@@ -25,36 +28,36 @@ for a in "$@"; do
   esac
 done
 if [[ ${#names[@]} -eq 0 ]]; then
-  for f in "$HERE"/scenarios/*.jsonl; do names+=("$(basename "$f" .jsonl)"); done
+  for f in "$SET"/scenarios/*.jsonl; do names+=("$(basename "$f" .jsonl)"); done
 fi
 "$HERE/setup-media.sh"
 out="$(mktemp -d "${TMPDIR:-/tmp}/oc-e2e-record.XXXXXX")"
 trap 'rm -rf "$out"' EXIT
 rc=0
-"$E2E_DIR/record.sh" --scenarios "$HERE" --out "$out" "${names[@]}" || rc=$?
+"$E2E_DIR/record.sh" --scenarios "$SET" --out "$out" "${names[@]}" || rc=$?
 for f in "$out"/*; do
   [[ -e "$f" ]] || continue
   sed -E -i 's#"[^"]*/state/media/outbound/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.#"<STATE_DIR>/media/outbound/<UUID>.#g' "$f"
 done
 if [[ $check == 0 ]]; then
-  mkdir -p "$HERE/expected"
+  mkdir -p "$SET/expected"
   for n in "${names[@]}"; do
     [[ -e "$out/$n.jsonl" ]] || continue
-    rm -f "$HERE/expected/$n".*
-    cp "$out/$n".* "$HERE/expected/"
+    rm -f "$SET/expected/$n".*
+    cp "$out/$n".* "$SET/expected/"
   done
   exit $rc
 fi
 for n in "${names[@]}"; do
   for f in "$out/$n".*; do
     [[ -e "$f" ]] || continue
-    if ! diff -q "$HERE/expected/$(basename "$f")" "$f" >/dev/null 2>&1; then
+    if ! diff -q "$SET/expected/$(basename "$f")" "$f" >/dev/null 2>&1; then
       echo "DIFF expected/$(basename "$f")" >&2
-      diff "$HERE/expected/$(basename "$f")" "$f" | head -20 >&2 || true
+      diff "$SET/expected/$(basename "$f")" "$f" | head -20 >&2 || true
       rc=1
     fi
   done
-  for f in "$HERE/expected/$n".*; do
+  for f in "$SET/expected/$n".*; do
     [[ -e "$f" && ! -e "$out/$(basename "$f")" ]] || continue
     echo "MISSING in the new recording: expected/$(basename "$f")" >&2
     rc=1

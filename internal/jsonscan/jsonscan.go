@@ -191,19 +191,15 @@ func Members(b []byte, f func(key string, value []byte) bool) bool {
 // value (slices of b) until f returns false; it reports whether b was
 // complete and well-formed up to where the walk stopped.
 func members(b []byte, f func(quoted, value []byte) bool) bool {
-	if len(b) == 0 || b[0] != '{' {
-		return false
-	}
-	i := SkipWS(b, 1)
-	if i < len(b) && b[i] == '}' {
-		return true
+	i, empty, ok := open(b, '{', '}')
+	if !ok || empty {
+		return ok
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
 			return false
 		}
 		ks := i
-		var ok bool
 		if i, ok = SkipString(b, i); !ok {
 			return false
 		}
@@ -220,17 +216,9 @@ func members(b []byte, f func(quoted, value []byte) bool) bool {
 		if !f(quoted, b[vs:i]) {
 			return true
 		}
-		i = SkipWS(b, i)
-		if i >= len(b) {
-			return false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipWS(b, i+1)
-		case '}':
-			return true
-		default:
-			return false
+		var done bool
+		if i, done, ok = afterValue(b, i, '}'); !ok || done {
+			return ok
 		}
 	}
 }
@@ -239,35 +227,52 @@ func members(b []byte, f func(quoted, value []byte) bool) bool {
 // a slice of b, in order, until f returns false. It reports whether b was a
 // complete, well-formed array.
 func Elements(b []byte, f func(value []byte) bool) bool {
-	if len(b) == 0 || b[0] != '[' {
-		return false
-	}
-	i := SkipWS(b, 1)
-	if i < len(b) && b[i] == ']' {
-		return true
+	i, empty, ok := open(b, '[', ']')
+	if !ok || empty {
+		return ok
 	}
 	for {
 		vs := i
-		var ok bool
 		if i, ok = SkipValue(b, i); !ok {
 			return false
 		}
 		if !f(b[vs:i]) {
 			return true
 		}
-		i = SkipWS(b, i)
-		if i >= len(b) {
-			return false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipWS(b, i+1)
-		case ']':
-			return true
-		default:
-			return false
+		var done bool
+		if i, done, ok = afterValue(b, i, ']'); !ok || done {
+			return ok
 		}
 	}
+}
+
+// open checks that b starts a container with opening byte o and returns
+// the index of its first member or element; empty when it closes at once.
+func open(b []byte, o, c byte) (i int, empty, ok bool) {
+	if len(b) == 0 || b[0] != o {
+		return 0, false, false
+	}
+	i = SkipWS(b, 1)
+	if i < len(b) && b[i] == c {
+		return i + 1, true, true
+	}
+	return i, false, true
+}
+
+// afterValue steps past the separator after a value ending at i: the
+// index of the next member or element, or done at the closing byte c.
+func afterValue(b []byte, i int, c byte) (next int, done, ok bool) {
+	i = SkipWS(b, i)
+	if i >= len(b) {
+		return 0, false, false
+	}
+	switch b[i] {
+	case ',':
+		return SkipWS(b, i+1), false, true
+	case c:
+		return i + 1, true, true
+	}
+	return 0, false, false
 }
 
 // keyIndex finds the quoted key among keys, decoding escapes when present.

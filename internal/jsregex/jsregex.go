@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -73,8 +74,42 @@ type Regexp struct {
 
 // Compile is new RegExp(source, flags). Flags are V8's "dgimsuvy"; each at
 // most once, u and v not together. The u and v flags (Unicode mode) give
-// ErrUnsupported.
+// ErrUnsupported. A Regexp is immutable, so the result is shared: vetting
+// many configs (or reloading a plan) compiles each pattern once per
+// process, for up to compileCacheMax distinct patterns.
 func Compile(source, flags string) (*Regexp, error) {
+	k := cacheKey{source, flags}
+	compileCache.Lock()
+	e, ok := compileCache.m[k]
+	compileCache.Unlock()
+	if ok {
+		return e.re, e.err
+	}
+	re, err := compile(source, flags)
+	compileCache.Lock()
+	if len(compileCache.m) < compileCacheMax {
+		compileCache.m[k] = cacheEntry{re, err}
+	}
+	compileCache.Unlock()
+	return re, err
+}
+
+const compileCacheMax = 4096
+
+type (
+	cacheKey   struct{ source, flags string }
+	cacheEntry struct {
+		re  *Regexp
+		err error
+	}
+)
+
+var compileCache = struct {
+	sync.Mutex
+	m map[cacheKey]cacheEntry
+}{m: map[cacheKey]cacheEntry{}}
+
+func compile(source, flags string) (*Regexp, error) {
 	var fs flagSet
 	sticky := false
 	seen := 0

@@ -29,14 +29,7 @@ var (
 // root or a remote host, or changes what cliPath runs.
 func PolicyDiff(old, cur *plan.Plan) []Change {
 	out := []Change{}
-	byID := func(p *plan.Plan) map[string]plan.Account {
-		m := map[string]plan.Account{}
-		for _, a := range p.Accounts {
-			m[a.ID] = a
-		}
-		return m
-	}
-	om, cm := byID(old), byID(cur)
+	om, cm := accountsByID(old), accountsByID(cur)
 	var ids []string
 	for id := range om {
 		ids = append(ids, id)
@@ -86,6 +79,14 @@ func PolicyDiff(old, cur *plan.Plan) []Change {
 		}
 	}
 	return out
+}
+
+func accountsByID(p *plan.Plan) map[string]plan.Account {
+	m := map[string]plan.Account{}
+	for _, a := range p.Accounts {
+		m[a.ID] = a
+	}
+	return m
 }
 
 func state(present bool, a plan.Account) string {
@@ -299,10 +300,7 @@ func BehaviourDiff(old, cur *plan.Plan) []Change {
 			out = append(out, Change{Account: acct, What: what, Old: ov, New: cv})
 		}
 	}
-	byID := map[string]plan.Account{}
-	for _, a := range old.Accounts {
-		byID[a.ID] = a
-	}
+	byID := accountsByID(old)
 	for _, c := range cur.Accounts {
 		o, ok := byID[c.ID]
 		if !ok || !old.Running(&o) || !cur.Running(&c) {

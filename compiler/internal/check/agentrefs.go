@@ -96,7 +96,7 @@ func (c *checker) agentRefs(root *json5.Node) {
 			if e.Kind == json5.String && exact[e.Str] {
 				continue
 			}
-			c.unknownAgentRef(e, append(path, strconv.Itoa(i)), jsString(e), roster, ids)
+			c.unknownAgentRef(e, append(path, strconv.Itoa(i)), e.JSString(), roster, ids)
 		}
 	}
 }
@@ -128,19 +128,4 @@ func lookupPath(n *json5.Node, keys ...string) *json5.Node {
 		n = n.Lookup(k)
 	}
 	return n
-}
-
-// jsString is String(v) for the values a broadcast list may hold.
-func jsString(n *json5.Node) string {
-	switch n.Kind {
-	case json5.String:
-		return n.Str
-	case json5.Number:
-		return openclaw.FormatJSNumber(n.Num)
-	case json5.Bool:
-		return strconv.FormatBool(n.Bool)
-	case json5.Null:
-		return "null"
-	}
-	return "[object Object]"
 }

@@ -35,38 +35,20 @@ import (
 // library's package init (its meta-schemas) would cost every cold vet.
 
 // channelSchema is one decoded JSON Schema (a channel's, or a core
-// section's).
+// section's), decoded once per process (rawNode.compiled).
 type channelSchema struct {
-	once sync.Once
-	doc  any
-	err  error
+	doc any
+	err error
 }
-
-var (
-	channelSchemasMu sync.Mutex
-	channelSchemas   = map[string]*channelSchema{}
-)
 
 // compiledChannel returns rel's schema of channel id, or nil when rel
 // validates no such section by JSON Schema.
 func compiledChannel(rel, id string) *channelSchema {
-	return compiledSchema("channel/"+rel+"/"+id, spec.ChannelSchema(rel, id))
-}
-
-// compiledSchema decodes raw once per name; nil when raw is.
-func compiledSchema(name string, raw []byte) *channelSchema {
+	raw := spec.ChannelSchema(rel, id)
 	if raw == nil {
 		return nil
 	}
-	channelSchemasMu.Lock()
-	cs := channelSchemas[name]
-	if cs == nil {
-		cs = &channelSchema{}
-		channelSchemas[name] = cs
-	}
-	channelSchemasMu.Unlock()
-	cs.once.Do(func() { cs.err = json.Unmarshal(raw, &cs.doc) })
-	return cs
+	return nodeOf(raw).compiled()
 }
 
 // Patterns compile on first use (a regexp2 compile costs about 100 µs, and

@@ -28,17 +28,26 @@ import (
 // against a table of their own.
 var walkedElsewhere = map[string]bool{"agents.defaults": true}
 
+// coreSection splits a config path into the export's section (a top-level
+// key, or "channels.<id>") and the path inside it.
+func coreSection(path []string) (key string, rest []string, ok bool) {
+	switch {
+	case len(path) == 0, path[0] == "channels" && len(path) < 2:
+		return "", nil, false
+	case path[0] == "channels":
+		return "channels." + path[1], path[2:], true
+	}
+	return path[0], path[1:], true
+}
+
 // coreSchemaCheck validates n, a value the table leaves open, at c.path.
 func (c *checker) coreSchemaCheck(n *json5.Node) {
-	if len(c.path) == 0 || walkedElsewhere[c.pathString()] {
+	if walkedElsewhere[c.pathString()] {
 		return
 	}
-	key, rest := c.path[0], c.path[1:]
-	if key == "channels" {
-		if len(rest) == 0 {
-			return
-		}
-		key, rest = "channels."+rest[0], rest[1:]
+	key, rest, ok := coreSection(c.path)
+	if !ok {
+		return
 	}
 	raw := spec.CoreSchema(c.rel, key)
 	if raw == nil {
@@ -73,7 +82,8 @@ func (c *checker) coreSchemaCheck(n *json5.Node) {
 // decoded (once per process) and validated whole. Defaults are not filled
 // in: zod returns a default without validating it.
 func (c *checker) coreValue(raw []byte, n *json5.Node) {
-	if nd := nodeOf(raw); n.Kind == json5.Object && nd.plain {
+	nd := nodeOf(raw)
+	if n.Kind == json5.Object && nd.plain {
 		for _, r := range nd.required {
 			if n.Lookup(r) == nil {
 				c.coreIssue(n, schemaIssue{at: []string{r}, msg: fmt.Sprintf("must have required property '%s'", r)})
@@ -102,9 +112,9 @@ func (c *checker) coreValue(raw []byte, n *json5.Node) {
 		}
 		return
 	}
-	cs := nodeOf(raw).compiled(raw)
+	cs := nd.compiled()
 	if cs.err != nil {
-		// The embedded schemas decode (TestCoreSchemasCompile).
+		// The embedded schemas decode (TestSchemaPatternsCompile).
 		panic(fmt.Sprintf("check: core schema %s: %v", c.pathString(), cs.err))
 	}
 	var issues []schemaIssue
@@ -120,6 +130,7 @@ func (c *checker) coreValue(raw []byte, n *json5.Node) {
 // rawNode is one schema object of the embedded exports, read once: the
 // keywords navigation and the member walk use, as slices of the export.
 type rawNode struct {
+	raw []byte
 	// plain: an object schema of properties, required and
 	// additionalProperties only (besides type and annotations), which
 	// coreValue walks member by member.
@@ -160,7 +171,7 @@ func nodeOf(raw []byte) *rawNode {
 }
 
 func parseNode(raw []byte) *rawNode {
-	nd := &rawNode{plain: true}
+	nd := &rawNode{raw: raw, plain: true}
 	var props, pats []byte
 	jsonscan.Members(raw, func(key string, v []byte) bool {
 		switch key {
@@ -207,10 +218,10 @@ func parseNode(raw []byte) *rawNode {
 }
 
 // compiled is the node's schema decoded, once.
-func (nd *rawNode) compiled(raw []byte) *channelSchema {
+func (nd *rawNode) compiled() *channelSchema {
 	nd.once.Do(func() {
 		nd.cs = &channelSchema{}
-		nd.cs.err = json.Unmarshal(raw, &nd.cs.doc)
+		nd.cs.err = json.Unmarshal(nd.raw, &nd.cs.doc)
 	})
 	return nd.cs
 }
@@ -440,15 +451,9 @@ type CoreChild struct{ Name, Type string }
 // written; "[]" and "<id>" stand for any item and any key), or false when
 // the export names no schema there.
 func CoreAt(rel string, path []string) (*CoreInfo, bool) {
-	if len(path) == 0 {
+	key, rest, ok := coreSection(path)
+	if !ok {
 		return nil, false
-	}
-	key, rest := path[0], path[1:]
-	if key == "channels" {
-		if len(rest) == 0 {
-			return nil, false
-		}
-		key, rest = "channels."+rest[0], rest[1:]
 	}
 	raw := spec.CoreSchema(rel, key)
 	if id, ok := strings.CutPrefix(key, "channels."); ok && raw == nil {

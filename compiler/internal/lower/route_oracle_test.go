@@ -27,19 +27,22 @@ type routeLine struct {
 		Kind plan.PeerKind `json:"kind"`
 		ID   string        `json:"id"`
 	} `json:"peer"`
-	OK    bool `json:"ok"`
-	Route struct {
-		AgentID         string `json:"agentId"`
-		SessionKey      string `json:"sessionKey"`
-		MainSessionKey  string `json:"mainSessionKey"`
-		MatchedBy       string `json:"matchedBy"`
-		LastRoutePolicy string `json:"lastRoutePolicy"`
-	} `json:"route"`
+	OK    bool          `json:"ok"`
+	Route recordedRoute `json:"route"`
 	Error struct {
 		Name    string `json:"name"`
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"error"`
+}
+
+// recordedRoute is what OpenClaw's resolveAgentRoute returned.
+type recordedRoute struct {
+	AgentID         string `json:"agentId"`
+	SessionKey      string `json:"sessionKey"`
+	MainSessionKey  string `json:"mainSessionKey"`
+	MatchedBy       string `json:"matchedBy"`
+	LastRoutePolicy string `json:"lastRoutePolicy"`
 }
 
 // TestRouteMatchesOpenClaw compiles every config of the route golden for
@@ -169,17 +172,11 @@ func TestRouteMatchesGateway96(t *testing.T) {
 				Account  string `json:"account"`
 				ID       int64  `json:"message_id"`
 				Decision struct {
-					Kind             string `json:"kind"`
-					IsGroup          bool   `json:"isGroup"`
-					ChatID           int64  `json:"chatId"`
-					SenderNormalized string `json:"senderNormalized"`
-					Route            *struct {
-						AgentID         string `json:"agentId"`
-						SessionKey      string `json:"sessionKey"`
-						MainSessionKey  string `json:"mainSessionKey"`
-						MatchedBy       string `json:"matchedBy"`
-						LastRoutePolicy string `json:"lastRoutePolicy"`
-					} `json:"route"`
+					Kind             string         `json:"kind"`
+					IsGroup          bool           `json:"isGroup"`
+					ChatID           int64          `json:"chatId"`
+					SenderNormalized string         `json:"senderNormalized"`
+					Route            *recordedRoute `json:"route"`
 				} `json:"decision"`
 			}
 			if err := json.Unmarshal(sc.Bytes(), &line); err != nil {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
-	"strconv"
+	"slices"
 	"sync"
 
 	"github.com/openclawcfg/openclawcfg/internal/release"
@@ -22,10 +22,10 @@ var channels96 []byte
 // It decodes nothing: finding one channel's line is all it costs, so a
 // config pays only for the channels it configures.
 func ChannelSchema(rel, id string) []byte {
-	if rel != release.Current || id == "" {
+	if rel != release.Current {
 		return nil
 	}
-	return line(channels96, id)
+	return channelIndex96.lookup(id)
 }
 
 // core holds, per release, the JSON Schema of OpenClaw's core config
@@ -38,41 +38,49 @@ var (
 	core96 []byte
 )
 
+var (
+	channelIndex96 = &lineIndex{data: channels96}
+	coreIndex      = map[string]*lineIndex{release.Seed: {data: core324}, release.Current: {data: core96}}
+)
+
 // CoreSchema returns the JSON Schema of release rel's core config schema
 // for the top-level key (or "channels.<id>"), or nil when it has none. Like
 // ChannelSchema it decodes nothing.
 func CoreSchema(rel, key string) []byte {
-	switch {
-	case key == "":
-		return nil
-	case rel == release.Seed:
-		return coreIndex324.lookup(core324, key)
-	case rel == release.Current:
-		return coreIndex96.lookup(core96, key)
+	if x := coreIndex[rel]; x != nil {
+		return x.lookup(key)
 	}
 	return nil
 }
 
-// lineIndex maps each key of a one-line-per-key file to its line, built on
-// the first lookup: one pass, where a search per lookup would scan the
-// file again for every open place of a config.
-type lineIndex struct {
-	once  sync.Once
-	lines map[string][]byte
+// CoreKeys lists the sections of rel's core schema export, in file order.
+func CoreKeys(rel string) []string {
+	if x := coreIndex[rel]; x != nil {
+		x.build()
+		return slices.Clone(x.keys)
+	}
+	return nil
 }
 
-var coreIndex324, coreIndex96 lineIndex
+// lineIndex maps each key of a one-line-per-key file (`"key":<json>,`) to
+// its line, built on the first lookup: one pass, where a search per lookup
+// would scan the file again for every open place of a config.
+type lineIndex struct {
+	data  []byte
+	once  sync.Once
+	lines map[string][]byte
+	keys  []string // in file order
+}
 
-func (x *lineIndex) lookup(data []byte, key string) []byte {
+func (x *lineIndex) lookup(key string) []byte {
+	x.build()
+	return x.lines[key]
+}
+
+func (x *lineIndex) build() {
 	x.once.Do(func() {
 		x.lines = map[string][]byte{}
-		for len(data) > 0 {
-			l := data
-			if j := bytes.IndexByte(data, '\n'); j >= 0 {
-				l, data = data[:j], data[j+1:]
-			} else {
-				data = nil
-			}
+		for l := range bytes.SplitSeq(x.data, []byte("\n")) {
 			if len(l) == 0 || l[0] != '"' {
 				continue
 			}
@@ -82,36 +90,7 @@ func (x *lineIndex) lookup(data []byte, key string) []byte {
 				continue
 			}
 			x.lines[k] = bytes.TrimSuffix(l[end+2:], []byte(","))
+			x.keys = append(x.keys, k)
 		}
 	})
-	return x.lines[key]
-}
-
-// CoreKeys lists the sections of rel's core schema export, in file order.
-func CoreKeys(rel string) []string {
-	data := map[string][]byte{release.Seed: core324, release.Current: core96}[rel]
-	var keys []string
-	for _, l := range bytes.Split(data, []byte("\n")) {
-		if len(l) > 0 && l[0] == '"' {
-			var k string
-			if end := bytes.Index(l, []byte(`":`)); end > 0 && json.Unmarshal(l[:end+1], &k) == nil {
-				keys = append(keys, k)
-			}
-		}
-	}
-	return keys
-}
-
-// line finds `"key":<json>` on a line of its own in data.
-func line(data []byte, key string) []byte {
-	k := []byte("\n" + strconv.Quote(key) + ":")
-	i := bytes.Index(data, k)
-	if i < 0 {
-		return nil
-	}
-	l := data[i+len(k):]
-	if j := bytes.IndexByte(l, '\n'); j >= 0 {
-		l = l[:j]
-	}
-	return bytes.TrimSuffix(l, []byte(","))
 }

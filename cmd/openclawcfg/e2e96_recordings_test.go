@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/openclawcfg/openclawcfg/internal/oraclegolden"
 )
 
 // TestE2E2026_9_6Recordings checks that the recordings of OpenClaw 2026.9.6's
@@ -27,11 +26,7 @@ func TestE2E2026_9_6Recordings(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(s), ".jsonl")
 		t.Run(name, func(t *testing.T) {
 			steps := 0
-			for _, l := range e2e96ReadLines(t, s) {
-				var m map[string]any
-				if err := json.Unmarshal([]byte(l), &m); err != nil {
-					t.Fatalf("%s: %v", s, err)
-				}
+			for _, m := range oraclegolden.Read[map[string]any](t, s) {
 				if _, ok := m["comment"]; !ok {
 					steps++
 				}
@@ -39,11 +34,7 @@ func TestE2E2026_9_6Recordings(t *testing.T) {
 			rec := map[string][]map[string]any{}
 			for _, ext := range []string{".jsonl", ".inbound.jsonl", ".wire.jsonl", ".decisions.jsonl", ".ctx.jsonl", ".prompts.jsonl"} {
 				f := filepath.Join(dir, "expected", name+ext)
-				for i, l := range e2e96ReadLines(t, f) {
-					var m map[string]any
-					if err := json.Unmarshal([]byte(l), &m); err != nil {
-						t.Fatalf("%s:%d: %v", f, i+1, err)
-					}
+				for i, m := range oraclegolden.Read[map[string]any](t, f) {
 					if _, ok := m["step"].(float64); !ok {
 						t.Errorf("%s:%d: no numeric step", f, i+1)
 					}
@@ -82,25 +73,4 @@ func TestE2E2026_9_6Recordings(t *testing.T) {
 			}
 		})
 	}
-}
-
-func e2e96ReadLines(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<26)
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) != "" {
-			out = append(out, sc.Text())
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
